@@ -1,0 +1,40 @@
+# The two commands of the README's quick start. Each sets itself up on a fresh machine that
+# has only Python 3.11+ and pip: a local virtual environment in .venv, then the job.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check --quiet
+
+.PHONY: demo test bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install only when the package metadata changes.
+$(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) install -e ".[test,notebooks]"
+	@touch $@ $(VENV)/.installed-demo
+
+## demo: the main job: list the bundled trials and show the flagship trial
+demo: $(VENV)/.installed-demo
+	$(BIN)/trialkit list
+	@echo
+	$(BIN)/trialkit show mejuto2014
+
+## test: the whole test suite (unit, reference values, data, CLI, wheel, style)
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+## bench: timing goals, measured side by side with the peers; writes bench/RESULTS.md
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis

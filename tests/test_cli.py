@@ -1,0 +1,91 @@
+"""The command line: list, show, formats, and one-line errors with exit status 2."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from trialkit.cli import main
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_formats(capsys):
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and "mejuto2014" in out and "anorexia" in out
+    _, out, _ = run(capsys, "list", "--format", "csv")
+    assert out.splitlines()[0].startswith("id,title,citation,design")
+    _, out, _ = run(capsys, "list", "--format", "json")
+    ids = [r["id"] for r in json.loads(out)]
+    assert "sleep" in ids
+
+
+def test_show_table_shows_banner_and_numbers_as_printed(capsys):
+    code, out, _ = run(capsys, "show", "mejuto2014")
+    assert code == 0
+    assert "ILLUSTRATIVE" in out
+    assert "6.44" in out and "illustrative" in out
+    assert "MCID 1.3 (Cleland 2008)" in out
+
+
+def test_show_csv_and_json(capsys):
+    _, out, _ = run(capsys, "show", "anorexia", "--format", "csv")
+    assert out.splitlines()[0].startswith("outcome,arm,timepoint,n,mean,sd")
+    _, out, _ = run(capsys, "show", "anorexia", "--format", "json")
+    payload = json.loads(out)
+    assert payload["id"] == "anorexia" and len(payload["summary"]) == 6
+    assert [a["n"] for a in payload["arms"]] == [26, 29, 17]
+
+
+def test_show_a_folder(capsys, make_trial):
+    code, out, _ = run(capsys, "show", str(make_trial()))
+    assert code == 0 and "A small two-arm trial" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["show", "nope"], "unknown trial id 'nope'"),
+        (["show", "./no/such/folder"], "no such trial folder"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(capsys, args, match):
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and match in err and err.startswith("trialkit: error: ")
+
+
+def test_broken_file_is_one_line(capsys, make_trial):
+    from conftest import SUMMARY
+
+    folder = make_trial(summary=SUMMARY.replace("3.40,1.50", "3.40,-1.50"))
+    code, _, err = run(capsys, "show", str(folder))
+    assert code == 2 and err.count("\n") == 1
+    assert "summary.csv, row 2, field 'sd'" in err
+
+
+def test_usage_errors_are_one_line(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["show"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "required" in err
+
+
+def test_console_script_end_to_end(make_trial):
+    exe = shutil.which("trialkit") or shutil.which("trialkit", path=str(
+        __import__("pathlib").Path(sys.executable).parent))
+    assert exe, "the trialkit console script is not installed"
+    ok = subprocess.run([exe, "show", "sleep"], capture_output=True, text=True, check=False)
+    assert ok.returncode == 0 and "Cushny" in ok.stdout
+    bad = subprocess.run([exe, "show", "nope"], capture_output=True, text=True, check=False)
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

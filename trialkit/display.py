@@ -1,0 +1,85 @@
+"""Formatting for people: rounding happens here, never inside a statistic."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from trialkit.trial import Trial
+
+__all__ = ["fmt_number", "frame_to_text", "meta_record", "summary_for_display"]
+
+
+def fmt_number(value: Any, digits: int = 2) -> str:
+    """A number for display: fixed decimals, "" for missing, integers without decimals.
+
+    Examples
+    --------
+    >>> fmt_number(3.14159), fmt_number(17), fmt_number(float("nan"))
+    ('3.14', '17', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(x):
+        return ""
+    if x == int(x) and abs(x) < 1e15 and digits == 0:
+        return str(int(x))
+    return f"{x:.{digits}f}"
+
+
+def summary_for_display(trial: Trial, digits: int = 2) -> pd.DataFrame:
+    """The summary table as text, numbers shown as printed where the source printed them."""
+    frame = trial.summary
+    shown = frame[["outcome", "arm", "timepoint", "n"]].astype({"n": "string"}).copy()
+    for col in ("mean", "sd"):
+        text_col = frame[f"{col}_text"] if f"{col}_text" in frame else None
+        shown[col] = [
+            t if isinstance(t, str) else fmt_number(v, digits)
+            for t, v in zip(text_col if text_col is not None else [None] * len(frame),
+                            frame[col], strict=True)
+        ]
+    for col in ("se", "ci_low", "ci_high", "median", "q1", "q3", "min", "max"):
+        if col in frame and frame[col].notna().any():
+            shown[col] = [fmt_number(v, digits) for v in frame[col]]
+    shown["source"] = frame["source"]
+    return shown
+
+
+def frame_to_text(frame: pd.DataFrame) -> str:
+    """A plain, left-aligned text table (no index)."""
+    columns = [str(c) for c in frame.columns]
+    cells = [["" if v is None else str(v) for v in row] for row in frame.itertuples(index=False)]
+    widths = [max([len(c), *(len(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in cells:
+        lines.append("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip())
+    return "\n".join(lines)
+
+
+def meta_record(trial: Trial) -> dict[str, Any]:
+    """The trial's metadata as plain JSON-ready data."""
+    m = trial.meta
+    return {
+        "id": m.id, "title": m.title, "citation": m.citation, "doi": m.doi, "design": m.design,
+        "reference_arm": m.reference_arm, "level": trial.level, "n": trial.n,
+        "illustrative": trial.illustrative,
+        "arms": [{"id": a.id, "label": a.label, "n": a.n} for a in m.arms],
+        "timepoints": [{"id": t.id, "label": t.label, "order": t.order, "baseline": t.baseline}
+                       for t in m.timepoints],
+        "outcomes": [{"id": o.id, "label": o.label, "unit": o.unit, "direction": o.direction,
+                      "lower": o.lower, "upper": o.upper, "integer": o.integer,
+                      "mcid": o.mcid, "mcid_source": o.mcid_source, "domain": o.domain}
+                     for o in m.outcomes],
+    }
