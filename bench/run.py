@@ -1,0 +1,71 @@
+"""Run every bench/bench_*.py and write bench/RESULTS.md.
+
+Each benchmark module exposes ``run() -> list[dict]`` with keys name, trialkit_s, peer,
+peer_s, ratio (peer_s / trialkit_s: higher is better for trialkit), target and note. Timing
+goals live here, measured side by side with the peer in the same run, never in the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+import platform
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _load(path: Path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    assert spec.loader is not None
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fmt_s(value) -> str:
+    if value is None:
+        return ""
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def main() -> int:
+    import numpy
+    import pandas
+    import scipy
+
+    rows = []
+    for path in sorted(HERE.glob("bench_*.py")):
+        print(f"running {path.name} ...", flush=True)
+        for row in _load(path).run():
+            row.setdefault("file", path.name)
+            rows.append(row)
+            print(f"  {row['name']}: trialkit {_fmt_s(row.get('trialkit_s'))}, "
+                  f"{row.get('peer', '')} {_fmt_s(row.get('peer_s'))}", flush=True)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` (bench/run.py) on {dt.date.today().isoformat()}: "
+        f"Python {platform.python_version()}, numpy {numpy.__version__}, "
+        f"pandas {pandas.__version__}, scipy {scipy.__version__}, "
+        f"{os.cpu_count()} CPU cores, {platform.machine()}.",
+        "Each row times trialkit and its peer in the same run on the same inputs; ratio is "
+        "peer time / trialkit time.",
+        "",
+        "| benchmark | trialkit | peer | peer time | ratio | target | note |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        ratio = f"{r['ratio']:.1f}x" if r.get("ratio") else ""
+        lines.append(f"| {r['name']} | {_fmt_s(r.get('trialkit_s'))} | {r.get('peer', '')} | "
+                     f"{_fmt_s(r.get('peer_s'))} | {ratio} | {r.get('target', '')} | "
+                     f"{r.get('note', '')} |")
+    (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {HERE / 'RESULTS.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,328 @@
+"""Shared machinery for :mod:`trialkit.effects`: argument conversion, validation, broadcasting,
+bias-correction factors, interval helpers and the result frame.
+
+Everything here is private. Public functions in the sibling modules call these helpers so that
+every statistic validates its input the same way and returns the same shape of result.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from trialkit.errors import TrialDataError
+
+__all__: list[str] = []
+
+ArrayLike = Any  # scalar, list, tuple, numpy array or pandas Series
+
+# Order in which the standard columns appear in every result frame.
+_STANDARD = ("estimate", "se", "var", "ci_low", "ci_high", "df", "statistic", "p")
+
+
+# --------------------------------------------------------------------------------------------
+# conversion and validation
+# --------------------------------------------------------------------------------------------
+
+
+def as_float_array(value: ArrayLike, name: str) -> np.ndarray:
+    """Return ``value`` as a new (never shared) flat float array.
+
+    Scalars give a 0-d array, so that error messages can leave out the element index.
+    Raises TrialDataError naming ``name`` for anything that is not numeric.
+    """
+    if value is None:
+        raise TrialDataError("a value is required, got None", field=name)
+    if isinstance(value, pd.DataFrame):
+        raise TrialDataError("expected a scalar, list, array or Series, got a DataFrame",
+                             field=name)
+    if isinstance(value, (str, bytes)):
+        raise TrialDataError(f"expected a number, got the string {value!r}", field=name)
+    if isinstance(value, pd.Series | pd.Index):
+        value = value.to_numpy()
+    try:
+        arr = np.array(value, dtype=float, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise TrialDataError(f"expected numbers, got {value!r}", field=name) from exc
+    if arr.dtype.kind == "c":  # pragma: no cover - numpy refuses complex -> float already
+        raise TrialDataError("expected real numbers", field=name)
+    if arr.ndim > 1:
+        arr = arr.ravel()
+    return arr
+
+
+def _first_bad(mask: np.ndarray) -> int | None:
+    idx = np.flatnonzero(mask)
+    return int(idx[0]) if idx.size else None
+
+
+def _raise_at(arr: np.ndarray, mask: np.ndarray, name: str, expected: str) -> None:
+    """Raise TrialDataError for the first element where ``mask`` is true."""
+    i = _first_bad(np.atleast_1d(mask))
+    if i is None:
+        return
+    flat = np.atleast_1d(arr)
+    row = None if arr.ndim == 0 else i
+    raise TrialDataError(f"{expected}, got {float(flat[i])!r}", field=name, row=row)
+
+
+def check_finite(arr: np.ndarray, name: str) -> None:
+    _raise_at(arr, ~np.isfinite(arr), name, "must be a finite number (no NaN or infinity)")
+
+
+def check_positive(arr: np.ndarray, name: str) -> None:
+    check_finite(arr, name)
+    _raise_at(arr, arr <= 0, name, "must be > 0")
+
+
+def check_n(arr: np.ndarray, name: str, minimum: int = 2, why: str = "") -> None:
+    """Sample sizes: finite, whole numbers, at least ``minimum``."""
+    check_finite(arr, name)
+    _raise_at(arr, arr != np.round(arr), name, "must be a whole number (a count of participants)")
+    reason = f" ({why})" if why else ""
+    _raise_at(arr, arr < minimum, name, f"must be >= {minimum}{reason}")
+
+
+def check_correlation(arr: np.ndarray, name: str) -> None:
+    check_finite(arr, name)
+    _raise_at(arr, np.abs(arr) > 1, name, "must be a correlation between -1 and 1")
+
+
+def check_level(level: Any) -> float:
+    """Confidence level: one number strictly between 0 and 1."""
+    try:
+        value = float(level)
+    except (TypeError, ValueError) as exc:
+        raise TrialDataError(f"expected a number between 0 and 1, got {level!r}",
+                             field="level") from exc
+    if not (0.0 < value < 1.0) or not np.isfinite(value):
+        raise TrialDataError(f"must be strictly between 0 and 1 (e.g. 0.95), got {level!r}",
+                             field="level")
+    return value
+
+
+def check_choice(value: Any, name: str, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise TrialDataError(f"must be one of {', '.join(map(repr, choices))}, got {value!r}",
+                             field=name)
+    return value
+
+
+def broadcast(arrays: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int]:
+    """Broadcast named flat arrays to a common length, like a numpy ufunc.
+
+    Returns the broadcast 1-D arrays (copies) and the number of rows. Shapes that do not
+    broadcast raise TrialDataError whose field names every argument involved.
+    """
+    sizes = {name: (1 if a.ndim == 0 else a.shape[0]) for name, a in arrays.items()}
+    longer = {name: s for name, s in sizes.items() if s != 1}
+    lengths = set(longer.values())
+    if len(lengths) > 1:
+        detail = ", ".join(f"{name} has {s}" for name, s in longer.items())
+        raise TrialDataError(
+            f"lengths do not broadcast ({detail} elements); give one value or the same number "
+            "of values for each argument",
+            field=", ".join(longer),
+        )
+    n = lengths.pop() if lengths else 1
+    out = {name: np.array(np.broadcast_to(np.atleast_1d(a), (n,)), dtype=float)
+           for name, a in arrays.items()}
+    return out, n
+
+
+def prepare(**values: ArrayLike) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray], int]:
+    """Convert every named argument; return (original-shaped arrays, broadcast arrays, rows)."""
+    raw = {name: as_float_array(v, name) for name, v in values.items()}
+    for name, arr in raw.items():
+        check_finite(arr, name)
+    flat, n = broadcast(raw)
+    return raw, flat, n
+
+
+def default_r(r: ArrayLike | None, assumed: float = 0.5) -> tuple[ArrayLike, str]:
+    """Pre-post correlation: the caller's value, or ``assumed`` with a UserWarning.
+
+    Returns the value to use and the text for the ``method`` column.
+    """
+    if r is None:
+        warnings.warn(
+            f"no pre-post correlation given: assumed r = {assumed} (record it and vary it in a "
+            "sensitivity analysis; pass r= explicitly to silence this warning)",
+            UserWarning,
+            stacklevel=3,
+        )
+        return assumed, f"r={assumed}(assumed)"
+    return r, "r=given"
+
+
+# --------------------------------------------------------------------------------------------
+# small-sample correction and intervals
+# --------------------------------------------------------------------------------------------
+
+
+def hedges_j(df: np.ndarray) -> np.ndarray:
+    """Exact small-sample bias-correction factor J(df) (Hedges 1981, eq. 6c).
+
+    J(m) = Gamma(m/2) / (sqrt(m/2) * Gamma((m-1)/2)), computed on the log scale.
+    """
+    df = np.asarray(df, dtype=float)
+    return np.exp(special.gammaln(df / 2) - 0.5 * np.log(df / 2) - special.gammaln((df - 1) / 2))
+
+
+def z_quantile(level: float) -> float:
+    return float(stats.norm.isf((1 - level) / 2))
+
+
+def t_quantile(level: float, df: np.ndarray) -> np.ndarray:
+    return stats.t.isf((1 - level) / 2, df)
+
+
+def _nct_cdf_dncp(t: np.ndarray, df: np.ndarray, ncp: np.ndarray) -> np.ndarray:
+    """Derivative of the noncentral-t cdf F(t; df, ncp) with respect to ncp (df > 1).
+
+    With T = (Z + ncp) / S, S = sqrt(chi2_df / df): dF/dncp = -E[phi(t S - ncp)], which equals
+    ``-f_{df-1}(t sqrt((df-1)/df); ncp) / E[U]`` where f_{df-1} is the noncentral-t density with
+    df - 1 degrees of freedom and ``E[U] = sqrt(2/(df-1)) Gamma(df/2) / Gamma((df-1)/2)``.
+    One density evaluation instead of two extra cdf evaluations.
+    """
+    k = np.sqrt((df - 1) / df)
+    log_eu = 0.5 * np.log(2 / (df - 1)) + special.gammaln(df / 2) - special.gammaln((df - 1) / 2)
+    return -stats.nct._pdf(t * k, df - 1, ncp) * np.exp(-log_eu)
+
+
+def _nct_solve(t: np.ndarray, df: np.ndarray, p: float) -> np.ndarray:
+    """Solve P(T <= t | df, ncp) = p for ncp, vectorized over rows.
+
+    Start from the normal approximation of Abramowitz & Stegun (26.7.10),
+    ``ncp0 = t (1 - 1/(4 df)) - z_p sqrt(1 + t^2 / (2 df))``, then Newton steps on the Boost
+    cdf ``scipy.special.nctdtr`` with the analytic derivative above, on the rows not yet
+    converged. A row is accepted once the cdf *evaluated* at its current value is within 1e-9
+    of ``p``, after one last Newton step (taken only if it is tiny, so that a wrong derivative
+    cannot spoil an accepted value). The derivative must lie in [-1/sqrt(2 pi), 0); rows where
+    it does not, or that do not converge (df <= 1, extreme t), are solved by the vectorized
+    bracketing root-finder of ``scipy.optimize.elementwise``. No Python loop over rows.
+    """
+    z = special.ndtri(p)
+    x = t * (1 - 1 / (4 * df)) - z * np.sqrt(1 + t**2 / (2 * df))
+    failed = df <= 1
+    todo = np.flatnonzero(~failed)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for _ in range(8):
+            if todo.size == 0:
+                break
+            tt, dd, xx = t[todo], df[todo], x[todo]
+            resid = special.nctdtr(dd, xx, tt) - p
+            slope = _nct_cdf_dncp(tt, dd, xx)
+            step = resid / slope
+            valid = np.isfinite(step) & (slope < 0) & (slope >= -0.39895)
+            conv = np.abs(resid) < 1e-9
+            polish = conv & valid & (np.abs(step) < 1e-6 * np.maximum(1.0, np.abs(xx)))
+            limit = 2.0 * np.sqrt(1 + tt**2 / (2 * dd))
+            moved = ~conv & valid
+            x[todo] = np.where(polish | moved, xx - np.clip(step, -limit, limit), xx)
+            failed[todo[~conv & ~valid]] = True
+            todo = todo[moved]
+        failed[todo] = True
+        if np.any(failed):
+            from scipy.optimize import elementwise
+
+            def resid_fn(v: np.ndarray, tt: np.ndarray, dd: np.ndarray) -> np.ndarray:
+                # Boost's cdf can return NaN far in a tail, where the cdf is ~1 (ncp well
+                # below t) or ~0 (ncp well above t); use those limits so the search goes on.
+                cdf = special.nctdtr(dd, v, tt)
+                return np.where(np.isnan(cdf), np.where(v < tt, 1.0, 0.0), cdf) - p
+
+            tb, db = t[failed], df[failed]
+            xb = np.where(np.isfinite(x[failed]), x[failed], tb)
+            width = 0.5 + 0.1 * np.abs(xb)
+            br = elementwise.bracket_root(resid_fn, xb - width, xb + width, args=(tb, db))
+            root = elementwise.find_root(resid_fn, br.bracket, args=(tb, db),
+                                         tolerances={"xatol": 1e-12, "xrtol": 1e-12})
+            x[failed] = np.where(br.success & root.success, root.x, np.nan)
+    return x
+
+
+def nct_ci(t: np.ndarray, df: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Confidence interval for the noncentrality parameter of a noncentral t.
+
+    Inverts the noncentral t cdf in its noncentrality parameter (Steiger & Fouladi 1997; the
+    method used by R's MBESS and effectsize): the lower limit is the ncp at which the observed t
+    is the ``(1+level)/2`` quantile, the upper limit the one at which it is the ``(1-level)/2``
+    quantile. Vectorized over rows.
+    """
+    alpha = 1 - level
+    t = np.asarray(t, dtype=float)
+    # scipy's nctdtr returns NaN for df = 1 and 1e-161 < |t| < 1e-103; the cdf is continuous
+    # in t, so |t| < 1e-50 is evaluated at t = 0 (the change in probability is < 1e-50).
+    t = np.where(np.abs(t) < 1e-50, 0.0, t)
+    df = np.asarray(df, dtype=float)
+    lo = _nct_solve(t, df, 1 - alpha / 2)
+    hi = _nct_solve(t, df, alpha / 2)
+    if np.any(~np.isfinite(lo) | ~np.isfinite(hi)):  # pragma: no cover - defensive
+        i = _first_bad(~np.isfinite(lo) | ~np.isfinite(hi))
+        raise TrialDataError(
+            f"the noncentral-t interval could not be computed (t = {float(t[i])!r}, "
+            f"df = {float(df[i])!r}); use ci='normal'", field="ci", row=i)
+    return lo, hi
+
+
+def t_test_columns(estimate: np.ndarray, se: np.ndarray, df: np.ndarray,
+                   level: float) -> dict[str, np.ndarray]:
+    """t-based interval, statistic and two-sided p for ``estimate`` with standard error ``se``."""
+    q = t_quantile(level, df)
+    stat = estimate / se
+    return {
+        "ci_low": estimate - q * se,
+        "ci_high": estimate + q * se,
+        "df": df,
+        "statistic": stat,
+        "p": 2 * stats.t.sf(np.abs(stat), df),
+    }
+
+
+def normal_ci(estimate: np.ndarray, se: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
+    z = z_quantile(level)
+    return estimate - z * se, estimate + z * se
+
+
+# --------------------------------------------------------------------------------------------
+# result frame
+# --------------------------------------------------------------------------------------------
+
+
+def frame(columns: Mapping[str, Any], method: str | np.ndarray, n: int,
+          extra_first: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Build the result DataFrame: standard columns first, then the others, ``method`` last."""
+    data: dict[str, Any] = {}
+    for key in extra_first:
+        if key in columns:
+            data[key] = columns[key]
+    for key in _STANDARD:
+        if key in columns:
+            data[key] = columns[key]
+    for key, value in columns.items():
+        if key not in data:
+            data[key] = value
+    data["method"] = method
+    out = pd.DataFrame({k: (np.broadcast_to(v, (n,)) if np.ndim(v) == 0 and not isinstance(v, str)
+                            else v) for k, v in data.items()}, index=pd.RangeIndex(n))
+    for key, value in out.items():
+        if key != "method" and value.dtype.kind == "f":
+            out[key] = value.astype(float)
+    return out
+
+
+def check_no_nan(columns: Mapping[str, np.ndarray], names: tuple[str, ...]) -> None:
+    """Guard: a statistic must never come out NaN silently."""
+    for name in names:
+        value = np.asarray(columns[name], dtype=float)
+        if np.any(np.isnan(value)):  # pragma: no cover - every reachable case is validated
+            i = _first_bad(np.isnan(value))
+            raise TrialDataError(f"the computation gave NaN for {name}; check the inputs",
+                                 field=name, row=i)
