@@ -19,11 +19,19 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install -e ".[test,notebooks]"
 	@touch $@ $(VENV)/.installed-demo
 
-## demo: the main job: list the bundled trials and show the flagship trial
+## demo: the main job: the bundled trials, the flagship's numbers, and every figure
 demo: $(VENV)/.installed-demo
 	$(BIN)/trialkit list
 	@echo
 	$(BIN)/trialkit show mejuto2014
+	@echo
+	$(BIN)/trialkit effects mejuto2014 --outcome pain
+	@echo
+	@for trial in mejuto2014 anorexia; do for style in slide paper; do \
+		$(BIN)/trialkit figures $$trial --out figures --style $$style --format png || exit 1; \
+	done; done
+	@echo
+	@echo "Figures written to figures/ (slide: 16:9 for a projector; paper: journal column)."
 
 ## test: the whole test suite (unit, reference values, data, CLI, wheel, style)
 test: $(VENV)/.installed-test

@@ -89,3 +89,68 @@ def test_console_script_end_to_end(make_trial):
     bad = subprocess.run([exe, "show", "nope"], capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_effects_table_csv_json(capsys):
+    code, out, _ = run(capsys, "effects", "mejuto2014", "--outcome", "pain", "--r", "0.6")
+    assert code == 0
+    assert "ILLUSTRATIVE" in out and "Within arms" in out and "Between arms" in out
+    assert "-32.76" in out  # the 33% decrease, as computed (2 decimals)
+    assert "r=0.6(given)" in out
+    code, out, _ = run(capsys, "effects", "anorexia", "--format", "csv")
+    header = out.splitlines()[0].split(",")
+    assert {"estimate", "ci_low", "ci_high", "method", "table"} <= set(header)
+    code, out, _ = run(capsys, "effects", "anorexia", "--format", "json")
+    payload = json.loads(out)
+    ancova = [r for r in payload["between"] if r["measure"] == "ancova"]
+    assert [round(r["estimate"], 4) for r in ancova] == [4.0971, 8.6601]
+
+
+def test_effects_states_the_assumed_r(capsys):
+    code, out, _ = run(capsys, "effects", "mejuto2014", "--outcome", "pain")
+    assert code == 0 and "note: mejuto2014: no pre-post correlation given; r = 0.5" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["effects", "mejuto2014", "--outcome", "itch"], "unknown outcome 'itch'"),
+        (["effects", "sleep"], "no baseline timepoint"),
+    ],
+)
+def test_effects_bad_input(capsys, args, match):
+    code, _out, err = run(capsys, *args)
+    assert code == 2 and err.count("\n") == 1 and match in err
+
+
+def test_effects_bad_r_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["effects", "mejuto2014", "--r", "1.5"])
+    assert info.value.code == 2
+    assert "between -1 and 1" in capsys.readouterr().err
+
+
+def test_analyse_prints_models(capsys):
+    code, out, _ = run(capsys, "analyse", "anorexia")
+    assert code == 0
+    assert "ancova" in out and "8.66" in out  # FT vs control, as MASS prints it (8.6601)
+    assert "nan" not in out and "<NA>" not in out
+    code, out, _ = run(capsys, "analyse", "polyps", "--format", "json")
+    payload = json.loads(out)
+    assert "count_model" in payload
+
+
+def test_analyse_needs_patient_data(capsys):
+    code, _out, err = run(capsys, "analyse", "mejuto2014")
+    assert code == 2 and err.count("\n") == 1 and "needs patient data" in err
+
+
+def test_figures_command(capsys, tmp_path):
+    code, out, _ = run(capsys, "figures", "anorexia", "--out", str(tmp_path), "--style",
+                       "paper", "--format", "svg")
+    assert code == 0
+    files = out.split()
+    assert all(f.endswith("_paper.svg") for f in files)
+    assert any("anorexia_estimation_weight_ft_paper.svg" in f for f in files)
+    with pytest.raises(SystemExit):
+        main(["figures", "anorexia", "--format", "gif"])

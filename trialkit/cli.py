@@ -55,7 +55,9 @@ def _cmd_list(args: argparse.Namespace) -> None:
 
     frame = datasets()
     if args.format == "table":
-        frame = frame[["id", "design", "n", "level", "arms", "illustrative", "title"]]
+        frame = frame[["id", "design", "n", "level", "arms", "illustrative", "title"]].copy()
+        frame["illustrative"] = frame["illustrative"].map({True: "yes", False: ""})
+        frame["title"] = [t if len(t) <= 60 else t[:59].rstrip() + "…" for t in frame["title"]]
     _emit(frame, args.format)
 
 
@@ -71,6 +73,90 @@ def _cmd_show(args: argparse.Namespace) -> None:
         _emit(trial.summary, "csv")
     else:
         _emit(summary_for_display(trial), "table", header=trial.describe())
+
+
+def _cmd_effects(args: argparse.Namespace) -> None:
+    import warnings
+
+    from trialkit.analysis import between, within
+    from trialkit.display import results_for_display
+
+    trial = _trial(args.trial)
+    outcome = args.outcome
+    if outcome is not None:
+        trial.outcome(outcome)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        w = within(trial, r=args.r, outcome=outcome)
+        b = between(trial, r=args.r, outcome=outcome)
+    notes = sorted({str(c.message) for c in caught})
+    if args.format == "json":
+        payload = {"trial": trial.id, "illustrative": trial.illustrative, "notes": notes,
+                   "within": json.loads(w.to_json(orient="records")),
+                   "between": json.loads(b.to_json(orient="records"))}
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+        return
+    if args.format == "csv":
+        w = w.assign(table="within")
+        b = b.assign(table="between")
+        import pandas as pd
+
+        _emit(pd.concat([w, b], ignore_index=True), "csv")
+        return
+    head = [f"{trial.id}: {trial.title}"]
+    if trial.illustrative:
+        head.append("ILLUSTRATIVE numbers (not the article's table): see 'trialkit show "
+                    f"{trial.id}'.")
+    head += [f"note: {n}" for n in notes]
+    sys.stdout.write("\n".join(head) + "\n\n")
+    _emit(results_for_display(w, ["outcome", "arm", "timepoint", "measure"]), "table",
+          header="Within arms: change from baseline")
+    sys.stdout.write("\n")
+    _emit(results_for_display(b, ["outcome", "timepoint", "comparison", "measure"]), "table",
+          header="Between arms: arm minus reference")
+
+
+def _cmd_analyse(args: argparse.Namespace) -> None:
+    from trialkit.display import frame_to_text, readable
+    from trialkit.ipd import analyse
+
+    trial = _trial(args.trial)
+    outcome = args.outcome or trial.outcomes[0].id
+    trial.outcome(outcome)
+    tables = analyse(trial, outcome)
+    if args.format == "json":
+        payload = {name: json.loads(t.to_json(orient="records")) for name, t in tables.items()}
+        sys.stdout.write(json.dumps({"trial": trial.id, "outcome": outcome, **payload},
+                                    indent=2, ensure_ascii=False) + "\n")
+        return
+    if args.format == "csv":
+        import pandas as pd
+
+        frames = [t.assign(table=name) for name, t in tables.items()]
+        _emit(pd.concat(frames, ignore_index=True), "csv")
+        return
+    sys.stdout.write(f"{trial.id}: {trial.title}\noutcome: {trial.outcome(outcome).label}\n")
+    for name, table in tables.items():
+        sys.stdout.write(f"\n{name}\n\n{frame_to_text(readable(table))}\n")
+
+
+def _formats(text: str) -> list[str]:
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in formats if f not in ("png", "svg", "pdf")]
+    if bad or not formats:
+        raise argparse.ArgumentTypeError(f"formats are png, svg, pdf (comma-separated), got "
+                                         f"{text!r}")
+    return formats
+
+
+def _cmd_figures(args: argparse.Namespace) -> None:
+    from trialkit.figures import write_figures
+
+    trial = _trial(args.trial)
+    files = write_figures(trial, args.out, formats=args.format, style=args.style, r=args.r,
+                          dpi=args.dpi)
+    for path in files:
+        sys.stdout.write(f"{path}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,7 +175,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("trial", help="bundled trial id (see 'trialkit list') or a trial folder")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser("effects", help="within- and between-arm effects with intervals")
+    p.add_argument("trial", help="bundled trial id or a trial folder")
+    p.add_argument("--outcome", help="one outcome id (default: all)")
+    p.add_argument("--r", type=_correlation, default=None,
+                   help="pre-post correlation for summary-only trials (default 0.5, stated)")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=_cmd_effects)
+
+    p = sub.add_parser("analyse", help="patient-level models: ANCOVA, mixed model, "
+                       "permutation, bootstrap, count models")
+    p.add_argument("trial", help="bundled trial id or a trial folder (with ipd.csv)")
+    p.add_argument("--outcome", help="outcome id (default: the first)")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=_cmd_analyse)
+
+    p = sub.add_parser("figures", help="write every figure that fits the trial's data")
+    p.add_argument("trial", help="bundled trial id or a trial folder")
+    p.add_argument("--out", default="figures", help="output folder (default: figures)")
+    p.add_argument("--format", type=_formats, default=["png"],
+                   help="png, svg, pdf or a comma-separated list (default: png)")
+    p.add_argument("--style", choices=("slide", "paper"), default="slide")
+    p.add_argument("--r", type=_correlation, default=None,
+                   help="pre-post correlation for summary-only trials (default 0.5, stated)")
+    p.add_argument("--dpi", type=int, default=None, help="PNG resolution (default: the "
+                   "style's: 150 for slide, 300 for paper)")
+    p.set_defaults(func=_cmd_figures)
     return parser
+
+
+def _correlation(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between -1 and 1, got {text!r}")\
+            from None
+    if not -1 < value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number between -1 and 1, got {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

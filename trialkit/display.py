@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    import pandas as pd
+import pandas as pd
 
+if TYPE_CHECKING:
     from trialkit.trial import Trial
 
-__all__ = ["fmt_number", "frame_to_text", "meta_record", "summary_for_display"]
+__all__ = ["fmt_number", "fmt_p", "frame_to_text", "meta_record", "readable",
+           "results_for_display", "summary_for_display"]
 
 
 def fmt_number(value: Any, digits: int = 2) -> str:
@@ -83,3 +84,56 @@ def meta_record(trial: Trial) -> dict[str, Any]:
                       "mcid": o.mcid, "mcid_source": o.mcid_source, "domain": o.domain}
                      for o in m.outcomes],
     }
+
+
+def fmt_p(p: Any) -> str:
+    """A p value for display: ``"<0.001"``, else three decimals; "" when not defined.
+
+    Examples
+    --------
+    >>> fmt_p(0.0004), fmt_p(0.0449), fmt_p(float("nan"))
+    ('<0.001', '0.045', '')
+    """
+    text = fmt_number(p, 3)
+    if not text:
+        return ""
+    return "<0.001" if float(p) < 0.001 else text
+
+
+def results_for_display(frame: pd.DataFrame, keys: list[str], digits: int = 2) -> pd.DataFrame:
+    """A result frame (estimate, ci_low, ci_high, p, method) as a readable text table."""
+    shown = frame[keys].astype(str).copy()
+    shown["estimate"] = [fmt_number(v, digits) for v in frame["estimate"]]
+    shown["95% CI"] = [
+        f"[{fmt_number(lo, digits)}, {fmt_number(hi, digits)}]" if fmt_number(lo, digits)
+        else "" for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)]
+    shown["p"] = [fmt_p(p) for p in frame["p"]]
+    if "unit" in frame:
+        shown["unit"] = frame["unit"].astype(str)
+    if "favours" in frame:
+        shown["favours"] = frame["favours"].astype(str)
+    if "improved" in frame:
+        shown["improved"] = ["" if v is None or v is pd.NA else ("yes" if v else "no")
+                             for v in frame["improved"].astype(object)]
+    shown["method"] = frame["method"]
+    return shown
+
+
+def readable(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
+    """Any result frame as text: floats to ``digits`` significant digits, missing as blank.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> readable(pd.DataFrame({"x": [1.23456, float("nan")], "y": ["a", None]})).values.tolist()
+    [['1.235', 'a'], ['', '']]
+    """
+    out = pd.DataFrame(index=frame.index)
+    for col in frame.columns:
+        values = frame[col]
+        if values.dtype.kind == "f":
+            out[col] = ["" if v != v else f"{v:.{digits}g}" for v in values]
+        else:
+            out[col] = ["" if v is None or v is pd.NA or (isinstance(v, float) and v != v)
+                        else str(v) for v in values.astype(object)]
+    return out

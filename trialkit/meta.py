@@ -42,6 +42,12 @@ class Timepoint:
     label: str
     order: float
     baseline: bool = False
+    short_label: str = ""
+
+    @property
+    def short(self) -> str:
+        """The label to use where space is short (chart axes): ``short_label`` or ``label``."""
+        return self.short_label or self.label
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,12 @@ class Outcome:
     mcid_source: str = ""
     mdc: float | None = None
     mdc_source: str = ""
+    short_label: str = ""
+
+    @property
+    def short(self) -> str:
+        """The label to use where space is short (charts): ``short_label`` or ``label``."""
+        return self.short_label or self.label
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -289,7 +301,8 @@ def parse_meta(raw: Mapping[str, Any], *, file: str = "trial.toml",
         r = _Reader(table, f"timepoints[{i}]", file)
         timepoints.append(Timepoint(r.ident("id"), r.get("label", str),
                                     float(r.get("order", (int, float))),
-                                    r.get("baseline", bool, required=False, default=False)))
+                                    r.get("baseline", bool, required=False, default=False),
+                                    r.get("short_label", str, required=False, default="")))
         r.done()
     if not timepoints:
         raise TrialDataError("at least one timepoint is required", file=file, field="timepoints")
@@ -379,6 +392,7 @@ def _parse_outcome(table: Any, i: int, file: str, require_direction: bool) -> Ou
         domain=r.get("domain", str, required=False, default=""),
         mcid=None if mcid is None else float(mcid), mcid_source=mcid_source,
         mdc=None if mdc is None else float(mdc), mdc_source=mdc_source,
+        short_label=r.get("short_label", str, required=False, default=""),
     )
     r.done()
     return outcome

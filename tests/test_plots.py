@@ -1,0 +1,182 @@
+"""Plots draw the analysis frames faithfully, say what they show, and touch no global state."""
+
+from __future__ import annotations
+
+import filecmp
+import warnings
+
+import matplotlib
+import numpy as np
+import pytest
+
+import trialkit
+from trialkit import TrialDataError, plots
+from trialkit.analysis import between, means, sensitivity, within
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def mejuto():
+    return trialkit.load("mejuto2014")
+
+
+@pytest.fixture(scope="module")
+def frames(mejuto):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return {"means": means(mejuto), "within": within(mejuto, r=0.5),
+                "between": between(mejuto, r=0.5),
+                "sensitivity": sensitivity(mejuto, outcome="pain")}
+
+
+def by_gid(ax, gid):
+    found = [a for a in ax.get_children() if a.get_gid() == gid]
+    found += [a for a in ax.lines if a.get_gid() == gid]
+    return found
+
+
+def texts(ax, gid=None):
+    return [t.get_text() for t in ax.texts if gid is None or t.get_gid() == gid]
+
+
+def test_trajectory_draws_the_means(frames):
+    m = frames["means"]
+    ax = plots.trajectory(m, "pain")
+    line = next(ln for ln in ax.lines if ln.get_gid() == "trialkit-arm-trpdn")
+    expected = m[(m["outcome"] == "pain") & (m["arm"] == "trpdn")]["estimate"].to_numpy()
+    np.testing.assert_allclose(np.asarray(line.get_ydata(), dtype=float), expected)
+    assert ax.get_ylabel() == "Neck pain intensity (NPRS) (points)"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Baseline", "10 minutes", "1 week"]
+    assert any("lower is better" in t for t in texts(ax))
+    assert by_gid(ax, "trialkit-illustrative")  # illustrative numbers are marked
+    assert any("Dry needling" in t for t in texts(ax))
+
+
+def test_trajectory_with_patient_lines_and_no_stamp():
+    trial = trialkit.load("anorexia")
+    ax = plots.trajectory(means(trial), ipd=trial.ipd)
+    individual = [ln for ln in ax.lines if ln.get_gid() == "trialkit-individual"]
+    assert len(individual) == 72  # one faint line per patient
+    assert not by_gid(ax, "trialkit-illustrative")  # real data: no stamp
+
+
+def test_percent_change_bars_and_labels(frames):
+    w = frames["within"]
+    ax = plots.percent_change(w, "pain", reference="waitlist")
+    pc = w[(w["outcome"] == "pain") & (w["measure"] == "percent_change")]
+    expected = pc[pc["arm"] == "trpdn"]["estimate"].to_numpy()
+    heights = sorted(p.get_height() for c in ax.containers if hasattr(c, "patches")
+                     for p in c.patches if c.get_label() == "Dry needling")
+    np.testing.assert_allclose(sorted(heights), sorted(expected))
+    # the labels answer the patient summary: pain down 33% then 66% with dry needling
+    assert {"\u221233%", "\u221266%"} <= set(texts(ax, "trialkit-value"))
+    assert ax.get_ylabel() == "Change from baseline (%)"
+
+
+def test_forest_is_oriented_by_benefit(frames):
+    b = frames["between"]
+    ax = plots.forest(b, "hedges_g", thresholds={"10min": 0.56, "1wk": 1.34})
+    line = next(ln for ln in ax.lines if ln.get_gid() == "trialkit-timepoint-10min")
+    g = b[(b["measure"] == "hedges_g") & (b["timepoint"] == "10min")]
+    sign = np.where(g["direction"] == "lower_is_better", -1, 1)
+    xdata = np.asarray(line.get_xdata(), dtype=float)
+    np.testing.assert_allclose(xdata, g["estimate"].to_numpy() * sign)
+    assert (xdata > 0.56).all()  # every 10-minute effect favours dry needling
+    favours = texts(ax, "trialkit-favours")
+    assert favours == ["\u2190 favours Waiting list", "favours Dry needling \u2192"]
+    assert len(ax.get_yticklabels()) == 10
+    assert len([ln for ln in ax.lines if ln.get_gid() == "trialkit-threshold"]) == 2
+
+
+def test_forest_rows_per_comparison():
+    ax = plots.forest(between(trialkit.load("anorexia")), "mean_difference")
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert labels == ["Cognitive behavioural treatment vs Control", "Family therapy vs Control"]
+    line = next(ln for ln in ax.lines if ln.get_gid() == "trialkit-timepoint-post")
+    # Welch mean differences at follow-up: CBT 85.70 - 81.11 = 4.59, FT 90.49 - 81.11 = 9.39
+    np.testing.assert_allclose(np.asarray(line.get_xdata(), dtype=float), [4.5889, 9.3864],
+                               atol=5e-4)
+
+
+def test_rom_deltas_show_degrees_gained(frames):
+    ax = plots.rom_deltas(frames["within"], "10min", reference="waitlist")
+    labels = texts(ax, "trialkit-value")
+    assert "+13.5\u00b0" in labels  # flexion: 55.6 - 42.1 degrees
+    assert ax.get_xlabel() == "Change from baseline (degrees)"
+    assert next(t.get_text() for t in ax.get_yticklabels()) == "Flexion"
+    assert by_gid(ax, "trialkit-mdc")
+
+
+def test_sensitivity_plot(frames):
+    s = frames["sensitivity"]
+    ax = plots.sensitivity(s, "pain", "10min")
+    line = next(ln for ln in ax.lines if ln.get_gid() == "trialkit-measure-diff_in_change")
+    np.testing.assert_allclose(np.asarray(line.get_xdata(), dtype=float),
+                               [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])
+    expected = s[(s["timepoint"] == "10min") & (s["measure"] == "diff_in_change")]
+    np.testing.assert_allclose(np.asarray(line.get_ydata(), dtype=float),
+                               expected.sort_values("r")["estimate"])
+
+
+def test_plots_accept_ax_and_leave_global_state_alone(frames):
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    before = dict(matplotlib.rcParams)
+    n_open = len(plt.get_fignums())
+    fig = Figure()
+    ax = fig.subplots()
+    assert plots.trajectory(frames["means"], "pain", ax=ax) is ax
+    plots.forest(frames["between"])
+    assert dict(matplotlib.rcParams) == before
+    assert len(plt.get_fignums()) == n_open  # nothing registered with pyplot
+
+
+def test_styles_set_type_sizes(frames):
+    small = plots.trajectory(frames["means"], "pain", style="paper")
+    large = plots.trajectory(frames["means"], "pain", style="slide")
+    assert small.figure.get_figwidth() == 3.5
+    assert large.figure.get_figwidth() / large.figure.get_figheight() == pytest.approx(16 / 9,
+                                                                                       abs=0.01)
+    assert large.yaxis.label.get_fontsize() > 2 * small.yaxis.label.get_fontsize()
+
+
+def test_bad_plot_input(frames):
+    with pytest.raises(TrialDataError, match="pass outcome="):
+        plots.trajectory(frames["means"])
+    with pytest.raises(TrialDataError, match="no rows with outcome='itch'"):
+        plots.percent_change(frames["within"], "itch")
+    with pytest.raises(TrialDataError, match="style must be one of"):
+        plots.trajectory(frames["means"], "pain", style="poster")
+
+
+def test_figure_set_and_deterministic_files(mejuto, tmp_path):
+    from trialkit.figures import figure_set, write_figures
+
+    figs = figure_set(mejuto, style="slide")
+    assert set(figs) == {"trajectory_pain", "trajectory_pressure_pain_threshold",
+                         "trajectory_range_of_motion", "percent_change_pain",
+                         "percent_change_pressure_pain_threshold", "forest", "rom_deltas",
+                         "sensitivity_pain"}
+    for name, fig in figs.items():
+        stamps = [t for t in fig.texts if t.get_gid() == "trialkit-illustrative"]
+        assert stamps, f"{name} lacks the illustrative stamp"
+        footer = [t.get_text() for t in fig.texts if t.get_gid() == "trialkit-footer"]
+        assert footer and "ILLUSTRATIVE" in footer[0] and "Source:" in footer[0]
+    first = write_figures(mejuto, tmp_path / "a", formats=["svg", "pdf"], style="paper")
+    second = write_figures(mejuto, tmp_path / "b", formats=["svg", "pdf", "png"],
+                           style="paper")
+    names = sorted(p.name for p in first)
+    assert "mejuto2014_forest_paper.svg" in names
+    for path in first:
+        assert filecmp.cmp(path, tmp_path / "b" / path.name, shallow=False), path.name
+    assert len(second) == len(first) * 3 // 2
+
+
+def test_real_data_figures_carry_no_stamp(tmp_path):
+    from trialkit.figures import figure_set
+
+    figs = figure_set(trialkit.load("anorexia"), style="paper")
+    for fig in figs.values():
+        assert not [t for t in fig.texts if t.get_gid() == "trialkit-illustrative"]

@@ -1,0 +1,507 @@
+"""Trial-level tables built from :mod:`trialkit.effects`: within-arm and between-arm effects.
+
+Each function returns a tidy DataFrame, one row per outcome x arm (or comparison) x timepoint
+x measure, with the columns every result frame uses (``estimate, se, ci_low, ci_high, df, p,
+method``) and the keys it is about. Where patient data exist the numbers come from the data
+themselves (exact change SDs and correlations); where only summaries exist and a formula needs
+the pre-post correlation ``r``, the caller gives it, or 0.5 is assumed with a warning, and the
+``r`` and ``r_source`` columns say which.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from trialkit.errors import TrialDataError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from trialkit.trial import Trial
+
+__all__ = ["DEFAULT_R", "SENSITIVITY_R", "between", "means", "sensitivity", "within"]
+
+#: The pre-post correlation assumed when a summary-only trial needs one and none is given.
+DEFAULT_R = 0.5
+#: The correlations :func:`sensitivity` runs through by default.
+SENSITIVITY_R = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+WITHIN_MEASURES = ("mean_change", "percent_change", "smcr")
+BETWEEN_MEASURES = ("mean_difference", "diff_in_change", "ancova", "hedges_g", "ratio_of_means")
+_RESULT = ["estimate", "se", "ci_low", "ci_high", "df", "p"]
+
+
+def _resolve_r(trial: Trial, r: float | None) -> tuple[float, str]:
+    if r is None:
+        if trial.level == "summary":
+            warnings.warn(
+                f"{trial.id}: no pre-post correlation given; r = {DEFAULT_R} assumed for change "
+                f"scores and ANCOVA (pass r=..., and see trialkit.analysis.sensitivity)",
+                UserWarning, stacklevel=3)
+        return DEFAULT_R, "assumed"
+    if not -1 < float(r) < 1:
+        raise TrialDataError(f"r must lie strictly between -1 and 1, got {r}", field="r")
+    return float(r), "given"
+
+
+def _labels(method: str, r: float, source: str) -> str:
+    return (method.replace("r=given", f"r={r:g}({source})")
+            .replace(f"r={DEFAULT_R}(assumed)", f"r={r:g}({source})"))
+
+
+def _outcomes(trial: Trial, outcome: str | Iterable[str] | None) -> list[str]:
+    if outcome is None:
+        return [o.id for o in trial.outcomes]
+    ids = [outcome] if isinstance(outcome, str) else list(outcome)
+    for oid in ids:
+        trial.outcome(oid)
+    return ids
+
+
+def _followups(trial: Trial) -> list[str]:
+    if trial.baseline is None:
+        raise TrialDataError(f"trial {trial.id!r} has no baseline timepoint: within- and "
+                             f"between-arm change needs one (a crossover is analysed with "
+                             f"trialkit.ipd)", field="trial")
+    return [t.id for t in trial.timepoints if t.id != trial.baseline]
+
+
+def add_labels(frame: pd.DataFrame, trial: Trial) -> pd.DataFrame:
+    """Add display labels and reference values beside the ids (for tables and figures).
+
+    Adds outcome_label, outcome_short, arm_label, timepoint_label, timepoint_short (and
+    reference_label where there is a
+    reference column), plus the outcome's mcid and mdc where defined (NaN otherwise).
+    """
+    import numpy as np
+
+    outcomes = {o.id: o for o in trial.outcomes}
+    arms = {a.id: a.label for a in trial.arms}
+    tps = {t.id: t.label for t in trial.timepoints}
+    tps_short = {t.id: t.short for t in trial.timepoints}
+    frame = frame.copy()
+    if "outcome" in frame:
+        frame["outcome_label"] = frame["outcome"].map(lambda o: outcomes[o].label)
+        frame["outcome_short"] = frame["outcome"].map(lambda o: outcomes[o].short)
+        frame["mcid"] = frame["outcome"].map(
+            lambda o: np.nan if outcomes[o].mcid is None else outcomes[o].mcid)
+        frame["mdc"] = frame["outcome"].map(
+            lambda o: np.nan if outcomes[o].mdc is None else outcomes[o].mdc)
+    if "arm" in frame:
+        frame["arm_label"] = frame["arm"].map(arms)
+    if "reference" in frame:
+        frame["reference_label"] = frame["reference"].map(arms)
+    if "timepoint" in frame:
+        frame["timepoint_label"] = frame["timepoint"].map(tps)
+        frame["timepoint_short"] = frame["timepoint"].map(tps_short)
+    return frame
+
+
+def _illustrative(*sources: Any) -> bool:
+    from trialkit.trial import is_illustrative
+
+    return any(is_illustrative(s) for s in sources)
+
+
+def means(trial: Trial, *, outcome: str | Sequence[str] | None = None,
+          level: float = 0.95) -> pd.DataFrame:
+    """Each arm's mean at each timepoint with a t-based confidence interval.
+
+    ``mean +/- t(1 - alpha/2, n - 1) sd / sqrt(n)``, the one-sample t interval (as R's
+    ``t.test(x)`` prints it), from the summary table (derived from patient data where they
+    exist).
+
+    Returns
+    -------
+    DataFrame
+        Columns outcome, arm, timepoint, order (the timepoint's sort key), estimate (the mean),
+        se, ci_low, ci_high, df, n, sd, unit, direction, illustrative, method. A row whose SD
+        is not reported keeps its mean and has NaN interval columns, with method saying so.
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> from trialkit.analysis import means
+    >>> m = means(trialkit.load("sleep"))
+    >>> m[["arm", "estimate", "ci_low", "ci_high"]].round(4)
+         arm  estimate  ci_low  ci_high
+    0  drug1      0.75 -0.5298   2.0298
+    1  drug2      2.33  0.8977   3.7623
+    """
+    import numpy as np
+    import pandas as pd
+    from scipy import stats
+
+    from trialkit.trial import is_illustrative
+
+    if not 0 < level < 1:
+        raise TrialDataError(f"level must lie between 0 and 1, got {level}", field="level")
+    frame = trial.summary
+    frame = frame[frame["outcome"].isin(_outcomes(trial, outcome))].reset_index(drop=True)
+    n = frame["n"].to_numpy(dtype=float)
+    sd = frame["sd"].to_numpy(dtype=float)
+    has_ci = (n >= 2) & np.isfinite(sd)
+    df = np.where(has_ci, n - 1, np.nan)
+    se = np.where(has_ci, sd / np.sqrt(n), np.nan)
+    q = stats.t.ppf(0.5 + level / 2, np.where(has_ci, df, 1.0))
+    est = frame["mean"].to_numpy(dtype=float)
+    order = {t.id: t.order for t in trial.timepoints}
+    outcomes = {o.id: o for o in trial.outcomes}
+    out = pd.DataFrame({
+        "outcome": frame["outcome"], "arm": frame["arm"], "timepoint": frame["timepoint"],
+        "order": frame["timepoint"].map(order).astype(float), "estimate": est, "se": se,
+        "ci_low": np.where(has_ci, est - q * se, np.nan),
+        "ci_high": np.where(has_ci, est + q * se, np.nan), "df": df,
+        "n": frame["n"].astype(int), "sd": sd,
+        "unit": frame["outcome"].map(lambda o: outcomes[o].unit),
+        "direction": frame["outcome"].map(lambda o: outcomes[o].direction),
+        "illustrative": frame["source"].map(is_illustrative).astype(bool),
+        "method": np.where(has_ci, "mean/one_sample_t_ci", "mean/no_ci(sd not reported)"),
+        "reference_arm": trial.reference_arm,
+    })
+    return add_labels(out, trial)
+
+
+def _pairs(trial: Trial, outcome: str, arm: str, timepoint: str) -> dict[str, Any] | None:
+    """Baseline and follow-up statistics of one arm; from patient data where they exist."""
+    import numpy as np
+
+    if trial.ipd is not None:
+        from trialkit.ipd import baseline_followup
+
+        wide = baseline_followup(trial, outcome, timepoint)
+        wide = wide[wide["arm"] == arm]
+        if len(wide) < 2:
+            return None
+        r = float(np.corrcoef(wide["pre"], wide["post"])[0, 1])
+        return {"m_pre": wide["pre"].mean(), "sd_pre": wide["pre"].std(ddof=1),
+                "m_post": wide["post"].mean(), "sd_post": wide["post"].std(ddof=1),
+                "n": len(wide), "r": r, "r_source": "observed",
+                "m_change": wide["change"].mean(), "sd_change": wide["change"].std(ddof=1),
+                "source": "derived from ipd"}
+    s = trial.summary.set_index(["outcome", "arm", "timepoint"])
+    base, post = (outcome, arm, trial.baseline), (outcome, arm, timepoint)
+    if base not in s.index or post not in s.index:
+        return None
+    b, p = s.loc[base], s.loc[post]
+    return {"m_pre": b["mean"], "sd_pre": b["sd"], "m_post": p["mean"], "sd_post": p["sd"],
+            "n": int(p["n"]), "r": None, "r_source": None,
+            "source": f"{b['source']}; {p['source']}" if b["source"] != p["source"]
+            else p["source"]}
+
+
+def within(trial: Trial, r: float | None = None, *, outcome: str | Sequence[str] | None = None,
+           level: float = 0.95) -> pd.DataFrame:
+    """Change from baseline within each arm, at each follow-up.
+
+    For every outcome x arm x follow-up timepoint: the mean change (for range-of-motion
+    outcomes, the degrees gained), the percent change relative to the arm's own baseline mean,
+    and the standardized mean change (baseline-SD standardization, Becker 1988), each with its
+    confidence interval.
+
+    Parameters
+    ----------
+    trial : Trial
+    r : float, optional
+        Pre-post correlation for summary-only trials (ignored with patient data, where the
+        observed correlation is used). Default: 0.5, with a warning.
+    outcome : str or sequence of str, optional
+        Restrict to these outcomes.
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        Columns outcome, arm, timepoint, measure (mean_change, percent_change, smcr),
+        estimate, se, ci_low, ci_high, df, p, unit, m_pre, m_post, n, r, r_source, direction,
+        improved (the change is an improvement for this outcome), domain, illustrative, method,
+        and the display columns of :func:`add_labels`.
+        ``percent_change`` is ``100 (m_post - m_pre) / m_pre``: negative is a decrease.
+
+    References
+    ----------
+    Becker BJ. Synthesizing standardized mean-change measures. Br J Math Stat Psychol
+    1988;41:257-278. Cochrane Handbook 6.5.2.8 (SD of change from r).
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> from trialkit.analysis import within
+    >>> w = within(trialkit.load("anorexia"))
+    >>> ft = w.query("arm == 'ft' and measure == 'mean_change'").iloc[0]
+    >>> round(float(ft["estimate"]), 4), round(float(ft["p"]), 4)
+    (7.2647, 0.0007)
+    """
+    import numpy as np
+    import pandas as pd
+
+    from trialkit import effects
+
+    r_value, r_source = _resolve_r(trial, r)
+    rows: list[dict[str, Any]] = []
+    for oid in _outcomes(trial, outcome):
+        out = trial.outcome(oid)
+        for arm in trial.arms:
+            for tp in _followups(trial):
+                st = _pairs(trial, oid, arm.id, tp)
+                if st is None:
+                    continue
+                rr = st["r"] if st["r"] is not None else r_value
+                rsrc = st["r_source"] or r_source
+                keys = {"outcome": oid, "arm": arm.id, "timepoint": tp}
+                common = {"m_pre": st["m_pre"], "m_post": st["m_post"], "n": st["n"], "r": rr,
+                          "r_source": rsrc, "direction": out.direction, "domain": out.domain,
+                          "illustrative": _illustrative(st["source"])}
+                args = (st["m_pre"], st["sd_pre"], st["m_post"], st["sd_post"], st["n"])
+                mc = effects.mean_change(*args, r=rr, level=level).iloc[0]
+                pc_ok = st["m_pre"] > 0 and st["m_post"] > 0
+                results = [("mean_change", mc, out.unit)]
+                if pc_ok:
+                    pc = effects.percent_change(st["m_pre"], st["m_post"], st["sd_pre"],
+                                                st["sd_post"], st["n"], r=rr, level=level,
+                                                direction=out.direction).iloc[0]
+                    results.append(("percent_change", pc, "%"))
+                sm = effects.smcr(st["m_pre"], st["sd_pre"], st["m_post"], st["n"], r=rr,
+                                  level=level).iloc[0]
+                results.append(("smcr", sm, "baseline SD"))
+                change = float(mc["estimate"])
+                improved = (None if out.direction is None or change == 0 else
+                            (change > 0) == (out.direction == "higher_is_better"))
+                for measure, res, unit in results:
+                    row = {**keys, "measure": measure}
+                    row.update({c: float(res[c]) if c in res and res[c] is not None else np.nan
+                                for c in _RESULT})
+                    row.update(unit=unit, **common, improved=improved,
+                               method=_labels(str(res["method"]), rr, rsrc))
+                    rows.append(row)
+    columns = ["outcome", "arm", "timepoint", "measure", *_RESULT, "unit", "m_pre", "m_post",
+               "n", "r", "r_source", "direction", "improved", "domain", "illustrative",
+               "method"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["improved"] = frame["improved"].astype("boolean")
+    return add_labels(frame, trial)
+
+
+def _favours(estimate: float, direction: str | None, arm: str, reference: str,
+             ratio: bool = False) -> str:
+    null = 1.0 if ratio else 0.0
+    if direction is None:
+        return "direction not stated"
+    if estimate == null:
+        return "neither"
+    higher = estimate > null
+    return arm if higher == (direction == "higher_is_better") else reference
+
+
+def between(trial: Trial, r: float | None = None, *,
+            outcome: str | Sequence[str] | None = None, level: float = 0.95,
+            use: str = "auto") -> pd.DataFrame:
+    """Each arm versus the reference arm, at each follow-up timepoint.
+
+    Measures (``measure`` column), all as arm minus reference:
+
+    - ``mean_difference``: follow-up means, Welch t interval;
+    - ``diff_in_change``: difference in mean change from baseline (needs r from summaries);
+    - ``ancova``: follow-up difference adjusted for baseline (OLS on patient data, with one
+      slope across all arms; from summaries, the aggregate-data ANCOVA given r);
+    - ``hedges_g``: standardized difference of follow-up means, exact J and noncentral-t CI;
+    - ``ratio_of_means``: follow-up ratio of means (estimate and CI as ratios).
+
+    Parameters
+    ----------
+    trial : Trial
+    r : float, optional
+        Pre-post correlation for summary-only trials, or with ``use="summary"`` (default 0.5,
+        with a warning). Not used with patient data, where the data give the change scores.
+    outcome : str or sequence of str, optional
+        Restrict to these outcomes.
+    level : float
+        Confidence level.
+    use : {"auto", "summary"}
+        "summary" computes from the summary table even when patient data exist (what a reader
+        holding only the paper could do).
+
+    Returns
+    -------
+    DataFrame
+        Columns outcome, timepoint, comparison, arm, reference, measure, estimate, se,
+        ci_low, ci_high, df, p, unit, n1, n2, r, r_source, direction, favours (the arm the
+        point estimate favours, given the outcome's direction), domain, illustrative, method,
+        and the display columns of :func:`add_labels`.
+
+    References
+    ----------
+    Riley RD et al. Stat Med 2013;32:2747-2766 (aggregate-data ANCOVA). Hedges LV. J Educ Stat
+    1981;6:107-128 (exact J). Lajeunesse MJ. Ecology 2015;96:2056-2063 (ratio of means).
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> from trialkit.analysis import between
+    >>> b = between(trialkit.load("anorexia"))
+    >>> b.query("measure == 'ancova'")[["comparison", "estimate", "se"]].round(4)
+        comparison  estimate      se
+    2  cbt-control    4.0971  1.8935
+    7   ft-control    8.6601  2.1931
+    """
+    import numpy as np
+    import pandas as pd
+
+    from trialkit import effects
+
+    if use not in ("auto", "summary"):
+        raise TrialDataError(f"use must be 'auto' or 'summary', got {use!r}", field="use")
+    from_ipd = trial.ipd is not None and use == "auto"
+    # With patient data the change scores and ANCOVA use the data themselves; r is not needed.
+    r_value, r_source = (DEFAULT_R, "observed") if from_ipd else _resolve_r(trial, r)
+    stats_of = trial if from_ipd else _summary_view(trial)
+    ref = trial.reference_arm
+    summary = trial.summary.set_index(["outcome", "arm", "timepoint"])
+    rows: list[dict[str, Any]] = []
+    for oid in _outcomes(trial, outcome):
+        out = trial.outcome(oid)
+        for tp in _followups(trial):
+            ancova_rows = {}
+            if from_ipd:
+                from trialkit.ipd import ancova
+
+                ancova_rows = ancova(trial, oid, tp, level=level).set_index("arm").to_dict("index")
+            for arm in trial.arms:
+                if arm.id == ref:
+                    continue
+                k1, k2 = (oid, arm.id, tp), (oid, ref, tp)
+                if k1 not in summary.index or k2 not in summary.index:
+                    continue
+                s1, s2 = summary.loc[k1], summary.loc[k2]
+                p1, p2 = (_pairs(stats_of, oid, a, tp) for a in (arm.id, ref))
+                keys = {"outcome": oid, "timepoint": tp, "comparison": f"{arm.id}-{ref}",
+                        "arm": arm.id, "reference": ref}
+                common = {"direction": out.direction, "domain": out.domain,
+                          "illustrative": _illustrative(s1["source"], s2["source"])}
+                follow = (s1["mean"], s1["sd"], s1["n"], s2["mean"], s2["sd"], s2["n"])
+                results: list[tuple[str, Any, str, tuple[int, int], float | None, str]] = []
+                md = effects.mean_difference(*follow, level=level).iloc[0]
+                results.append(("mean_difference", md, out.unit, (s1["n"], s2["n"]), None, ""))
+                if p1 is not None and p2 is not None:
+                    if from_ipd:
+                        dc = effects.mean_difference(p1["m_change"], p1["sd_change"], p1["n"],
+                                                     p2["m_change"], p2["sd_change"], p2["n"],
+                                                     level=level).iloc[0]
+                        method = "diff_in_change/welch/t_ci/from_patient_changes"
+                        dc = dc.copy()
+                        dc["method"] = method
+                        pooled_r = _pooled_r(trial, oid, tp)
+                        results.append(("diff_in_change", dc, out.unit, (p1["n"], p2["n"]),
+                                        pooled_r, "observed"))
+                        an = ancova_rows[arm.id]
+                        results.append(("ancova", an, out.unit, (an["n1"], an["n2"]), pooled_r,
+                                        "observed"))
+                    else:
+                        pre_post = (p1["m_pre"], p1["sd_pre"], p1["m_post"], p1["sd_post"],
+                                    p2["m_pre"], p2["sd_pre"], p2["m_post"], p2["sd_post"],
+                                    p1["n"], p2["n"])
+                        dc = effects.diff_in_change(*pre_post, r=r_value, level=level).iloc[0]
+                        results.append(("diff_in_change", dc, out.unit, (p1["n"], p2["n"]),
+                                        r_value, r_source))
+                        an = effects.ancova_from_summary(*pre_post, r=r_value,
+                                                         level=level).iloc[0]
+                        results.append(("ancova", an, out.unit, (p1["n"], p2["n"]), r_value,
+                                        r_source))
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)  # |d| > 5 warning: see below
+                    g = effects.smd(*follow, kind="hedges", ci="nct", level=level).iloc[0]
+                if abs(g["estimate"]) > 5:
+                    warnings.warn(f"{trial.id} {oid} {tp}: |g| = {abs(g['estimate']):.1f}; "
+                                  f"were SEs entered as SDs?", UserWarning, stacklevel=2)
+                results.append(("hedges_g", g, "SD", (s1["n"], s2["n"]), None, ""))
+                if s1["mean"] > 0 and s2["mean"] > 0:
+                    rom = effects.ratio_of_means(*follow, direction=out.direction,
+                                                 level=level).iloc[0]
+                    results.append(("ratio_of_means", rom, "ratio", (s1["n"], s2["n"]), None,
+                                    ""))
+                for measure, res, unit, (n1, n2), rr, rsrc in results:
+                    row = {**keys, "measure": measure}
+                    row.update({c: float(res[c]) if c in res and res[c] is not None else np.nan
+                                for c in _RESULT})
+                    method = str(res["method"])
+                    if rr is not None and rsrc != "observed":
+                        method = _labels(method, rr, rsrc)
+                    row.update(unit=unit, n1=int(n1), n2=int(n2),
+                               r=np.nan if rr is None else rr, r_source=rsrc or None,
+                               favours=_favours(row["estimate"], out.direction, arm.id, ref,
+                                                ratio=measure == "ratio_of_means"),
+                               **common, method=method)
+                    rows.append(row)
+    columns = ["outcome", "timepoint", "comparison", "arm", "reference", "measure", *_RESULT,
+               "unit", "n1", "n2", "r", "r_source", "direction", "favours", "domain",
+               "illustrative", "method"]
+    return add_labels(pd.DataFrame(rows, columns=columns), trial)
+
+
+def _summary_view(trial: Trial) -> Trial:
+    """The same trial with its patient data hidden, so that only summaries are used."""
+    from trialkit.trial import Trial as TrialClass
+
+    return TrialClass(trial.meta, trial.summary, reported=trial.reported)
+
+
+def _pooled_r(trial: Trial, outcome: str, timepoint: str) -> float:
+    """Pooled within-arm correlation of baseline and follow-up (patient data)."""
+    import numpy as np
+
+    from trialkit.ipd import baseline_followup
+
+    wide = baseline_followup(trial, outcome, timepoint)
+    centred = wide[["pre", "post"]] - wide.groupby("arm")[["pre", "post"]].transform("mean")
+    sxy = float((centred["pre"] * centred["post"]).sum())
+    return sxy / float(np.sqrt((centred["pre"] ** 2).sum() * (centred["post"] ** 2).sum()))
+
+
+def sensitivity(trial: Trial, r: Sequence[float] = SENSITIVITY_R, *,
+                outcome: str | Sequence[str] | None = None,
+                measures: Sequence[str] = ("diff_in_change", "ancova"),
+                level: float = 0.95) -> pd.DataFrame:
+    """Between-arm effects that depend on the pre-post correlation, across assumed values.
+
+    Runs :func:`between` from the summary table (``use="summary"``) once per value of ``r``
+    and keeps the measures that depend on it.
+
+    Parameters
+    ----------
+    trial : Trial
+    r : sequence of float
+        Correlations to try (default 0.2 to 0.8).
+    outcome : str or sequence of str, optional
+    measures : sequence of str
+        Among ``diff_in_change`` and ``ancova``.
+    level : float
+
+    Returns
+    -------
+    DataFrame
+        The :func:`between` columns, one block per ``r``.
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> from trialkit.analysis import sensitivity
+    >>> s = sensitivity(trialkit.load("mejuto2014"), r=[0.2, 0.8], outcome="pain")
+    >>> sorted(s["r"].unique().tolist())
+    [0.2, 0.8]
+    """
+    import pandas as pd
+
+    bad = [m for m in measures if m not in ("diff_in_change", "ancova")]
+    if bad:
+        raise TrialDataError(f"measures must be among diff_in_change, ancova; got {bad}",
+                             field="measures")
+    values = list(r)
+    if not values:
+        raise TrialDataError("give at least one value of r", field="r")
+    frames = [between(trial, r=value, outcome=outcome, level=level, use="summary")
+              for value in values]
+    frame = pd.concat(frames, ignore_index=True)
+    return frame[frame["measure"].isin(measures)].reset_index(drop=True)

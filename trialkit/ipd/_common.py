@@ -1,0 +1,214 @@
+"""Shared helpers for the patient-level models: argument checks, data shaping, small formulas.
+
+Nothing here is public; the functions in :mod:`trialkit.ipd` validate their arguments with these
+helpers so that every bad argument raises :class:`trialkit.TrialDataError` naming it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from trialkit.errors import TrialDataError
+
+if TYPE_CHECKING:
+    from trialkit.meta import Outcome
+    from trialkit.trial import Trial
+
+#: Note written wherever a model's Wald tests use the normal distribution.
+Z_NOTE = ("Wald z tests and intervals (normal reference distribution; no small-sample degrees "
+          "of freedom such as Satterthwaite or Kenward-Roger)")
+
+
+def require_ipd(trial: Trial, what: str) -> pd.DataFrame:
+    """The trial's patient data, or a TrialDataError saying ``what`` needs them."""
+    ipd = trial.ipd
+    if ipd is None:
+        raise TrialDataError(f"{what} needs patient data; trial {trial.id!r} has summary "
+                             f"statistics only", field="trial")
+    return ipd
+
+
+def check_outcome(trial: Trial, outcome: str) -> Outcome:
+    if not isinstance(outcome, str):
+        raise TrialDataError(f"expected an outcome id (text), got {outcome!r}", field="outcome")
+    return trial.outcome(outcome)
+
+
+def check_level(level: Any) -> float:
+    try:
+        value = float(level)
+    except (TypeError, ValueError):
+        raise TrialDataError(f"expected a number between 0 and 1, got {level!r}",
+                             field="level") from None
+    if not 0 < value < 1:
+        raise TrialDataError(f"expected a number between 0 and 1, got {level!r}", field="level")
+    return value
+
+
+def check_int(value: Any, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise TrialDataError(f"expected a whole number >= {minimum}, got {value!r}", field=name)
+    return int(value)
+
+
+def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise TrialDataError(f"expected one of {', '.join(map(repr, choices))}, got {value!r}",
+                             field=name)
+    return str(value)
+
+
+def check_seed(seed: Any) -> int:
+    return check_int(seed, "seed", 0)
+
+
+def followups(trial: Trial) -> list[str]:
+    """Follow-up timepoints in time order (every timepoint but the baseline)."""
+    return [t.id for t in trial.timepoints if t.id != trial.baseline]
+
+
+def check_followup(trial: Trial, timepoint: str) -> str:
+    if not isinstance(timepoint, str):
+        raise TrialDataError(f"expected a timepoint id (text), got {timepoint!r}",
+                             field="timepoint")
+    trial.timepoint(timepoint)
+    if trial.baseline is None:
+        raise TrialDataError(f"trial {trial.id!r} has no baseline timepoint", field="timepoint")
+    if timepoint == trial.baseline:
+        raise TrialDataError("timepoint must be a follow-up, not the baseline",
+                             field="timepoint")
+    return timepoint
+
+
+def resolve_reference(trial: Trial, reference: str | None) -> str:
+    if reference is None:
+        return trial.reference_arm
+    if not isinstance(reference, str):
+        raise TrialDataError(f"expected an arm id (text), got {reference!r}", field="reference")
+    try:
+        trial.arm(reference)
+    except TrialDataError as exc:
+        raise TrialDataError(exc.reason, field="reference") from None
+    return reference
+
+
+def comparisons(trial: Trial, arm: str | Sequence[str] | None,
+                reference: str | None) -> list[tuple[str, str]]:
+    """(arm, reference) pairs: the named arm(s), or every other arm, against the reference."""
+    ref = resolve_reference(trial, reference)
+    if arm is None:
+        arms = [a.id for a in trial.arms if a.id != ref]
+    else:
+        arms = [arm] if isinstance(arm, str) else list(arm)
+        for a in arms:
+            if not isinstance(a, str):
+                raise TrialDataError(f"expected an arm id (text), got {a!r}", field="arm")
+            try:
+                trial.arm(a)
+            except TrialDataError as exc:
+                raise TrialDataError(exc.reason, field="arm") from None
+            if a == ref:
+                raise TrialDataError(f"arm {a!r} is the reference arm; compare it with another "
+                                     f"arm (or pass reference=...)", field="arm")
+    return [(a, ref) for a in arms]
+
+
+def arm_order(trial: Trial) -> dict[str, int]:
+    return {a.id: i for i, a in enumerate(trial.arms)}
+
+
+def sort_by_arm(frame: pd.DataFrame, trial: Trial) -> pd.DataFrame:
+    order = arm_order(trial)
+    return frame.sort_values(["arm", "patient"],
+                             key=lambda c: c.map(order) if c.name == "arm" else c,
+                             kind="stable").reset_index(drop=True)
+
+
+def covariate_columns(trial: Trial, patients: pd.Series,
+                      covariates: Sequence[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Design columns for ``covariates`` (from patients.csv), one row per entry of ``patients``.
+
+    Numeric covariates enter as they are; text covariates as indicators of every level but the
+    first in sorted order (R's treatment contrasts), named ``name[level]``. Missing values stay
+    NaN so that the caller can drop those patients and say so.
+    """
+    if isinstance(covariates, str):
+        covariates = (covariates,)
+    covariates = list(covariates)
+    out = pd.DataFrame(index=range(len(patients)))
+    names: list[str] = []
+    if not covariates:
+        return out, names
+    table = trial.patients
+    if table is None:
+        raise TrialDataError(f"trial {trial.id!r} has no covariates (patients.csv)",
+                             field="covariates")
+    known = [c for c in table.columns if c not in ("patient", "arm")]
+    merged = pd.DataFrame({"patient": patients.to_numpy()}).merge(
+        table.drop(columns="arm"), on="patient", how="left")
+    for name in covariates:
+        if name not in known:
+            raise TrialDataError(f"unknown covariate {name!r}; known: {', '.join(known)}",
+                                 field="covariates")
+        column = merged[name]
+        if pd.api.types.is_numeric_dtype(column):
+            out[name] = column.astype(float).to_numpy()
+            names.append(name)
+        else:
+            present = column.notna()
+            levels = sorted(column[present].astype(str).unique())
+            for lev in levels[1:]:
+                key = f"{name}[{lev}]"
+                values = (column.astype(str) == lev).to_numpy(dtype=float)
+                out[key] = np.where(present.to_numpy(), values, np.nan)
+                names.append(key)
+    return out, names
+
+
+def hedges_j(df: float) -> float:
+    """Exact small-sample correction J(df) = Gamma(df/2) / (sqrt(df/2) Gamma((df-1)/2))
+    (Hedges 1981, eq. 6c)."""
+    from scipy import special
+
+    if df <= 1:
+        return math.nan
+    return float(np.exp(special.gammaln(df / 2) - 0.5 * np.log(df / 2)
+                        - special.gammaln((df - 1) / 2)))
+
+
+def nct_ci(t: float, df: float, level: float) -> tuple[float, float]:
+    """Noncentrality parameters whose noncentral-t distributions put ``t`` at the upper and
+    lower (1 - level)/2 tails (Steiger & Fouladi 1997): the CI of the noncentrality."""
+    from scipy import optimize, stats
+
+    alpha = 1 - level
+    if not (math.isfinite(t) and df > 0):
+        return math.nan, math.nan
+
+    def solve(p: float) -> float:
+        def f(ncp: float) -> float:
+            cdf = float(stats.nct.cdf(t, df, ncp))
+            if math.isnan(cdf):  # Boost gives NaN far in a tail: the cdf is ~1 or ~0 there
+                cdf = 1.0 if ncp < t else 0.0
+            return cdf - p
+
+        width = 10.0 + abs(t)
+        lo, hi = t - width, t + width
+        while f(lo) < 0:
+            lo -= width
+        while f(hi) > 0:
+            hi += width
+        return float(optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12))
+
+    return solve(1 - alpha / 2), solve(alpha / 2)
+
+
+def finish(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
+    """A result frame with the given column order (columns missing from every row are NaN)."""
+    frame = pd.DataFrame(rows, columns=list(columns))
+    return frame.reset_index(drop=True)

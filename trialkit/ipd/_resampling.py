@@ -1,0 +1,523 @@
+"""Re-randomization (permutation) tests and bootstrap intervals on patient data."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from trialkit.errors import TrialDataError
+from trialkit.ipd._ancova import baseline_followup
+from trialkit.ipd._common import (
+    check_choice,
+    check_followup,
+    check_int,
+    check_level,
+    check_outcome,
+    check_seed,
+    comparisons,
+    finish,
+    hedges_j,
+    require_ipd,
+)
+
+if TYPE_CHECKING:
+    from trialkit.trial import Trial
+
+__all__ = ["bootstrap", "bootstrap_distribution", "enumerate_splits", "permutation_test"]
+
+PERMUTATION_STATISTICS = ("mean_difference", "change_difference", "ancova")
+BOOTSTRAP_STATISTICS = ("mean_difference", "change_difference", "median_difference",
+                        "hedges_g", "mean_change", "paired_difference")
+ALTERNATIVES = ("two-sided", "greater", "less")
+PERMUTATION_COLUMNS = ["outcome", "timepoint", "comparison", "arm", "reference", "measure",
+                       "estimate", "p", "n_extreme", "n_arrangements", "n_resamples", "exact",
+                       "alternative", "n1", "n2", "seed", "method", "note"]
+BOOTSTRAP_COLUMNS = ["outcome", "timepoint", "comparison", "arm", "reference", "measure",
+                     "estimate", "se", "ci_low", "ci_high", "bias", "n1", "n2", "n_resamples",
+                     "seed", "ci_method", "method", "note", "distribution"]
+_CHUNK = 65_536
+
+
+# ------------------------------------------------------------------------------------------
+# exact enumeration
+# ------------------------------------------------------------------------------------------
+
+def enumerate_splits(n: int, k: int) -> np.ndarray:
+    """Every way to choose ``k`` of ``n`` patients, as a boolean matrix (one row per split).
+
+    Built with numpy by the recursion C(i, j) = C(i-1, j-1) + C(i-1, j), one vectorized
+    block per (i, j) pair: the Python loop runs over patients, never over the
+    ``math.comb(n, k)`` splits. Rows are in lexicographic order of the chosen indices.
+
+    Parameters
+    ----------
+    n : int
+        Number of patients.
+    k : int
+        Number assigned to the first group.
+
+    Returns
+    -------
+    ndarray of bool, shape (math.comb(n, k), n)
+
+    Examples
+    --------
+    >>> from trialkit.ipd import enumerate_splits
+    >>> enumerate_splits(4, 2).astype(int)
+    array([[1, 1, 0, 0],
+           [1, 0, 1, 0],
+           [1, 0, 0, 1],
+           [0, 1, 1, 0],
+           [0, 1, 0, 1],
+           [0, 0, 1, 1]])
+    >>> enumerate_splits(17, 8).shape
+    (24310, 17)
+    """
+    n = check_int(n, "n", 0)
+    k = check_int(k, "k", 0)
+    if k > n:
+        raise TrialDataError(f"cannot choose {k} of {n}", field="k")
+    # level i holds, for each reachable j, the splits of the last i patients with j chosen
+    prev: dict[int, np.ndarray] = {0: np.zeros((1, 0), dtype=bool)}
+    for i in range(1, n + 1):
+        cur: dict[int, np.ndarray] = {}
+        for j in range(max(0, k - (n - i)), min(i, k) + 1):
+            parts = []
+            if j - 1 in prev:
+                block = prev[j - 1]
+                parts.append(np.hstack([np.ones((len(block), 1), dtype=bool), block]))
+            if j in prev and j <= i - 1:
+                block = prev[j]
+                parts.append(np.hstack([np.zeros((len(block), 1), dtype=bool), block]))
+            cur[j] = parts[0] if len(parts) == 1 else np.vstack(parts)
+        prev = cur
+    return prev[k]
+
+
+# ------------------------------------------------------------------------------------------
+# permutation test
+# ------------------------------------------------------------------------------------------
+
+def _two_arm_data(trial: Trial, outcome: str, timepoint: str, arm: str,
+                  ref: str) -> pd.DataFrame:
+    wide = baseline_followup(trial, outcome, timepoint)
+    return wide[wide["arm"].isin([arm, ref])].reset_index(drop=True)
+
+
+def _stat_on_splits(statistic: str, wide: pd.DataFrame) -> Callable[[np.ndarray], np.ndarray]:
+    """A function of a (m, n) 0/1 float matrix of group-1 indicators -> m statistics."""
+    if statistic in ("mean_difference", "change_difference"):
+        y = wide["post" if statistic == "mean_difference" else "change"].to_numpy(float)
+        total = y.sum()
+
+        def stat(g: np.ndarray) -> np.ndarray:
+            n1 = g.sum(axis=1)
+            s1 = g @ y
+            return s1 / n1 - (total - s1) / (len(y) - n1)
+
+        return stat
+    # ANCOVA coefficient of the group indicator g in post ~ 1 + pre + g, by Frisch-Waugh:
+    # b = g'My / g'Mg with M = I - H the residual-maker of [1, pre].
+    pre = wide["pre"].to_numpy(float)
+    y = wide["post"].to_numpy(float)
+    z = np.column_stack([np.ones_like(pre), pre])
+    m = np.eye(len(y)) - z @ np.linalg.pinv(z)
+    my = m @ y
+
+    def stat(g: np.ndarray) -> np.ndarray:
+        return (g @ my) / np.einsum("ij,ij->i", g @ m, g)
+
+    return stat
+
+
+def _count(values: np.ndarray, observed: float, alternative: str) -> int:
+    tol = 1e-9 * max(1.0, abs(observed))
+    if alternative == "two-sided":
+        return int((np.abs(values) >= abs(observed) - tol).sum())
+    if alternative == "greater":
+        return int((values >= observed - tol).sum())
+    return int((values <= observed + tol).sum())
+
+
+def permutation_test(trial: Trial, outcome: str, timepoint: str,
+                     statistic: str = "mean_difference", *,
+                     arm: str | Sequence[str] | None = None, reference: str | None = None,
+                     alternative: str = "two-sided", n_resamples: int = 9_999,
+                     max_exact: int = 250_000, seed: int = 0) -> pd.DataFrame:
+    """Re-randomization test of arm vs reference: exact when the splits can be enumerated.
+
+    The p value is the share of re-randomizations (all ways of dealing the same patients
+    into groups of the same sizes) whose statistic is at least as extreme as the one
+    observed. When there are at most ``max_exact`` such splits (C(17, 8) = 24,310 for a 9/8
+    trial) all of them are enumerated (:func:`enumerate_splits`; vectorized numpy) and the p
+    value is an exact count: ``n_extreme / n_arrangements``. Otherwise ``n_resamples`` random
+    re-randomizations are drawn with ``seed`` by :func:`scipy.stats.permutation_test`, and
+    p = (b + 1) / (m + 1) (the observed split counted once; Phipson & Smyth 2010).
+
+    Two-sided means ``|T*| >= |T|``. Only the patients of the two arms compared, measured at
+    baseline and ``timepoint``, take part.
+
+    Parameters
+    ----------
+    trial : Trial
+        A parallel trial with patient data and a baseline.
+    outcome, timepoint : str
+    statistic : {"mean_difference", "change_difference", "ancova"}
+        Difference (arm - reference) in follow-up means, in mean change from baseline, or the
+        ANCOVA arm coefficient adjusted for baseline (all vectorized over the splits).
+    arm : str or sequence of str, optional
+        The arm(s) compared with the reference (default: every other arm).
+    reference : str, optional
+        The comparator arm (default: the trial's reference arm).
+    alternative : {"two-sided", "greater", "less"}
+    n_resamples : int
+        Random re-randomizations when the test cannot be exact.
+    max_exact : int
+        Enumerate all splits when there are at most this many.
+    seed : int
+        Seed of the random re-randomizations (the same seed gives the same p value).
+
+    Returns
+    -------
+    DataFrame
+        Columns outcome, timepoint, comparison, arm, reference, measure (the statistic),
+        estimate (its observed value), p, n_extreme, n_arrangements (all splits),
+        n_resamples (splits used: all of them when exact), exact, alternative, n1, n2, seed,
+        method, note.
+
+    References
+    ----------
+    Fisher RA. The Design of Experiments. 1935. Ernst MD. Permutation methods: a basis for
+    exact inference. Stat Sci 2004;19:676-685. Phipson B, Smyth GK. Permutation p-values
+    should never be zero. Stat Appl Genet Mol Biol 2010;9:39.
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> from trialkit.ipd import permutation_test
+    >>> res = permutation_test(trialkit.load("anorexia"), "weight", "post", arm="ft",
+    ...                        statistic="change_difference")
+    >>> bool(res["exact"].iloc[0]), int(res["n_arrangements"].iloc[0])
+    (False, 421171648758)
+    """
+    from scipy import stats
+
+    require_ipd(trial, "permutation_test")
+    check_outcome(trial, outcome)
+    check_followup(trial, timepoint)
+    check_choice(statistic, "statistic", PERMUTATION_STATISTICS)
+    check_choice(alternative, "alternative", ALTERNATIVES)
+    n_resamples = check_int(n_resamples, "n_resamples", 1)
+    max_exact = check_int(max_exact, "max_exact", 0)
+    seed = check_seed(seed)
+    rows: list[dict[str, Any]] = []
+    for a, ref in comparisons(trial, arm, reference):
+        wide = _two_arm_data(trial, outcome, timepoint, a, ref)
+        g_obs = (wide["arm"] == a).to_numpy(float)
+        n1, n = int(g_obs.sum()), len(g_obs)
+        n2 = n - n1
+        keys = {"outcome": outcome, "timepoint": timepoint, "comparison": f"{a}-{ref}",
+                "arm": a, "reference": ref, "measure": statistic}
+        if n1 < 1 or n2 < 1 or (statistic == "ancova" and n < 4):
+            raise TrialDataError(f"{a}-{ref}: too few patients measured at baseline and "
+                                 f"{timepoint} ({n1} and {n2})", field="arm")
+        stat = _stat_on_splits(statistic, wide)
+        observed = float(stat(g_obs[None, :])[0])
+        total = math.comb(n, n1)
+        note = None
+        if total <= max(max_exact, n_resamples):
+            splits = enumerate_splits(n, n1)
+            extreme = 0
+            for start in range(0, total, _CHUNK):
+                block = splits[start:start + _CHUNK].astype(float)
+                extreme += _count(stat(block), observed, alternative)
+            p = extreme / total
+            exact, used = True, total
+            method = (f"permutation/exact/all_{total}_splits/{statistic}/"
+                      f"{'|T*|>=|T|' if alternative == 'two-sided' else alternative}")
+        else:
+            y_idx = (np.flatnonzero(g_obs == 1), np.flatnonzero(g_obs == 0))
+
+            def vstat(x: np.ndarray, z: np.ndarray, axis: int = -1, n: int = n,
+                      stat: Callable[[np.ndarray], np.ndarray] = stat) -> np.ndarray:
+                g = np.zeros((*x.shape[:-1], n))
+                np.put_along_axis(g, x.astype(int), 1.0, axis=-1)
+                flat = g.reshape(-1, n)
+                val = stat(flat).reshape(x.shape[:-1])
+                return np.abs(val) if alternative == "two-sided" else val
+
+            res = stats.permutation_test(
+                y_idx, vstat, permutation_type="independent", vectorized=True,
+                n_resamples=n_resamples, rng=np.random.default_rng(seed),
+                alternative="greater" if alternative == "two-sided" else alternative)
+            p = float(res.pvalue)
+            extreme = round(p * (n_resamples + 1)) - 1
+            exact, used = False, n_resamples
+            method = (f"permutation/monte_carlo/scipy.stats.permutation_test/"
+                      f"n_resamples={n_resamples}/seed={seed}/{statistic}/p=(b+1)/(m+1)/"
+                      f"{'|T*|>=|T|' if alternative == 'two-sided' else alternative}")
+            note = (f"{total:,} possible splits > max_exact = {max_exact:,}: Monte Carlo p "
+                    f"(Monte Carlo SE about {math.sqrt(p * (1 - p) / n_resamples):.2g})")
+        rows.append({**keys, "estimate": observed, "p": p, "n_extreme": int(extreme),
+                     "n_arrangements": total, "n_resamples": used, "exact": exact,
+                     "alternative": alternative, "n1": n1, "n2": n2, "seed": seed,
+                     "method": method, "note": note})
+    return finish(rows, PERMUTATION_COLUMNS)
+
+
+# ------------------------------------------------------------------------------------------
+# bootstrap
+# ------------------------------------------------------------------------------------------
+
+def _mean(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    return np.mean(x, axis=axis)
+
+
+def _two_sample(statistic: str) -> Callable[..., np.ndarray]:
+    if statistic in ("mean_difference", "change_difference"):
+        def f(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
+            return np.mean(x, axis=axis) - np.mean(y, axis=axis)
+        return f
+    if statistic == "median_difference":
+        def f(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
+            return np.median(x, axis=axis) - np.median(y, axis=axis)
+        return f
+
+    def g(x: np.ndarray, y: np.ndarray, axis: int = -1) -> np.ndarray:
+        n1, n2 = x.shape[axis], y.shape[axis]
+        df = n1 + n2 - 2
+        sp = np.sqrt(((n1 - 1) * np.var(x, axis=axis, ddof=1)
+                      + (n2 - 1) * np.var(y, axis=axis, ddof=1)) / df)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = (np.mean(x, axis=axis) - np.mean(y, axis=axis)) / sp
+        return hedges_j(df) * d
+    return g
+
+
+def _samples(trial: Trial, outcome: str, timepoint: str, statistic: str,
+             arm: str | Sequence[str] | None,
+             reference: str | None) -> list[tuple[dict[str, Any], tuple[np.ndarray, ...]]]:
+    """(keys, samples) for each comparison the statistic defines."""
+    ipd = require_ipd(trial, "bootstrap")
+    out = []
+    if statistic == "paired_difference":
+        if trial.design != "crossover":
+            raise TrialDataError("statistic 'paired_difference' is for crossover trials; use "
+                                 "'mean_change' for change from baseline within an arm",
+                                 field="statistic")
+        trial.timepoint(timepoint)
+        data = ipd[(ipd["outcome"] == outcome) & (ipd["timepoint"] == timepoint)]
+        wide = data.pivot_table(index="patient", columns="arm", values="value",
+                                aggfunc="first")
+        for a, ref in comparisons(trial, arm, reference):
+            if a not in wide.columns or ref not in wide.columns:
+                continue
+            pair = wide[[a, ref]].dropna()
+            diff = (pair[a] - pair[ref]).to_numpy(float)
+            out.append(({"comparison": f"{a}-{ref}", "arm": a, "reference": ref,
+                         "n1": len(diff), "n2": pd.NA}, (diff,)))
+        return out
+    if trial.design == "crossover":
+        raise TrialDataError(f"statistic {statistic!r} compares independent groups; a "
+                             f"crossover trial needs 'paired_difference'", field="statistic")
+    check_followup(trial, timepoint)
+    if statistic == "mean_change":
+        wide = baseline_followup(trial, outcome, timepoint)
+        arms = [a.id for a in trial.arms]
+        if arm is not None:
+            arms = [arm] if isinstance(arm, str) else list(arm)
+            for a in arms:
+                try:
+                    trial.arm(a)
+                except TrialDataError as exc:
+                    raise TrialDataError(exc.reason, field="arm") from None
+        for a in arms:
+            x = wide.loc[wide["arm"] == a, "change"].to_numpy(float)
+            if len(x):
+                out.append(({"comparison": f"{timepoint}-{trial.baseline}", "arm": a,
+                             "reference": None, "n1": len(x), "n2": pd.NA}, (x,)))
+        return out
+    column = "change" if statistic == "change_difference" else "post"
+    wide = baseline_followup(trial, outcome, timepoint)
+    if statistic in ("mean_difference", "median_difference", "hedges_g"):
+        # follow-up statistics use every patient measured at follow-up, baseline or not
+        data = ipd[(ipd["outcome"] == outcome) & (ipd["timepoint"] == timepoint)]
+        wide = data.rename(columns={"value": "post"})
+    for a, ref in comparisons(trial, arm, reference):
+        x = wide.loc[wide["arm"] == a, column].to_numpy(float)
+        y = wide.loc[wide["arm"] == ref, column].to_numpy(float)
+        out.append(({"comparison": f"{a}-{ref}", "arm": a, "reference": ref, "n1": len(x),
+                     "n2": len(y)}, (x, y)))
+    return out
+
+
+def bootstrap(trial: Trial, outcome: str, timepoint: str, statistic: str | None = None, *,
+              arm: str | Sequence[str] | None = None, reference: str | None = None,
+              n_resamples: int = 10_000, seed: int = 0, method: str = "BCa",
+              level: float = 0.95) -> pd.DataFrame:
+    """Bootstrap confidence interval (BCa by default), resampling patients within each arm.
+
+    Two-arm statistics resample each arm separately (stratified by arm, the randomization's
+    group sizes kept; :func:`scipy.stats.bootstrap` with two samples); within-patient
+    statistics resample patients. The interval is BCa (bias-corrected and accelerated,
+    Efron 1987), percentile or basic. A BCa interval can be undefined in tiny samples (the
+    jackknife acceleration is 0/0 when the jackknife values are all equal, or the bias
+    correction is infinite when every resample lies on one side of the estimate): then the
+    percentile interval of the same resamples is given, ``ci_method`` says "percentile" and
+    ``note`` says why. The resampled statistics are returned in ``distribution`` (for an
+    estimation plot; see :func:`bootstrap_distribution` for a long table).
+
+    Parameters
+    ----------
+    trial : Trial
+        A trial with patient data.
+    outcome, timepoint : str
+        For a parallel trial, a follow-up timepoint; for a crossover, the timepoint at which
+        the conditions are compared.
+    statistic : str, optional
+        Two arms, arm minus reference: "mean_difference" (follow-up means; default for a
+        parallel trial), "change_difference" (mean change from baseline),
+        "median_difference", "hedges_g" (follow-up, pooled SD, exact J); the follow-up
+        statistics use every patient measured at ``timepoint``, the change statistics those
+        measured at baseline too. Within one arm:
+        "mean_change" (follow-up minus baseline). Crossover: "paired_difference" (mean
+        within-patient difference arm - reference; the default for a crossover).
+    arm : str or sequence of str, optional
+        The arm(s) analysed (default: every non-reference arm; every arm for mean_change).
+    reference : str, optional
+        The comparator arm (default: the trial's reference arm).
+    n_resamples : int
+        Bootstrap resamples (default 10,000).
+    seed : int
+        Seed (the same seed gives the same interval and distribution; each comparison
+        starts from it).
+    method : {"BCa", "percentile", "basic"}
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    DataFrame
+        Columns outcome, timepoint, comparison, arm, reference, measure, estimate (on the
+        data), se (SD of the bootstrap distribution), ci_low, ci_high, bias (mean of the
+        distribution - estimate), n1, n2, n_resamples, seed, ci_method (the interval
+        actually given), method, note, distribution (numpy array of the resampled
+        statistics).
+
+    References
+    ----------
+    Efron B. Better bootstrap confidence intervals. J Am Stat Assoc 1987;82:171-185. Efron B,
+    Tibshirani RJ. An Introduction to the Bootstrap. Chapman & Hall 1993, ch. 14. Ho J et al.
+    Moving beyond P values: data analysis with estimation graphics. Nat Methods
+    2019;16:565-566 (DABEST).
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> from trialkit.ipd import bootstrap
+    >>> res = bootstrap(trialkit.load("anorexia"), "weight", "post", arm="ft")
+    >>> res[["comparison", "estimate", "ci_method"]].round(3)
+       comparison  estimate ci_method
+    0  ft-control     9.386       BCa
+    >>> len(res["distribution"].iloc[0])
+    10000
+    """
+    from scipy import stats
+
+    check_outcome(trial, outcome)
+    if statistic is None:
+        statistic = "paired_difference" if trial.design == "crossover" else "mean_difference"
+    check_choice(statistic, "statistic", BOOTSTRAP_STATISTICS)
+    check_choice(method, "method", ("BCa", "percentile", "basic"))
+    n_resamples = check_int(n_resamples, "n_resamples", 2)
+    seed = check_seed(seed)
+    level = check_level(level)
+    one_sample = statistic in ("mean_change", "paired_difference")
+    fn = _mean if one_sample else _two_sample(statistic)
+    rows: list[dict[str, Any]] = []
+    for keys, samples in _samples(trial, outcome, timepoint, statistic, arm, reference):
+        sizes = [len(s) for s in samples]
+        if min(sizes) < 2:
+            raise TrialDataError(f"{keys['comparison']} ({keys['arm']}): bootstrap needs at "
+                                 f"least 2 patients per group, got {min(sizes)}", field="arm")
+        estimate = float(fn(*samples))
+        notes: list[str] = []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with np.errstate(divide="ignore", invalid="ignore"):
+                res = stats.bootstrap(samples, fn, n_resamples=n_resamples, vectorized=True,
+                                      method=method, confidence_level=level,
+                                      rng=np.random.default_rng(seed))
+        dist = np.asarray(res.bootstrap_distribution, dtype=float)
+        lo, hi = float(res.confidence_interval.low), float(res.confidence_interval.high)
+        used = method
+        finite = np.isfinite(dist)
+        if not finite.all():
+            notes.append(f"{int((~finite).sum())} resample(s) gave an undefined statistic "
+                         f"(zero SD) and were left out of the percentile interval")
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            why = "; ".join(sorted({str(w.message).split(".")[0] for w in caught})) or \
+                "not finite"
+            alpha = (1 - level) / 2
+            if finite.any():
+                lo, hi = (float(v) for v in np.quantile(dist[finite], [alpha, 1 - alpha]))
+            used = "percentile"
+            notes.append(f"{method} interval undefined ({why}); percentile interval of the "
+                         f"same {n_resamples} resamples given instead")
+        if not finite.any() or np.ptp(dist[finite]) == 0:
+            notes.append("every resample gave the same value: the interval has zero width")
+        se = float(np.std(dist[finite], ddof=1)) if finite.sum() > 1 else math.nan
+        bias = float(np.mean(dist[finite]) - estimate) if finite.any() else math.nan
+        strat = "one_sample" if one_sample else "stratified_by_arm"
+        rows.append({"outcome": outcome, "timepoint": timepoint, **keys, "measure": statistic,
+                     "estimate": estimate, "se": se, "ci_low": lo, "ci_high": hi,
+                     "bias": bias, "n_resamples": n_resamples, "seed": seed,
+                     "ci_method": used,
+                     "method": f"bootstrap/{strat}/{statistic}/{method}/"
+                               f"n_resamples={n_resamples}/seed={seed}/scipy.stats.bootstrap",
+                     "note": "; ".join(notes) or None, "distribution": dist})
+    if not rows:
+        raise TrialDataError("nothing to bootstrap: no patients in the arms compared",
+                             field="arm")
+    frame = finish(rows, BOOTSTRAP_COLUMNS)
+    frame["n2"] = frame["n2"].astype("Int64")
+    return frame
+
+
+def bootstrap_distribution(trial: Trial, outcome: str, timepoint: str,
+                           statistic: str | None = None, **kwargs: Any) -> pd.DataFrame:
+    """The resampled statistics of :func:`bootstrap` as a long table, for estimation plots.
+
+    Takes the same arguments as :func:`bootstrap` (and gives the same numbers for the same
+    seed). A Gardner-Altman or Cumming plot draws ``value`` per ``comparison`` as a density
+    or half-violin next to the point estimate and interval from :func:`bootstrap`.
+
+    Returns
+    -------
+    DataFrame
+        Columns outcome, timepoint, comparison, arm, reference, measure, resample (0-based),
+        value.
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> from trialkit.ipd import bootstrap_distribution
+    >>> d = bootstrap_distribution(trialkit.load("anorexia"), "weight", "post", arm="ft",
+    ...                            n_resamples=1000)
+    >>> d.shape, list(d.columns[-2:])
+    ((1000, 8), ['resample', 'value'])
+    """
+    res = bootstrap(trial, outcome, timepoint, statistic, **kwargs)
+    parts = []
+    for _, row in res.iterrows():
+        dist = row["distribution"]
+        parts.append(pd.DataFrame({
+            "outcome": row["outcome"], "timepoint": row["timepoint"],
+            "comparison": row["comparison"], "arm": row["arm"], "reference": row["reference"],
+            "measure": row["measure"], "resample": np.arange(len(dist)), "value": dist}))
+    return pd.concat(parts, ignore_index=True)
