@@ -102,19 +102,12 @@ def comparisons(trial: Trial, arm: str | Sequence[str] | None,
     """(arm, reference) pairs: the named arm(s), or every other arm, against the reference."""
     ref = resolve_reference(trial, reference)
     if arm is None:
-        arms = [a.id for a in trial.arms if a.id != ref]
-    else:
-        arms = [arm] if isinstance(arm, str) else list(arm)
-        for a in arms:
-            if not isinstance(a, str):
-                raise TrialDataError(f"expected an arm id (text), got {a!r}", field="arm")
-            try:
-                trial.arm(a)
-            except TrialDataError as exc:
-                raise TrialDataError(exc.reason, field="arm") from None
-            if a == ref:
-                raise TrialDataError(f"arm {a!r} is the reference arm; compare it with another "
-                                     f"arm (or pass reference=...)", field="arm")
+        return [(a.id, ref) for a in trial.arms if a.id != ref]
+    arms = select_arms(trial, arm)
+    for a in arms:
+        if a == ref:
+            raise TrialDataError(f"arm {a!r} is the reference arm; compare it with another "
+                                 f"arm (or pass reference=...)", field="arm")
     return [(a, ref) for a in arms]
 
 
@@ -171,41 +164,41 @@ def covariate_columns(trial: Trial, patients: pd.Series,
 
 
 def hedges_j(df: float) -> float:
-    """Exact small-sample correction J(df) = Gamma(df/2) / (sqrt(df/2) Gamma((df-1)/2))
-    (Hedges 1981, eq. 6c)."""
-    from scipy import special
+    """Exact small-sample correction J(df) (Hedges 1981, eq. 6c), for one df.
 
-    if df <= 1:
+    The one implementation lives in :mod:`trialkit.effects`; this is its scalar form.
+    """
+    from trialkit.effects._core import hedges_j as _hedges_j
+
+    if not df > 1:
         return math.nan
-    return float(np.exp(special.gammaln(df / 2) - 0.5 * np.log(df / 2)
-                        - special.gammaln((df - 1) / 2)))
+    return float(_hedges_j(np.asarray([df], dtype=float))[0])
 
 
 def nct_ci(t: float, df: float, level: float) -> tuple[float, float]:
-    """Noncentrality parameters whose noncentral-t distributions put ``t`` at the upper and
-    lower (1 - level)/2 tails (Steiger & Fouladi 1997): the CI of the noncentrality."""
-    from scipy import optimize, stats
+    """Confidence interval of a noncentrality parameter by inverting the noncentral t
+    (Steiger & Fouladi 1997), for one t; uses :mod:`trialkit.effects`' vectorized solver."""
+    from trialkit.effects._core import nct_ci as _nct_ci
 
-    alpha = 1 - level
     if not (math.isfinite(t) and df > 0):
         return math.nan, math.nan
+    lo, hi = _nct_ci(np.asarray([t], dtype=float), np.asarray([df], dtype=float), level)
+    return float(lo[0]), float(hi[0])
 
-    def solve(p: float) -> float:
-        def f(ncp: float) -> float:
-            cdf = float(stats.nct.cdf(t, df, ncp))
-            if math.isnan(cdf):  # Boost gives NaN far in a tail: the cdf is ~1 or ~0 there
-                cdf = 1.0 if ncp < t else 0.0
-            return cdf - p
 
-        width = 10.0 + abs(t)
-        lo, hi = t - width, t + width
-        while f(lo) < 0:
-            lo -= width
-        while f(hi) > 0:
-            hi += width
-        return float(optimize.brentq(f, lo, hi, xtol=1e-12, rtol=1e-12))
-
-    return solve(1 - alpha / 2), solve(alpha / 2)
+def select_arms(trial: Trial, arm: str | Sequence[str] | None) -> list[str]:
+    """The named arm(s), checked, or every arm of the trial."""
+    if arm is None:
+        return [a.id for a in trial.arms]
+    arms = [arm] if isinstance(arm, str) else list(arm)
+    for a in arms:
+        if not isinstance(a, str):
+            raise TrialDataError(f"expected an arm id (text), got {a!r}", field="arm")
+        try:
+            trial.arm(a)
+        except TrialDataError as exc:
+            raise TrialDataError(exc.reason, field="arm") from None
+    return arms
 
 
 def finish(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from trialkit.ipd._common import (
     hedges_j,
     nct_ci,
     require_ipd,
+    select_arms,
 )
 
 if TYPE_CHECKING:
@@ -207,14 +208,7 @@ def paired(trial: Trial, outcome: str, *, timepoint: str | Sequence[str] | None 
             raise TrialDataError(f"trial {trial.id!r} has no baseline timepoint",
                                  field="timepoint")
         tps = _timepoints(trial, timepoint, followups(trial))
-        arms = [a.id for a in trial.arms]
-        if arm is not None:
-            arms = [arm] if isinstance(arm, str) else list(arm)
-            for a in arms:
-                try:
-                    trial.arm(a)
-                except TrialDataError as exc:
-                    raise TrialDataError(exc.reason, field="arm") from None
+        arms = select_arms(trial, arm)
         base = trial.baseline
         wide = data.pivot_table(index=["patient", "arm"], columns="timepoint", values="value",
                                 aggfunc="first").reset_index()

@@ -23,6 +23,7 @@ from trialkit.ipd._common import (
     finish,
     hedges_j,
     require_ipd,
+    select_arms,
 )
 
 if TYPE_CHECKING:
@@ -328,14 +329,7 @@ def _samples(trial: Trial, outcome: str, timepoint: str, statistic: str,
     check_followup(trial, timepoint)
     if statistic == "mean_change":
         wide = baseline_followup(trial, outcome, timepoint)
-        arms = [a.id for a in trial.arms]
-        if arm is not None:
-            arms = [arm] if isinstance(arm, str) else list(arm)
-            for a in arms:
-                try:
-                    trial.arm(a)
-                except TrialDataError as exc:
-                    raise TrialDataError(exc.reason, field="arm") from None
+        arms = select_arms(trial, arm)
         for a in arms:
             x = wide.loc[wide["arm"] == a, "change"].to_numpy(float)
             if len(x):
