@@ -154,3 +154,18 @@ def test_figures_command(capsys, tmp_path):
     assert any("anorexia_estimation_weight_ft_paper.svg" in f for f in files)
     with pytest.raises(SystemExit):
         main(["figures", "anorexia", "--format", "gif"])
+
+
+def test_table_file_from_a_paper(capsys, tmp_path):
+    table = tmp_path / "table2.csv"
+    table.write_text("outcome,timepoint,Needling (n=9),Waiting list (n=8)\n"
+                     "Pain,Baseline,6.1 (1.2),5.9 (1.3)\nPain,1 week,2.1 (1.5),5.4 (1.4)\n",
+                     encoding="utf-8")
+    code, out, _ = run(capsys, "effects", str(table), "--r", "0.6")
+    assert code == 0 and "needling-waiting_list" in out
+    # by hand: Welch mean difference at 1 week = 2.1 - 5.4 = -3.30
+    assert "-3.30" in out
+    table.write_text(table.read_text().replace("2.1 (1.5)", "5.2 (-1)"), encoding="utf-8")
+    code, out, err = run(capsys, "show", str(table))
+    assert code == 2 and err.count("\n") == 1
+    assert "table2.csv, row 2, field 'Needling (n=9)'" in err and "negative" in err

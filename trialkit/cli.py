@@ -26,15 +26,30 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"trialkit: error: {message} (see 'trialkit --help')\n")
 
 
-def _trial(ref: str) -> Trial:
-    """A bundled trial by id, or a trial folder by path."""
+TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm", ".xls")
+
+
+def _trial(ref: str, spread: str = "sd") -> Trial:
+    """A bundled trial by id, a trial folder, or a table file typed in from a paper."""
     from trialkit.bundled import load
     from trialkit.io import read_trial
 
     path = Path(ref)
+    if path.suffix.lower() in TABLE_SUFFIXES and not path.is_dir():
+        from trialkit.tables import from_table
+
+        return from_table(path, spread=spread, trial_id=path.stem or "table",
+                          title=f"Table typed in from {path.name}", source=path.name)
     if path.exists() or "/" in ref or "\\" in ref:
         return read_trial(path)
     return load(ref)
+
+
+def _add_trial_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("trial", help="bundled trial id (see 'trialkit list'), a trial folder, "
+                        "or a table file (.csv, .tsv, .xlsx) typed in from a paper")
+    parser.add_argument("--spread", choices=("sd", "se", "ci95", "iqr", "range"), default="sd",
+                        help="for a table file: what the brackets in its cells hold (default sd)")
 
 
 def _emit(frame: pd.DataFrame, fmt: str, *, header: str = "") -> None:
@@ -64,7 +79,7 @@ def _cmd_list(args: argparse.Namespace) -> None:
 def _cmd_show(args: argparse.Namespace) -> None:
     from trialkit.display import meta_record, summary_for_display
 
-    trial = _trial(args.trial)
+    trial = _trial(args.trial, args.spread)
     if args.format == "json":
         payload: dict[str, Any] = meta_record(trial)
         payload["summary"] = json.loads(trial.summary.to_json(orient="records"))
@@ -81,7 +96,7 @@ def _cmd_effects(args: argparse.Namespace) -> None:
     from trialkit.analysis import between, within
     from trialkit.display import results_for_display
 
-    trial = _trial(args.trial)
+    trial = _trial(args.trial, args.spread)
     outcome = args.outcome
     if outcome is not None:
         trial.outcome(outcome)
@@ -120,7 +135,7 @@ def _cmd_analyse(args: argparse.Namespace) -> None:
     from trialkit.display import frame_to_text, readable
     from trialkit.ipd import analyse
 
-    trial = _trial(args.trial)
+    trial = _trial(args.trial, args.spread)
     outcome = args.outcome or trial.outcomes[0].id
     trial.outcome(outcome)
     tables = analyse(trial, outcome)
@@ -152,7 +167,7 @@ def _formats(text: str) -> list[str]:
 def _cmd_figures(args: argparse.Namespace) -> None:
     from trialkit.figures import write_figures
 
-    trial = _trial(args.trial)
+    trial = _trial(args.trial, args.spread)
     files = write_figures(trial, args.out, formats=args.format, style=args.style, r=args.r,
                           dpi=args.dpi)
     for path in files:
@@ -172,12 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser("show", help="a trial's description and summary table")
-    p.add_argument("trial", help="bundled trial id (see 'trialkit list') or a trial folder")
+    _add_trial_argument(p)
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=_cmd_show)
 
     p = sub.add_parser("effects", help="within- and between-arm effects with intervals")
-    p.add_argument("trial", help="bundled trial id or a trial folder")
+    _add_trial_argument(p)
     p.add_argument("--outcome", help="one outcome id (default: all)")
     p.add_argument("--r", type=_correlation, default=None,
                    help="pre-post correlation for summary-only trials (default 0.5, stated)")
@@ -186,13 +201,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("analyse", help="patient-level models: ANCOVA, mixed model, "
                        "permutation, bootstrap, count models")
-    p.add_argument("trial", help="bundled trial id or a trial folder (with ipd.csv)")
+    _add_trial_argument(p)
     p.add_argument("--outcome", help="outcome id (default: the first)")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=_cmd_analyse)
 
     p = sub.add_parser("figures", help="write every figure that fits the trial's data")
-    p.add_argument("trial", help="bundled trial id or a trial folder")
+    _add_trial_argument(p)
     p.add_argument("--out", default="figures", help="output folder (default: figures)")
     p.add_argument("--format", type=_formats, default=["png"],
                    help="png, svg, pdf or a comma-separated list (default: png)")
