@@ -236,19 +236,21 @@ class Trial:
         if banner:
             parts.append("<p style='background:#fff3cd;border:1px solid #d39e00;padding:4px 8px;"
                          f"color:#533f03'><b>&#9888; {esc(banner)}</b></p>")
-        parts.append("<table><tr><th>Arm</th><th>Label</th><th>n</th></tr>")
+        left = "style='text-align:left'"
+        parts.append(f"<table><tr><th {left}>Arm</th><th {left}>Label</th><th>n</th></tr>")
         for a in m.arms:
             ref = " (reference)" if a.id == m.reference_arm else ""
-            parts.append(f"<tr><td><code>{esc(a.id)}</code></td><td>{esc(a.label)}{ref}</td>"
-                         f"<td>{a.n}</td></tr>")
-        parts.append("</table><table><tr><th>Outcome</th><th>Label</th><th>Scale</th>"
-                     "<th>Direction</th><th>MCID</th></tr>")
+            parts.append(f"<tr><td {left}><code>{esc(a.id)}</code></td>"
+                         f"<td {left}>{esc(a.label)}{ref}</td><td>{a.n}</td></tr>")
+        parts.append(f"</table><table><tr><th {left}>Outcome</th><th {left}>Label</th>"
+                     f"<th {left}>Scale</th><th {left}>Direction</th><th {left}>MCID</th></tr>")
         for o in m.outcomes:
             direction = esc((o.direction or "not stated").replace("_", " "))
             mcid = (f"<span title='{esc(o.mcid_source)}'>{o.mcid:g} "
                     f"({esc(short_ref(o.mcid_source))})</span>" if o.mcid is not None else "")
-            parts.append(f"<tr><td><code>{esc(o.id)}</code></td><td>{esc(o.label)}</td>"
-                         f"<td>{esc(o.scale)}</td><td>{direction}</td><td>{mcid}</td></tr>")
+            parts.append(f"<tr><td {left}><code>{esc(o.id)}</code></td>"
+                         f"<td {left}>{esc(o.label)}</td><td {left}>{esc(o.scale)}</td>"
+                         f"<td {left}>{direction}</td><td {left}>{mcid}</td></tr>")
         parts.append("</table><p>Timepoints: " + ", ".join(
             esc(t.label) + (" (baseline)" if t.baseline else "") for t in m.timepoints)
             + "</p></div>")
