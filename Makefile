@@ -27,6 +27,8 @@ demo: $(VENV)/.installed-demo
 	@echo
 	$(BIN)/trialkit effects mejuto2014 --outcome pain
 	@echo
+	$(BIN)/trialkit check mejuto2014
+	@echo
 	@for trial in mejuto2014 anorexia; do for style in slide paper; do \
 		$(BIN)/trialkit figures $$trial --out figures --style $$style --format png || exit 1; \
 	done; done

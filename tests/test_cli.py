@@ -169,3 +169,24 @@ def test_table_file_from_a_paper(capsys, tmp_path):
     code, out, err = run(capsys, "show", str(table))
     assert code == 2 and err.count("\n") == 1
     assert "table2.csv, row 2, field 'Needling (n=9)'" in err and "negative" in err
+
+
+def test_check_command_and_strict(capsys, tmp_path):
+    code, out, _ = run(capsys, "check", "mejuto2014")
+    assert code == 0 and "0 inconsistent" in out and "ILLUSTRATIVE" in out
+    # Brown & Heathers (2017): a mean of 5.19 from 28 integer responses is impossible
+    # (the nearest possible means are 5.18 and 5.21). For 5.18 (total 145) an SD of 1.31 is
+    # possible, by hand: a sum of squares of 797 gives SD sqrt((797 - 145^2/28)/27) = 1.3068.
+    table = tmp_path / "table.csv"
+    table.write_text("outcome,timepoint,A (n=28),B (n=28)\n"
+                     "Score,Baseline,5.19 (1.20),5.18 (1.31)\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(table), "--scale", "1-7", "--integer",
+                       "--format", "json")
+    rows = {(r["check"], r["arm"]): r["verdict"] for r in json.loads(out)}
+    assert code == 0
+    assert rows[("grim", "a")] == "inconsistent" and rows[("grim", "b")] == "consistent"
+    assert rows[("grimmer", "b")] == "consistent"
+    code, _, _ = run(capsys, "check", str(table), "--scale", "1-7", "--integer", "--strict")
+    assert code == 1
+    code, out, _ = run(capsys, "check", str(table))  # no scale, not integer: nothing to test
+    assert code == 0 and "0 inconsistent" in out

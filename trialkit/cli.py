@@ -29,17 +29,23 @@ class _Parser(argparse.ArgumentParser):
 TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm", ".xls")
 
 
-def _trial(ref: str, spread: str = "sd") -> Trial:
+def _trial(ref: str, spread: str = "sd", scale: tuple[float, float] | None = None,
+           integer: bool = False) -> Trial:
     """A bundled trial by id, a trial folder, or a table file typed in from a paper."""
     from trialkit.bundled import load
     from trialkit.io import read_trial
 
     path = Path(ref)
     if path.suffix.lower() in TABLE_SUFFIXES and not path.is_dir():
-        from trialkit.tables import from_table
+        from trialkit.tables import from_table, table_outcomes
 
+        spec: dict[str, object] = {"integer": integer}
+        if scale is not None:
+            spec.update(lower=scale[0], upper=scale[1])
+        outcomes = {label: dict(spec) for label in table_outcomes(path)}
         return from_table(path, spread=spread, trial_id=path.stem or "table",
-                          title=f"Table typed in from {path.name}", source=path.name)
+                          title=f"Table typed in from {path.name}", source=path.name,
+                          outcomes=outcomes)
     if path.exists() or "/" in ref or "\\" in ref:
         return read_trial(path)
     return load(ref)
@@ -50,6 +56,19 @@ def _add_trial_argument(parser: argparse.ArgumentParser) -> None:
                         "or a table file (.csv, .tsv, .xlsx) typed in from a paper")
     parser.add_argument("--spread", choices=("sd", "se", "ci95", "iqr", "range"), default="sd",
                         help="for a table file: what the brackets in its cells hold (default sd)")
+    parser.add_argument("--scale", type=_scale, default=None, metavar="LO-HI",
+                        help="for a table file: the outcomes' scale, e.g. 0-10")
+    parser.add_argument("--integer", action="store_true",
+                        help="for a table file: responses are whole numbers (enables GRIM)")
+
+
+def _scale(text: str) -> tuple[float, float]:
+    import re
+
+    m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*(?:-|to|,)\s*(-?\d+(?:\.\d+)?)\s*", text)
+    if not m or float(m.group(1)) >= float(m.group(2)):
+        raise argparse.ArgumentTypeError(f"expected a scale such as 0-10, got {text!r}")
+    return float(m.group(1)), float(m.group(2))
 
 
 def _emit(frame: pd.DataFrame, fmt: str, *, header: str = "") -> None:
@@ -79,7 +98,7 @@ def _cmd_list(args: argparse.Namespace) -> None:
 def _cmd_show(args: argparse.Namespace) -> None:
     from trialkit.display import meta_record, summary_for_display
 
-    trial = _trial(args.trial, args.spread)
+    trial = _trial(args.trial, args.spread, args.scale, args.integer)
     if args.format == "json":
         payload: dict[str, Any] = meta_record(trial)
         payload["summary"] = json.loads(trial.summary.to_json(orient="records"))
@@ -96,7 +115,7 @@ def _cmd_effects(args: argparse.Namespace) -> None:
     from trialkit.analysis import between, within
     from trialkit.display import results_for_display
 
-    trial = _trial(args.trial, args.spread)
+    trial = _trial(args.trial, args.spread, args.scale, args.integer)
     outcome = args.outcome
     if outcome is not None:
         trial.outcome(outcome)
@@ -135,7 +154,7 @@ def _cmd_analyse(args: argparse.Namespace) -> None:
     from trialkit.display import frame_to_text, readable
     from trialkit.ipd import analyse
 
-    trial = _trial(args.trial, args.spread)
+    trial = _trial(args.trial, args.spread, args.scale, args.integer)
     outcome = args.outcome or trial.outcomes[0].id
     trial.outcome(outcome)
     tables = analyse(trial, outcome)
@@ -155,6 +174,32 @@ def _cmd_analyse(args: argparse.Namespace) -> None:
         sys.stdout.write(f"\n{name}\n\n{frame_to_text(readable(table))}\n")
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from trialkit.checks import check
+    from trialkit.display import frame_to_text, readable
+
+    trial = _trial(args.trial, args.spread, args.scale, args.integer)
+    table = check(trial, r=args.r)
+    inconsistent = int((table["verdict"] == "inconsistent").sum())
+    if args.format == "json":
+        sys.stdout.write(table.to_json(orient="records", indent=2, force_ascii=False) + "\n")
+    elif args.format == "csv":
+        _emit(table, "csv")
+    else:
+        counts = table["verdict"].value_counts()
+        head = [f"{trial.id}: {trial.title}"]
+        if trial.illustrative:
+            head.append("Note: the summary numbers are ILLUSTRATIVE (not the article's table); "
+                        "the checks test them against the published statements.")
+        head.append(", ".join(f"{counts.get(v, 0)} {v}" for v in
+                              ("consistent", "inconsistent", "cannot check")))
+        sys.stdout.write("\n".join(head) + "\n\n")
+        shown = readable(table[["check", "outcome", "arm", "timepoint", "reported", "verdict",
+                                "detail"]])
+        sys.stdout.write(frame_to_text(shown) + "\n")
+    return 1 if args.strict and inconsistent else 0
+
+
 def _formats(text: str) -> list[str]:
     formats = [f.strip().lower() for f in text.split(",") if f.strip()]
     bad = [f for f in formats if f not in ("png", "svg", "pdf")]
@@ -167,7 +212,7 @@ def _formats(text: str) -> list[str]:
 def _cmd_figures(args: argparse.Namespace) -> None:
     from trialkit.figures import write_figures
 
-    trial = _trial(args.trial, args.spread)
+    trial = _trial(args.trial, args.spread, args.scale, args.integer)
     files = write_figures(trial, args.out, formats=args.format, style=args.style, r=args.r,
                           dpi=args.dpi)
     for path in files:
@@ -198,6 +243,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="pre-post correlation for summary-only trials (default 0.5, stated)")
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=_cmd_effects)
+
+    p = sub.add_parser("check", help="do the paper's numbers add up? GRIM, GRIMMER, bounds, "
+                       "recomputed p values, published claims")
+    _add_trial_argument(p)
+    p.add_argument("--r", type=_correlation, default=None,
+                   help="pre-post correlation for change-score checks (default: a range)")
+    p.add_argument("--strict", action="store_true",
+                   help="exit with status 1 when anything is inconsistent")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=_cmd_check)
 
     p = sub.add_parser("analyse", help="patient-level models: ANCOVA, mixed model, "
                        "permutation, bootstrap, count models")
@@ -236,14 +291,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        args.func(args)
+        status = args.func(args)
     except TrialDataError as exc:
         message = " ".join(str(exc).split())
         sys.stderr.write(f"trialkit: error: {message}\n")
         return 2
     except BrokenPipeError:  # e.g. `trialkit show x | head`
         return 0
-    return 0
+    return int(status or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from trialkit.trial import Trial
 
-__all__ = ["from_table"]
+__all__ = ["from_table", "table_outcomes"]
 
 #: Cells that say "not reported"; such rows are left out, with a warning that lists them.
 NOT_REPORTED = frozenset({"", "nr", "n/r", "na", "n/a", "-", "–", "—", "not reported"})
@@ -91,6 +91,22 @@ def _columns(frame: pd.DataFrame) -> dict[str, str]:
     """Map lower-cased key column names to the table's own spelling."""
     return {str(c).strip().lower(): c for c in frame.columns
             if str(c).strip().lower() in _KEY_COLUMNS}
+
+
+def table_outcomes(table: Any, sheet_name: str | int = 0) -> list[str]:
+    """The outcome labels of a table, in order (to describe them before :func:`from_table`).
+
+    Examples
+    --------
+    >>> table_outcomes("outcome\\ttimepoint\\tA (n=5)\\nPain\\tBaseline\\t5 (1)\\n")
+    ['Pain']
+    """
+    frame, name = _read_table(table, sheet_name)
+    cols = _columns(frame)
+    if "outcome" not in cols:
+        raise TrialDataError("missing column 'outcome'", file=name, field="outcome")
+    return list(dict.fromkeys(str(v).strip() for v in frame[cols["outcome"]]
+                              if str(v).strip()))
 
 
 def from_table(

@@ -1,0 +1,351 @@
+"""Signs that SEs were printed as SDs, and how surprising the baseline balance is."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from trialkit.checks import _numbers as num
+from trialkit.checks.bounds import sd_bounds
+from trialkit.checks.pvalues import text_interval
+
+if TYPE_CHECKING:
+    from trialkit.trial import Trial
+
+__all__ = ["baseline_balance", "se_as_sd"]
+
+#: |Hedges' g| above which a between-arm difference is implausible for a clinical outcome.
+LARGE_G = 3.0
+#: An SD smaller than this share of the outcome's typical SD, and close to typical / sqrt(n),
+#: looks like a standard error.
+SMALL_RATIO = 0.5
+
+
+def _printed(row: pd.Series, col: str) -> bool:
+    text = row.get(f"{col}_text") if f"{col}_text" in row.index else None
+    return text is not None and not pd.isna(text)
+
+
+def se_as_sd(trial: Trial) -> pd.DataFrame:
+    """Flag SDs that look like standard errors (SE = SD / sqrt(n)) printed as SDs.
+
+    Three signs, per summary row:
+
+    1. *below the minimum*: for a whole-number outcome on a bounded scale, the printed SD
+       is smaller than any sample with that mean can have (:func:`sd_bounds`), while
+       ``SD x sqrt(n)`` would be possible;
+    2. *small relative to the outcome*: the SD is less than half the median SD of the same
+       outcome's other rows, and ``SD x sqrt(n)`` is within 35% of that median (what an SE
+       of a typical SD would look like);
+    3. *implausible effect size*: a between-arm Hedges' g (same timepoint) larger than 3 in
+       absolute value involving this row.
+
+    A fourth, weaker sign is reported but never flags on its own: across arms of unequal
+    size, the SD ratio tracks ``sqrt(n_b / n_a)`` (as SEs of equal SDs would) rather than 1.
+
+    Rows derived from patient data are real SDs and are never flagged.
+
+    Parameters
+    ----------
+    trial : Trial
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per summary row: ``outcome, arm, timepoint, n, mean, sd, sd_times_sqrt_n,
+        ratio_to_typical, max_abs_g, below_minimum, tracks_sqrt_n, looks_like_se, detail,
+        method``.
+
+    References
+    ----------
+    Altman, D. G., & Bland, J. M. (2005). Standard deviations and standard errors. BMJ,
+    331, 903. Heathers et al. (2018), SPRITE (SD limits on bounded scales).
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> from trialkit.checks import se_as_sd
+    >>> bool(se_as_sd(trialkit.load("mejuto2014")).looks_like_se.any())
+    False
+    """
+    s = trial.summary.reset_index(drop=True)
+    rows: list[dict[str, Any]] = []
+    g_max = _max_abs_g(trial)
+    for o in trial.outcomes:
+        sub = s[s["outcome"] == o.id]
+        if sub.empty:
+            continue
+        typical = float(np.median(sub["sd"])) if len(sub) > 1 else math.nan
+        track = _tracks_sqrt_n(sub)
+        for idx, row in sub.iterrows():
+            others = sub.drop(index=idx)["sd"]
+            ref = float(np.median(others)) if len(others) else math.nan
+            ratio = float(row["sd"]) / ref if ref and ref > 0 else math.nan
+            sd_sqrt_n = float(row["sd"]) * math.sqrt(int(row["n"]))
+            from_ipd = not _printed(row, "sd")
+            below = False
+            if (o.integer and o.lower is not None and o.upper is not None and not from_ipd
+                    and _printed(row, "mean") and int(row["n"]) >= 2):
+                b = sd_bounds(str(row["mean_text"]), int(row["n"]), o.lower, o.upper,
+                              o.items).iloc[0]
+                hi = text_interval(str(row["sd_text"]))[1]
+                below = bool(b["feasible"] and hi < b["sd_min"]
+                             and sd_sqrt_n <= b["sd_max"])
+            small = bool(not from_ipd and ratio < SMALL_RATIO and ref > 0
+                         and abs(sd_sqrt_n / ref - 1) < 0.35)
+            g = g_max.get((o.id, row["arm"], row["timepoint"]), math.nan)
+            large = bool(not from_ipd and g > LARGE_G)
+            flags = []
+            if below:
+                flags.append("the SD is below the smallest possible for this mean and n on "
+                             "this scale")
+            if small:
+                flags.append(f"the SD is {ratio:.2f} times the outcome's typical SD and SD x "
+                             f"sqrt(n) = {sd_sqrt_n:.2f} is close to it")
+            if large:
+                flags.append(f"a between-arm Hedges' g of {g:.1f} involves this row")
+            looks = bool(flags)
+            if from_ipd:
+                detail = "The SD is computed from patient data."
+            elif looks:
+                detail = "Looks like an SE printed as an SD: " + "; ".join(flags) + "."
+            else:
+                detail = (f"No sign of an SE: SD {row['sd_text']} is {ratio:.2f} times the "
+                          f"median of the outcome's other SDs"
+                          + (f", and g is at most {g:.2f}" if not math.isnan(g) else "")
+                          + ".") if not math.isnan(ratio) else "No sign of an SE."
+            rows.append({"outcome": o.id, "arm": row["arm"], "timepoint": row["timepoint"],
+                         "n": int(row["n"]), "mean": float(row["mean"]),
+                         "sd": float(row["sd"]), "sd_times_sqrt_n": sd_sqrt_n,
+                         "ratio_to_typical": ratio, "typical_sd": typical, "max_abs_g": g,
+                         "below_minimum": below, "tracks_sqrt_n": track.get(
+                             (row["arm"], row["timepoint"]), False),
+                         "looks_like_se": looks, "detail": detail,
+                         "method": "se_as_sd/bounds+relative_size+hedges_g"})
+    return pd.DataFrame(rows)
+
+
+def _max_abs_g(trial: Trial) -> dict[tuple[str, str, str], float]:
+    """Largest |Hedges' g| of any pair of arms at the same timepoint, per row."""
+    s = trial.summary
+    out: dict[tuple[str, str, str], float] = {}
+    for (o, tp), grp in s.groupby(["outcome", "timepoint"], sort=False):
+        recs = grp.to_dict("records")
+        for a, b in itertools.combinations(recs, 2):
+            n1, n2 = int(a["n"]), int(b["n"])
+            if n1 < 2 or n2 < 2 or not (a["sd"] > 0 and b["sd"] > 0):
+                continue
+            df = n1 + n2 - 2
+            sp = math.sqrt(((n1 - 1) * a["sd"] ** 2 + (n2 - 1) * b["sd"] ** 2) / df)
+            j = math.exp(math.lgamma(df / 2) - 0.5 * math.log(df / 2)
+                         - math.lgamma((df - 1) / 2))
+            g = abs(j * (a["mean"] - b["mean"]) / sp)
+            for r in (a, b):
+                key = (o, r["arm"], tp)
+                out[key] = max(out.get(key, 0.0), g)
+    return out
+
+
+def _tracks_sqrt_n(sub: pd.DataFrame) -> dict[tuple[str, str], bool]:
+    """Per (arm, timepoint): across arms of clearly unequal n, is SD_a / SD_b nearer
+    sqrt(n_b / n_a) (SEs of equal SDs) than 1 (equal SDs)?"""
+    out: dict[tuple[str, str], bool] = {}
+    for _, grp in sub.groupby("timepoint", sort=False):
+        recs = grp.to_dict("records")
+        for a, b in itertools.combinations(recs, 2):
+            if max(a["n"], b["n"]) < 1.3 * min(a["n"], b["n"]) or not (a["sd"] > 0 < b["sd"]):
+                continue
+            log_ratio = math.log(a["sd"] / b["sd"])
+            expected = 0.5 * math.log(b["n"] / a["n"])
+            if abs(log_ratio - expected) < abs(log_ratio) / 3:
+                out[(a["arm"], a["timepoint"])] = out[(b["arm"], b["timepoint"])] = True
+    return out
+
+
+def _anova_p(means: np.ndarray, sds: np.ndarray, ns: np.ndarray) -> np.ndarray:
+    """One-way ANOVA p from summary statistics; rows are corners, columns arms."""
+    N = ns.sum()
+    k = ns.shape[0]
+    grand = (means * ns).sum(axis=-1, keepdims=True) / N
+    between = (ns * (means - grand) ** 2).sum(axis=-1) / (k - 1)
+    within = ((ns - 1) * sds**2).sum(axis=-1) / (N - k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        F = between / within
+    return stats.f.sf(F, k - 1, N - k)
+
+
+def baseline_balance(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFrame:
+    """How surprising is the similarity (or difference) of the arms at baseline?
+
+    Carlisle's method: for each baseline variable, the p value of the difference between
+    arms (one-way ANOVA from the summary statistics; Student's t test for two arms; a
+    chi-squared test for categorical patient covariates); then the p values are combined.
+    Under randomization they are uniform on (0, 1). Many p values near 1 mean arms more
+    alike than chance makes likely; many near 0 mean more different. Two combinations are
+    given: Stouffer's ``Z = sum(Phi^-1(p_i)) / sqrt(k)`` and Fisher's
+    ``X = -2 sum(log p_i)`` (chi-squared on 2k df), each one-sided in both directions.
+    Because the printed means and SDs are rounded, each p is recomputed over the box of
+    values that round to them (``p_low``, ``p_high``).
+
+    Caveats (also in the ``note`` column of the combined rows and in ``attrs["caveats"]``):
+    few variables give little information; correlated variables (the same measure at
+    several sites, related outcomes) are not independent, as both combinations assume;
+    rounding makes p values of near-identical means uncertain; and a surprising result is a
+    reason to look closer, not evidence of misconduct.
+
+    Parameters
+    ----------
+    trial : Trial
+    rounding : str, default "up_or_down"
+        Rounding scheme of the printed means and SDs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per baseline variable (``variable, source, k, p, p_low, p_high, method``)
+        then the combined rows (``variable`` "combined (Stouffer)" and "combined (Fisher)",
+        with ``k`` variables, ``p_similar``, ``p_different`` and ``note``; when several
+        outcomes share a domain, also "combined (Stouffer, by domain)", which counts each
+        domain once with the mean z of its variables: a conservative bound for correlated
+        variables).
+
+    References
+    ----------
+    Carlisle, J. B. (2017). Data fabrication and other reasons for non-random sampling in
+    5087 randomised, controlled trials in anaesthetic and general medical journals.
+    Anaesthesia, 72(8), 944-952. https://doi.org/10.1111/anae.13938
+
+    Stouffer, S. A., et al. (1949). The American Soldier, vol. 1. Fisher, R. A. (1932).
+    Statistical Methods for Research Workers, 4th ed., section 21.1.
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> from trialkit.checks import baseline_balance
+    >>> res = baseline_balance(trialkit.load("mejuto2014"))
+    >>> res.variable.iloc[-3:].tolist()
+    ['combined (Stouffer)', 'combined (Fisher)', 'combined (Stouffer, by domain)']
+    """
+    rounding = num.check_rounding(rounding)
+    rows: list[dict[str, Any]] = []
+    base = trial.baseline
+    s = trial.summary
+    if base is not None and trial.design == "parallel":
+        for o in trial.outcomes:
+            grp = s[(s["outcome"] == o.id) & (s["timepoint"] == base)]
+            if len(grp) < 2 or (grp["n"] < 2).any():
+                continue
+            boxes = []
+            for _, r in grp.iterrows():
+                m = _box(r, "mean", rounding)
+                sd = _box(r, "sd", rounding)
+                boxes.append((m, (max(sd[0], 1e-12), max(sd[1], 1e-12)), r))
+            ns = grp["n"].to_numpy(float)
+            centre = _anova_p(grp["mean"].to_numpy(float)[None, :],
+                              grp["sd"].to_numpy(float)[None, :], ns)[0]
+            corners = list(itertools.product(*[(b[0][0], b[0][1]) for b in boxes]))
+            sd_c = list(itertools.product(*[(b[1][0], b[1][1]) for b in boxes]))
+            M = np.array([c for c in corners for _ in sd_c], dtype=float)
+            SD = np.array([c for _ in corners for c in sd_c], dtype=float)
+            ps = _anova_p(M, SD, ns)
+            k_arms = len(grp)
+            method = ("student_t/summary" if k_arms == 2 else "anova/summary")
+            rows.append({"variable": o.id, "source": f"{o.label} at baseline",
+                         "k": 1, "p": float(centre), "p_low": float(np.min(ps)),
+                         "p_high": float(np.max(ps)), "p_similar": math.nan,
+                         "p_different": math.nan, "method": method, "note": ""})
+    patients = trial.patients
+    if patients is not None and trial.design == "parallel":
+        for col in patients.columns:
+            if col in ("patient", "arm"):
+                continue
+            values = patients[col]
+            if pd.api.types.is_numeric_dtype(values):
+                grp = patients.groupby("arm")[col].agg(["mean", "std", "count"])
+                grp = grp[grp["count"] >= 2]
+                if len(grp) < 2:
+                    continue
+                p = float(_anova_p(grp["mean"].to_numpy(float)[None, :],
+                                   grp["std"].to_numpy(float)[None, :],
+                                   grp["count"].to_numpy(float))[0])
+                method = "anova/patients"
+            else:
+                table = pd.crosstab(patients["arm"], values)
+                if table.shape[0] < 2 or table.shape[1] < 2:
+                    continue
+                p = float(stats.chi2_contingency(table.to_numpy(), correction=False).pvalue)
+                method = "chi2_contingency/patients"
+            rows.append({"variable": col, "source": "patient covariate", "k": 1, "p": p,
+                         "p_low": p, "p_high": p, "p_similar": math.nan,
+                         "p_different": math.nan, "method": method, "note": ""})
+    frame = pd.DataFrame(rows, columns=["variable", "source", "k", "p", "p_low", "p_high",
+                                        "p_similar", "p_different", "method", "note"])
+    k = len(frame)
+    caveats = _caveats(trial, frame)
+    if k:
+        p = np.clip(frame["p"].to_numpy(float), 1e-300, 1 - 1e-16)
+        z = stats.norm.ppf(p).sum() / math.sqrt(k)
+        x = float(-2 * np.log(p).sum())
+        combined = [
+            {"variable": "combined (Stouffer)", "source": f"{k} baseline variables", "k": k,
+             "p": math.nan, "p_low": math.nan, "p_high": math.nan,
+             "p_similar": float(stats.norm.sf(z)), "p_different": float(stats.norm.cdf(z)),
+             "method": "stouffer/one_sided", "note": caveats},
+            {"variable": "combined (Fisher)", "source": f"{k} baseline variables", "k": k,
+             "p": math.nan, "p_low": math.nan, "p_high": math.nan,
+             "p_similar": float(stats.chi2.cdf(x, 2 * k)),
+             "p_different": float(stats.chi2.sf(x, 2 * k)),
+             "method": "fisher/one_sided", "note": caveats},
+        ]
+        domains = _domains(trial, frame)
+        if len(set(domains)) < k:
+            # Conservative: variables of one domain counted as one (their mean z).
+            zs = pd.Series(stats.norm.ppf(p)).groupby(domains).mean()
+            zd = float(zs.sum() / math.sqrt(len(zs)))
+            combined.append(
+                {"variable": "combined (Stouffer, by domain)",
+                 "source": f"{len(zs)} domains of {k} baseline variables", "k": len(zs),
+                 "p": math.nan, "p_low": math.nan, "p_high": math.nan,
+                 "p_similar": float(stats.norm.sf(zd)), "p_different": float(stats.norm.cdf(zd)),
+                 "method": "stouffer/one_sided/domain_mean_z", "note": caveats})
+        frame = pd.concat([frame, pd.DataFrame(combined)], ignore_index=True)
+    frame.attrs["caveats"] = caveats
+    return frame
+
+
+def _domains(trial: Trial, frame: pd.DataFrame) -> list[str]:
+    ids = {o.id: o for o in trial.outcomes}
+    return [(ids[v].domain or v) if v in ids else v for v in frame["variable"]]
+
+
+def _box(row: pd.Series, col: str, rounding: str) -> tuple[float, float]:
+    value = float(row[col])
+    if not _printed(row, col):
+        return value, value
+    lo, hi, _ = text_interval(str(row[f"{col}_text"]), rounding)
+    return lo, hi
+
+
+def _caveats(trial: Trial, frame: pd.DataFrame) -> str:
+    k = len(frame)
+    notes = [f"{k} baseline variable{'s' if k != 1 else ''}"
+             + (" is too few for a combined p value to say much" if k < 5 else "")]
+    domains = [trial.outcome(v).domain for v in frame["variable"]
+               if v in [o.id for o in trial.outcomes]]
+    shared = {d for d in domains if d and domains.count(d) > 1}
+    if shared:
+        notes.append("variables in the same domain (" + ", ".join(sorted(shared)).replace(
+            "_", " ") + ") are correlated, while Stouffer and Fisher assume independence")
+    else:
+        notes.append("correlated variables would break the independence both combinations "
+                     "assume")
+    notes.append("means and SDs are rounded, so each p is uncertain (see p_low, p_high)")
+    if trial.illustrative:
+        notes.append("the summary numbers are illustrative, not the article's")
+    notes.append("a surprising result is a reason to look closer, not proof of misconduct")
+    return "Caveats: " + "; ".join(notes) + "."

@@ -1,0 +1,374 @@
+"""GRIMMER: is a reported SD possible together with the mean, for n whole-number responses?
+
+The algorithm is exact, not a set of necessary conditions. Write ``k_i`` for the whole-number
+score of participant i (the sum of its ``items`` item scores), ``K = sum k_i`` and
+``Q = sum k_i**2``. The reported mean and SD are possible iff there is a pair ``(K, Q)`` with
+
+1. ``K / (n * items)`` rounding to the reported mean (GRIM);
+2. the SD ``sqrt((Q - K**2 / n) / (n - 1)) / items`` rounding to the reported SD, with ``Q`` a
+   whole number (Anaya 2016; Allard 2018, "test 1" and "test 2");
+3. ``Q >= Qmin(K)``, the sum of squares of the least spread integers with total K (``r``
+   values ``c + 1`` and ``n - r`` values ``c``, ``c = K // n``): an SD below that of the
+   tightest possible sample is impossible;
+4. ``Q`` of the same parity as ``K``, because ``k**2`` and ``k`` are both odd or both even
+   (Allard 2018, "test 3");
+5. some n integers with total K having sum of squares exactly Q. For n >= 5 conditions 3-4
+   are already sufficient (proof below); for n = 2, 3 and 4 they are not, and the exact
+   conditions are checked:
+
+   - shift the integers by ``c`` so that they sum to ``r`` (0 <= r < n) and have sum of
+     squares ``Q' = Q - n c**2 - 2 c r``;
+   - n = 2: ``2 Q' - r**2`` must be a perfect square (it is ``(k_1 - k_2)**2``);
+   - n = 3: ``(3 Q' - r**2) / 2`` must be of the form ``a**2 + a b + b**2`` (with
+     ``a = k_1 - k_2``, ``b = k_2 - k_3``; the congruence on a and b is automatic);
+   - n = 4: with the Hadamard transform ``v = H k``, ``4 Q' = r**2 + v_1**2 + v_2**2 +
+     v_3**2``; by Legendre's three-square theorem this is possible iff r is odd, or r = 0 and
+     ``Q'`` is not of the form ``4**a (8 b + 7)``, or r = 2 and ``Q'`` is not a multiple of 8.
+
+   Proof that 3-4 suffice for n >= 5: for n = 5 write the sample as one value ``a`` plus four
+   values; choosing ``a`` so that the four values have an odd total (a = 0 when r is odd,
+   a = 1 when r is even) leaves an n = 4 problem whose odd-total case has no gaps above its
+   minimum, and the minimum lines up with ``Qmin`` for n = 5. Adding a value 0 (or 1 when
+   r = n) carries the property from n to n + 1. The tests check all of this against brute
+   force enumeration of every multiset for small n.
+
+There are usually one or a few candidate totals K; each is tested (scrutiny's original
+implementation tested only the rounded total, which produced false "test 3" alarms; see
+scrutiny issue #80).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trialkit.checks import _numbers as num
+from trialkit.checks.grim import grim_core
+from trialkit.errors import TrialDataError
+
+__all__ = ["GRIMMER_REASONS", "grimmer"]
+
+#: Reasons :func:`grimmer` gives, ordered from the earliest failed step to success.
+GRIMMER_REASONS = (
+    "inconsistent: the mean fails GRIM (no whole-number total gives it)",
+    "inconsistent: no whole-number sum of squares gives this SD (GRIMMER test 1-2)",
+    "inconsistent: the SD is below the smallest SD possible for this mean and n",
+    "inconsistent: every sum of squares giving this SD has the wrong parity (GRIMMER test 3)",
+    "inconsistent: no n integers have this total and sum of squares (exact test, n <= 4)",
+    "consistent: some whole-number responses have this mean and SD",
+)
+_MAX_CANDIDATES = 5_000_000
+
+
+def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
+            rounding: str = "up_or_down") -> pd.DataFrame:
+    """GRIMMER test: can ``n`` whole-number responses have both the reported mean and SD?
+
+    Exact (see the module documentation for the algorithm and its proof): a reported pair is
+    consistent iff some sample of ``n`` integers (or of ``n`` averages of ``items`` integer
+    items) has a mean and a sample SD (divisor n - 1) that round to the reported ones. The
+    scale's bounds are not used (see :func:`trialkit.checks.check_sd_bounds` and
+    :func:`trialkit.checks.sprite` for bounded scales). Means and SDs are read as printed:
+    give them as strings.
+
+    Vectorized over all arguments (numpy broadcasting); candidate totals are expanded into a
+    flat array, never looped over in Python.
+
+    Parameters
+    ----------
+    mean, sd : str or sequence of str
+        Reported mean and SD as printed.
+    n : int or sequence of int
+        Sample sizes (>= 2: an SD needs two values).
+    items : int or sequence of int, default 1
+        Integer items averaged into each response.
+    rounding : str, default "up_or_down"
+        Rounding scheme of both the mean and the SD (see :func:`trialkit.checks.grim`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input: ``mean``, ``sd`` (as given), ``n``, ``items``, ``rounding``,
+        ``consistent``, ``reason`` (categorical, ``GRIMMER_REASONS``), ``test`` (the step
+        reached: 0 GRIM failed, 1 no whole-number sum of squares, 2 SD below the minimum,
+        3 parity, 4 n <= 4 lattice, 5 consistent), ``total`` and ``sum_squares`` (a witness
+        when consistent: the total K and sum of squares Q of a possible sample, in item-sum
+        units), ``sum_squares_low`` and ``sum_squares_high`` (for the total that got
+        furthest, the whole-number sums of squares matching the SD), ``min_sum_squares``
+        (Qmin for that total) and ``method``.
+
+    Raises
+    ------
+    TrialDataError
+        Unreadable numbers, a negative SD, n < 2, lengths that do not broadcast, or a row
+        with more than five million candidate totals.
+
+    References
+    ----------
+    Anaya, J. (2016). The GRIMMER test: a method for testing the validity of reported
+    measures of variability. PeerJ Preprints 4:e2400v1.
+
+    Allard, A. (2018). Analytic-GRIMMER: a new way of testing the possibility of standard
+    deviations. https://aurelienallard.netlify.app/post/anaytic-grimmer-possibility-standard-deviations/
+
+    Brown, N. J. L., & Heathers, J. A. J. (2017). The GRIM test. Social Psychological and
+    Personality Science, 8(4), 363-369.
+
+    Examples
+    --------
+    >>> from trialkit.checks import grimmer
+    >>> res = grimmer(["5.23", "5.23"], ["2.55", "2.55"], [35, 31])
+    >>> res.consistent.tolist()
+    [False, True]
+    >>> str(res.reason.iloc[0])
+    'inconsistent: every sum of squares giving this SD has the wrong parity (GRIMMER test 3)'
+    """
+    rounding = num.check_rounding(rounding)
+    rep_m = num.parse_reported(mean, "mean")
+    rep_s = num.parse_reported(sd, "sd")
+    n_arr, _ = num.as_int_array(n, "n", 2, why="an SD needs at least two values")
+    items_arr, _ = num.as_int_array(items, "items", 1)
+    arrays, length = num.broadcast({"mean": rep_m.X, "sd": rep_s.X, "n": n_arr,
+                                    "items": items_arr})
+    rep_m, rep_s = num.take(rep_m, length), num.take(rep_s, length)
+    if np.any(rep_s.X < 0):
+        i = int(np.flatnonzero(rep_s.X < 0)[0])
+        raise TrialDataError(f"an SD cannot be negative, got {rep_s.value[i]!r}", field="sd",
+                             row=None if rep_s.scalar and length == 1 else i)
+    res = grimmer_core(rep_m.X, rep_m.d, rep_s.X, rep_s.d, arrays["n"], arrays["items"],
+                       rounding)
+    stage = res["stage"]
+    return pd.DataFrame({
+        "mean": num.text_column(rep_m, length),
+        "sd": num.text_column(rep_s, length),
+        "n": arrays["n"],
+        "items": arrays["items"],
+        "rounding": num.constant(rounding, length),
+        "consistent": stage == 5,
+        "reason": pd.Categorical.from_codes(stage.astype(np.int8),
+                                            categories=list(GRIMMER_REASONS)),
+        "test": stage.astype(np.int64),
+        "total": res["total"],
+        "sum_squares": res["sum_squares"],
+        "sum_squares_low": res["q_lo"],
+        "sum_squares_high": res["q_hi"],
+        "min_sum_squares": res["q_min"],
+        "method": num.constant("grimmer/exact_integer/all_totals/lattice_n<=4", length),
+    })
+
+
+def _to_float(a: np.ndarray) -> np.ndarray:
+    return np.asarray(a, dtype=float)
+
+
+def grimmer_core(Xm: np.ndarray, dm: np.ndarray, Xs: np.ndarray, ds: np.ndarray,
+                 n: np.ndarray, items: np.ndarray, rounding: str) -> dict[str, np.ndarray]:
+    """Vectorized exact GRIMMER on parsed numbers; see the module documentation.
+
+    Returns per row ``stage`` (0-5), a witness ``total``/``sum_squares`` (NaN when none) and
+    the sum-of-squares window of the candidate that got furthest.
+    """
+    rows = Xm.shape[0]
+    N = n * items
+    g = grim_core(Xm, dm, N, rounding)
+    count = np.asarray(g["count"], dtype=np.int64)
+    # Feasibility depends on the total K only through K mod 2n (module doc), so one period
+    # of 2n candidates is enough.
+    count = np.minimum(count, 2 * n)
+    if np.any(count > _MAX_CANDIDATES):
+        i = int(np.flatnonzero(count > _MAX_CANDIDATES)[0])
+        raise TrialDataError(f"{int(count[i])} possible totals for this mean: n is too large "
+                             f"for the mean's decimals to test", field="n", row=i)
+    stage = np.zeros(rows, np.int64)
+    nan = np.full(rows, np.nan)
+    out = {"stage": stage, "total": nan.copy(), "sum_squares": nan.copy(),
+           "q_lo": nan.copy(), "q_hi": nan.copy(), "q_min": nan.copy()}
+    total_candidates = int(count.sum())
+    if total_candidates == 0:
+        return out
+    # SD bounds in half units of its last digit; an SD is never negative.
+    slo, shi, slc, shc = num.bounds(Xs, ds, rounding)
+    at_zero = slo < 0
+    slo = np.where(at_zero, 0, slo)
+    slc = slc | at_zero
+    # Expand rows into candidate totals K.
+    idx = np.repeat(np.arange(rows), count)
+    start = np.repeat(np.cumsum(count) - count, count)
+    s_min = np.asarray(g["s_min"])
+    K = np.asarray(s_min[idx] + (np.arange(total_candidates) - start))
+    nn, it = n[idx], items[idx]
+    Ms = 2 * num.pow10(ds[idx])
+    D = Ms * Ms
+    # magnitudes for the overflow guard
+    kf = num.max_abs(np.asarray(K, dtype=float))
+    big = num.needs_objects(kf * kf * num.max_abs(D) * 4 * 2,
+                            num.max_abs(nn) ** 2 * num.max_abs(it) ** 2
+                            * (num.max_abs(shi) + 1) ** 2 * 4 * 2)
+    K, nn, it, D = (num.as_exact(np.asarray(a), big) for a in (K, nn, it, D))
+    if big:
+        D = (2 * 10 ** ds[idx].astype(object)) ** 2
+    lo_v = num.as_exact(slo[idx], big)
+    hi_v = num.as_exact(shi[idx], big)
+    A = nn * (nn - 1) * it * it * lo_v * lo_v
+    B = nn * (nn - 1) * it * it * hi_v * hi_v
+    KKD = K * K * D
+    nD = nn * D
+    q_lo = num.first_at_least(KKD + A, nD, slc[idx])
+    q_hi = num.last_at_most(KKD + B, nD, shc[idx])
+    c = K // nn
+    r = K - nn * c
+    q_min = nn * c * c + 2 * c * r + r
+    st = np.where(q_lo <= q_hi, 2, 1)
+    st = np.where((st == 2) & (q_hi >= q_min), 3, st)
+    q1 = np.where(q_lo > q_min, q_lo, q_min)
+    q1 = np.where((q1 - K) % 2 != 0, q1 + 1, q1)
+    st = np.where((st == 3) & (q1 <= q_hi), 4, st)
+    st = np.asarray(st, dtype=np.int64)
+    witness_q = np.where(st == 4, q1, q_min)
+    small = (st == 4) & (np.asarray(nn < 5, dtype=bool))
+    ok = (st == 4) & ~small
+    st = np.where(ok, 5, st)
+    if small.any():
+        found, q_found = _lattice_search(np.flatnonzero(small), nn, c, r, q1, q_hi)
+        sel = np.flatnonzero(small)
+        st[sel] = np.where(found, 5, 4)
+        witness_q = np.array(witness_q, dtype=object if big else np.int64)
+        witness_q[sel] = np.where(found, q_found, witness_q[sel])
+    # Reduce candidates to rows: the best stage; a witness from the first candidate that
+    # reached it.
+    # Candidates of a row are contiguous: reduce with reduceat over the row starts.
+    has = count > 0
+    starts = (np.cumsum(count) - count)[has]
+    best = np.zeros(rows, np.int64)
+    best[has] = np.maximum.reduceat(st, starts)
+    is_best = st == best[idx]
+    positions = np.where(is_best, np.arange(total_candidates), total_candidates)
+    first = np.full(rows, -1, np.int64)
+    first[has] = np.minimum.reduceat(positions, starts)
+    pick = first[has]
+    stage[:] = np.where(count > 0, best, 0)
+    out["q_lo"][has] = _to_float(np.asarray(q_lo)[pick])
+    out["q_hi"][has] = _to_float(np.asarray(q_hi)[pick])
+    out["q_min"][has] = _to_float(np.asarray(q_min)[pick])
+    out["total"][has] = _to_float(np.asarray(K)[pick])
+    good = has & (stage == 5)
+    out["sum_squares"][good] = _to_float(np.asarray(witness_q)[first[good]])
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# exact representability for n = 2, 3, 4
+# ---------------------------------------------------------------------------------------
+
+
+def _isqrt(v: np.ndarray) -> np.ndarray:
+    """Exact integer square root of non-negative integers (int64 or object arrays)."""
+    if v.dtype == object:
+        return np.array([math.isqrt(int(x)) for x in v], dtype=object)
+    s = np.floor(np.sqrt(v.astype(float))).astype(np.int64)
+    s = np.where(s * s > v, s - 1, s)
+    s = np.where((s + 1) * (s + 1) <= v, s + 1, s)
+    s = np.where(s * s > v, s - 1, s)
+    return s
+
+
+def _is_square(v: np.ndarray) -> np.ndarray:
+    nonneg = np.asarray(v >= 0, dtype=bool)
+    safe = np.where(nonneg, v, 0)
+    s = _isqrt(safe)
+    return nonneg & np.asarray(s * s == safe, dtype=bool)
+
+
+def _is_loeschian(m: np.ndarray) -> np.ndarray:
+    """True where m = a^2 + a b + b^2 for some integers a, b (m >= 0)."""
+    m = np.asarray(m)
+    result = np.asarray(m == 0, dtype=bool).copy()
+    if m.size == 0:
+        return result
+    a_max = _isqrt(np.where(m > 0, (4 * m) // 3, 0))
+    top = int(np.max(a_max)) if m.size else 0
+    for a in range(top + 1):
+        active = ~result & np.asarray(a <= a_max, dtype=bool)
+        if not active.any():
+            continue
+        disc = 4 * m[active] - 3 * a * a
+        result[np.flatnonzero(active)] = _is_square(disc)
+    return result
+
+
+def _strip_fours(q: np.ndarray) -> np.ndarray:
+    q = q.copy()
+    for _ in range(64):
+        div = np.asarray((q > 0) & (q % 4 == 0), dtype=bool)
+        if not div.any():
+            break
+        q = np.where(div, q // 4, q)
+    return q
+
+
+def representable(n: np.ndarray, r: np.ndarray, qp: np.ndarray) -> np.ndarray:
+    """True where n integers summing to r (0 <= r < n) can have sum of squares qp.
+
+    Assumes the necessary conditions ``qp >= r`` and ``qp = r (mod 2)`` already hold; exact
+    for n <= 4 (see the module documentation), and True for n >= 5.
+    """
+    out = np.ones(n.shape[0], bool)
+    n2, n3, n4 = (np.asarray(n == k, dtype=bool) for k in (2, 3, 4))
+    if n2.any():
+        out[n2] = _is_square(2 * qp[n2] - r[n2] * r[n2])
+    if n3.any():
+        t = 3 * qp[n3] - r[n3] * r[n3]
+        even = np.asarray(t % 2 == 0, dtype=bool) & np.asarray(t >= 0, dtype=bool)
+        res = np.zeros(t.shape[0], bool)
+        if even.any():
+            res[even] = _is_loeschian(t[even] // 2)
+        out[n3] = res
+    if n4.any():
+        rr, qq = r[n4], qp[n4]
+        odd = np.asarray(rr % 2 == 1, dtype=bool)
+        r0 = np.asarray(rr == 0, dtype=bool)
+        r2 = np.asarray(rr == 2, dtype=bool)
+        res = odd.copy()
+        if r0.any():
+            res[r0] = np.asarray(_strip_fours(qq[r0]) % 8 != 7, dtype=bool)
+        if r2.any():
+            res[r2] = np.asarray(qq[r2] % 8 != 0, dtype=bool)
+        out[n4] = res
+    return out
+
+
+def _lattice_search(sel: np.ndarray, nn: np.ndarray, c: np.ndarray, r: np.ndarray,
+                    q1: np.ndarray, q_hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For candidates ``sel`` (n <= 4): is some Q in q1, q1 + 2, ..., q_hi representable?
+
+    Returns (found, the first representable Q). The candidate Qs are expanded into a flat
+    array (in blocks), not looped over one by one.
+    """
+    n_s, c_s, r_s = nn[sel], c[sel], r[sel]
+    lo, hi = q1[sel], q_hi[sel]
+    steps = np.asarray((hi - lo) // 2 + 1, dtype=np.int64)
+    found = np.zeros(sel.shape[0], bool)
+    q_found = np.array(lo, copy=True)
+    offset = np.zeros(sel.shape[0], np.int64)
+    block = 256
+    while True:
+        todo = np.flatnonzero(~found & (offset < steps))
+        if todo.size == 0:
+            break
+        take = np.minimum(steps[todo] - offset[todo], block)
+        idx = np.repeat(todo, take)
+        starts = np.repeat(np.cumsum(take) - take, take)
+        k = np.arange(idx.shape[0]) - starts + offset[idx]
+        q = lo[idx] + 2 * k
+        shift = n_s[idx] * c_s[idx] * c_s[idx] + 2 * c_s[idx] * r_s[idx]
+        ok = representable(n_s[idx], r_s[idx], q - shift)
+        hit = np.flatnonzero(ok)
+        if hit.size:
+            rows_hit, first = np.unique(idx[hit], return_index=True)
+            found[rows_hit] = True
+            q_found[rows_hit] = q[hit[first]]
+        offset[todo] += take
+    return found, q_found
