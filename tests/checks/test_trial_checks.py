@@ -7,6 +7,7 @@ import textwrap
 
 import pandas as pd
 import pytest
+from conftest import TOML  # the shared mini trial (tests/conftest.py)
 from scipy import stats
 
 import trialkit
@@ -120,48 +121,6 @@ def test_polyps_statements_about_unbundled_times_cannot_be_checked():
 
 # --- a hand-made trial with errors ---------------------------------------------------------
 
-TOML = textwrap.dedent('''\
-    id = "mini"
-    title = "A small trial with reporting errors"
-    citation = "Doe J. Errors. J Test 2020;1:1-2."
-    design = "parallel"
-    reference_arm = "control"
-
-    [data]
-    level = "summary"
-    source = "hand-made test fixture"
-
-    [[arms]]
-    id = "treat"
-    label = "Treatment"
-    n = 10
-
-    [[arms]]
-    id = "control"
-    label = "Control"
-    n = 10
-
-    [[timepoints]]
-    id = "pre"
-    label = "Baseline"
-    order = 0
-    baseline = true
-
-    [[timepoints]]
-    id = "post"
-    label = "Week 4"
-    order = 4
-
-    [[outcomes]]
-    id = "pain"
-    label = "Pain (NPRS)"
-    unit = "points"
-    direction = "lower_is_better"
-    lower = 0
-    upper = 10
-    integer = true
-    ''')
-
 SUMMARY = textwrap.dedent('''\
     outcome,arm,timepoint,n,mean,sd,source
     pain,treat,pre,10,6.10,1.20,Table 2
@@ -183,7 +142,8 @@ REPORTED = textwrap.dedent('''\
 
 @pytest.fixture
 def bad_trial(make_trial):
-    return trialkit.read_trial(make_trial(toml=TOML, summary=SUMMARY, reported=REPORTED))
+    # the shared mini trial of tests/conftest.py (0-10 integer pain), with an erroneous table
+    return trialkit.read_trial(make_trial(summary=SUMMARY, reported=REPORTED))
 
 
 def test_errors_are_found(bad_trial):
