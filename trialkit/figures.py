@@ -213,7 +213,7 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None
         axes_list = [axes] if len(tps) == 1 else list(axes.flat)
         for k, (ax, tp) in enumerate(zip(axes_list, tps, strict=True)):
             plots.rom_deltas(rom, tp, ax=ax, style=style, reference=ref, legend=k == 0,
-                             mark_illustrative=False)
+                             legend_band=True, mark_illustrative=False)
             ax.set_title(trial.timepoint(tp).label, fontsize=spec["subtitle"])
         for ax in axes_list[1:]:
             ax.tick_params(labelleft=False)

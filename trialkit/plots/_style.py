@@ -147,7 +147,7 @@ def header(fig: Figure, title: str, subtitle: str = "", *, style: str,
     spec = get_style(style)
     title_lines = _wrap(title, fig.get_figwidth() * (0.98 - right_margin), spec["title"],
                         em=0.64)
-    sub_lines = (_wrap(subtitle, fig.get_figwidth() * 0.98, spec["subtitle"], em=0.58)
+    sub_lines = (_wrap(subtitle, fig.get_figwidth() * 0.98, spec["subtitle"], em=0.52)
                  if subtitle else [])
     reserve = -(-len(sub_lines) * spec["subtitle"] * 1.3 // (spec["title"] * 1.2))
     text = "\n".join(title_lines) + "\n " * int(reserve)

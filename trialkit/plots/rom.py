@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def rom_deltas(frame: pd.DataFrame, timepoint: str | None = None, *, ax: Axes | None = None,
                style: str = "paper", reference: str | None = None, domain: str =
                "range_of_motion", show_mdc: bool = True, legend: bool = True,
-               mark_illustrative: bool = True) -> Axes:
+               legend_band: bool | None = None, mark_illustrative: bool = True) -> Axes:
     """Degrees gained (or lost) in each movement direction, one bar per arm.
 
     Parameters
@@ -39,6 +39,9 @@ def rom_deltas(frame: pd.DataFrame, timepoint: str | None = None, *, ax: Axes | 
         Mark the outcomes' minimal detectable change (if trial.toml gives one).
     legend : bool
         Draw a legend (a multi-panel figure may draw one for all panels instead).
+    legend_band : bool, optional
+        Keep a free band at the top for a legend (default: when ``legend``); panels that share
+        a y axis with a panel holding the legend need it too.
 
     Returns
     -------
@@ -90,7 +93,8 @@ def rom_deltas(frame: pd.DataFrame, timepoint: str | None = None, *, ax: Axes | 
                             gid="trialkit-value")
         ax.axvline(0, color=INK, linewidth=spec["rc"]["axes.linewidth"], zorder=2)
         mdc = rows["mdc"].dropna().unique() if "mdc" in rows else []
-        top = len(outcomes) - 0.4 + (0.9 if legend else 0.0)
+        band = legend if legend_band is None else legend_band
+        top = len(outcomes) - 0.4 + (1.0 if band else 0.0)
         bottom = -0.6 - (0.7 if show_mdc and len(mdc) == 1 else 0.0)
         if show_mdc and len(mdc) == 1:
             ax.axvline(mdc[0], color=MUTED, linestyle=(0, (4, 3)),
