@@ -40,11 +40,17 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 ## bench: timing goals, measured side by side with the peers; writes bench/RESULTS.md
-bench: $(VENV)/.installed-test
-	$(BIN)/python bench/run.py
+# DABEST pins older numpy/pandas/scipy, so it gets an environment of its own (.venv-dabest).
+bench: $(VENV)/.installed-test .venv-dabest/.installed
+	TRIALKIT_DABEST_PYTHON=$(CURDIR)/.venv-dabest/bin/python $(BIN)/python bench/run.py
+
+.venv-dabest/.installed:
+	$(PYTHON) -m venv .venv-dabest
+	.venv-dabest/bin/python -m pip --disable-pip-version-check --quiet install dabest
+	@touch $@
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-dabest build dist .pytest_cache .ruff_cache .hypothesis

@@ -101,7 +101,7 @@ def grim(mean: Any, n: Any, items: Any = 1, *, percent: bool = False,
     above = np.where(res["consistent"], np.nan, res["above"] * scale)
     uninformative = res["consistent"] & (res["probability"] <= 0)
     codes = np.where(res["consistent"], np.where(uninformative, 1, 0), 2).astype(np.int8)
-    out = pd.DataFrame({
+    out = pd.DataFrame(copy=False, data={
         "mean": num.text_column(rep, length),
         "n": arrays["n"],
         "items": arrays["items"],

@@ -141,7 +141,7 @@ def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
     res = grimmer_core(rep_m.X, rep_m.d, rep_s.X, rep_s.d, arrays["n"], arrays["items"],
                        rounding)
     stage = res["stage"]
-    return pd.DataFrame({
+    return pd.DataFrame(copy=False, data={
         "mean": num.text_column(rep_m, length),
         "sd": num.text_column(rep_s, length),
         "n": arrays["n"],
