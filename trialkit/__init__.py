@@ -37,8 +37,8 @@ _LAZY = {
     "read_trial": ("trialkit.io", "read_trial"),
     "from_table": ("trialkit.tables", "from_table"),
 }
-_SUBMODULES = ("analysis", "bundled", "cells", "checks", "display", "effects", "figures", "io", "ipd",
-               "meta", "plots", "tables", "trial")
+_SUBMODULES = ("analysis", "bundled", "cells", "checks", "display", "effects", "figures", "io",
+               "ipd", "meta", "plots", "tables", "trial")
 
 if TYPE_CHECKING:
     from trialkit.bundled import datasets, load
