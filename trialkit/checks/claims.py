@@ -327,8 +327,9 @@ def _paired_descriptive(trial: Trial, row: pd.Series, rounding: str) -> dict[str
     if ipd is None or trial.design != "crossover" or len(parts) != 2:
         return _result(CANNOT, "Within-patient differences need patient data of a crossover "
                        "trial.")
-    at = ipd[(ipd["outcome"] == row["outcome"]) & (ipd["timepoint"] == row["timepoint"])]
-    wide = at.pivot_table(index="patient", columns="arm", values="value").dropna()
+    from trialkit.ipd._common import crossover_wide
+
+    wide = crossover_wide(trial, row["outcome"], row["timepoint"]).dropna()
     diff = (wide[parts[0]] - wide[parts[1]]).to_numpy(float)
     if stat == "sd_divisor_n":
         value = float(diff.std(ddof=0))

@@ -211,22 +211,19 @@ def _ipd_analyses(trial: Trial, comp: dict[str, str]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     at = ipd[(ipd["outcome"] == o) & (ipd["timepoint"] == tp)]
     if trial.design == "crossover":
-        wide = at.pivot_table(index="patient", columns="arm", values="value").dropna()
-        if a in wide and ref in wide and len(wide) >= 2:
-            diff = (wide[a] - wide[ref]).to_numpy(float)
-            n = diff.size
-            sd = float(diff.std(ddof=1))
-            from scipy import stats
+        from trialkit.ipd import paired
 
-            est = float(diff.mean())
-            se = sd / np.sqrt(n)
-            t = est / se
-            q = stats.t.isf(0.025, n - 1)
-            rows.append({"analysis": "paired_t", "r": np.nan,
-                         "method": "paired_t/within_patient_differences/t_ci",
-                         "estimate": est, "ci_low": est - q * se, "ci_high": est + q * se,
-                         "statistic_value": abs(t), "df": float(n - 1),
-                         "p": float(2 * stats.t.sf(abs(t), n - 1))})
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # too few pairs: no row, as before
+            res = paired(trial, o, timepoint=tp, arm=a, reference=ref)
+        res = res[res["measure"] == "mean_difference"]
+        if len(res):
+            pt = res.iloc[0]
+            rows.append({"analysis": "paired_t", "r": np.nan, "method": str(pt["method"]),
+                         "estimate": float(pt["estimate"]), "ci_low": float(pt["ci_low"]),
+                         "ci_high": float(pt["ci_high"]),
+                         "statistic_value": abs(float(pt["statistic"])),
+                         "df": float(pt["df"]), "p": float(pt["p"])})
         for row in rows:
             for col in ("estimate", "ci_low", "ci_high", "statistic_value", "df", "p"):
                 row[f"{col}_low"] = row[f"{col}_high"] = row[col]

@@ -186,6 +186,16 @@ def nct_ci(t: float, df: float, level: float) -> tuple[float, float]:
     return float(lo[0]), float(hi[0])
 
 
+def crossover_wide(trial: Trial, outcome: str, timepoint: str) -> pd.DataFrame:
+    """Patient x arm values of one outcome at one timepoint (a crossover's conditions).
+
+    Patients missing under an arm have NaN there; callers drop them per comparison.
+    """
+    ipd = require_ipd(trial, "a within-patient comparison")
+    at = ipd[(ipd["outcome"] == outcome) & (ipd["timepoint"] == timepoint)]
+    return at.pivot_table(index="patient", columns="arm", values="value", aggfunc="first")
+
+
 def select_arms(trial: Trial, arm: str | Sequence[str] | None) -> list[str]:
     """The named arm(s), checked, or every arm of the trial."""
     if arm is None:

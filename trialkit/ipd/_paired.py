@@ -11,10 +11,12 @@ import numpy as np
 import pandas as pd
 
 from trialkit.errors import TrialDataError
+from trialkit.ipd._ancova import baseline_followup
 from trialkit.ipd._common import (
     check_level,
     check_outcome,
     comparisons,
+    crossover_wide,
     finish,
     followups,
     hedges_j,
@@ -180,15 +182,13 @@ def paired(trial: Trial, outcome: str, *, timepoint: str | Sequence[str] | None 
     4  drug2-drug1       hedges_gav    0.7605  0.3399   1.1812
     """
     level = check_level(level)
-    ipd = require_ipd(trial, "paired")
+    require_ipd(trial, "paired")
     out = check_outcome(trial, outcome)
-    data = ipd[ipd["outcome"] == outcome]
     rows: list[dict[str, Any]] = []
     if trial.design == "crossover":
         tps = _timepoints(trial, timepoint, [t.id for t in trial.timepoints])
         for tp in tps:
-            wide = data[data["timepoint"] == tp].pivot_table(
-                index="patient", columns="arm", values="value", aggfunc="first")
+            wide = crossover_wide(trial, outcome, tp)
             for a, ref in comparisons(trial, arm, reference):
                 pair = (wide[[a, ref]].dropna() if a in wide.columns and ref in wide.columns
                         else wide.iloc[:0])
@@ -210,19 +210,16 @@ def paired(trial: Trial, outcome: str, *, timepoint: str | Sequence[str] | None 
         tps = _timepoints(trial, timepoint, followups(trial))
         arms = select_arms(trial, arm)
         base = trial.baseline
-        wide = data.pivot_table(index=["patient", "arm"], columns="timepoint", values="value",
-                                aggfunc="first").reset_index()
-        for a in arms:
-            sub = wide[wide["arm"] == a]
-            for tp in tps:
-                pair = (sub[[tp, base]].dropna() if tp in sub.columns and base in sub.columns
-                        else sub.iloc[:0])
+        for tp in tps:
+            wide = baseline_followup(trial, outcome, tp)
+            for a in arms:
+                pair = wide[wide["arm"] == a]
                 if len(pair) < 2:
                     _skip(f"arm {a}, {tp}-{base}", len(pair))
                     continue
                 keys = {"outcome": outcome, "timepoint": tp, "comparison": f"{tp}-{base}",
                         "arm": a, "reference": None}
-                rows += _rows(pair[tp].to_numpy(float), pair[base].to_numpy(float), keys,
+                rows += _rows(pair["post"].to_numpy(float), pair["pre"].to_numpy(float), keys,
                               out.unit, level)
     if not rows:
         raise TrialDataError("no patient was measured under both conditions compared",

@@ -20,6 +20,7 @@ from trialkit.ipd._common import (
     check_outcome,
     check_seed,
     comparisons,
+    crossover_wide,
     finish,
     hedges_j,
     require_ipd,
@@ -312,9 +313,7 @@ def _samples(trial: Trial, outcome: str, timepoint: str, statistic: str,
                                  "'mean_change' for change from baseline within an arm",
                                  field="statistic")
         trial.timepoint(timepoint)
-        data = ipd[(ipd["outcome"] == outcome) & (ipd["timepoint"] == timepoint)]
-        wide = data.pivot_table(index="patient", columns="arm", values="value",
-                                aggfunc="first")
+        wide = crossover_wide(trial, outcome, timepoint)
         for a, ref in comparisons(trial, arm, reference):
             if a not in wide.columns or ref not in wide.columns:
                 continue
