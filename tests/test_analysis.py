@@ -196,3 +196,15 @@ def test_means_match_r_one_sample_t_test():
     assert m.loc["drug2", "ci_high"] == pytest.approx(3.7623225, abs=5e-8)
     assert m.loc["drug1", "estimate"] / m.loc["drug1", "se"] == pytest.approx(1.3257, abs=5e-5)
     assert (m["df"] == 9).all()
+
+
+def test_observed_pooled_r_matches_r_ancova_slope():
+    # The pooled within-arm correlation r that between() reports for patient data satisfies
+    # slope = r * sqrt(Syy / Sxx) (within-arm sums of squares), and R prints the ANCOVA slope:
+    # simulate.Rout.save, Prewt -0.56554 with offset(Prewt), i.e. slope 1 - 0.56554 = 0.43446.
+    trial = trialkit.load("anorexia")
+    r = pick(between(trial), comparison="ft-control", measure="ancova")["r"]
+    wide = baseline_followup(trial, "weight", "post")
+    centred = wide[["pre", "post"]] - wide.groupby("arm")[["pre", "post"]].transform("mean")
+    sxx, syy = (centred["pre"] ** 2).sum(), (centred["post"] ** 2).sum()
+    assert r * (syy / sxx) ** 0.5 == pytest.approx(0.43446, abs=5e-6)
