@@ -266,10 +266,15 @@ def test_numbers_warn_and_lose_trailing_zeros():
 def test_vectorized_inputs_are_not_mutated():
     means = np.array(["5.19", "5.18", "3.48"])
     ns = pd.Series([28, 28, 20])
-    before = (means.copy(), ns.copy())
+    arr = np.array([28, 28, 20])
+    before = (means.copy(), ns.copy(), arr.copy())
     grim(means, ns)
+    res = grim(means, arr)
+    res.loc[0, "n"] = 99  # the result's columns are its own, not views of the inputs
+    res["items"] += 1
     np.testing.assert_array_equal(means, before[0])
     pd.testing.assert_series_equal(ns, before[1])
+    np.testing.assert_array_equal(arr, before[2])
 
 
 def test_huge_values_use_exact_big_integers():

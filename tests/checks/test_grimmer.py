@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trialkit import TrialDataError
-from trialkit.checks import grimmer
+from trialkit.checks import grimmer, grimmer_consistent
 from trialkit.checks.grimmer import representable
 
 # --- published examples ------------------------------------------------------------------
@@ -96,10 +96,13 @@ def _grid_check(n, items, dm, ds, mean_xs, sd_xs, values, scheme="up_or_down"):
     res = grimmer([text(m, dm) for m, _ in pairs], [text(s, ds) for _, s in pairs], n, items,
                   rounding=scheme)
     expected = np.array([p in ach for p in pairs])
-    got = res.consistent.to_numpy()
-    wrong = [(text(m, dm), text(s, ds)) for (m, s), g, e in zip(pairs, got, expected,
-                                                                strict=True) if g != e]
-    assert not wrong, (n, items, scheme, wrong[:10])
+    # the table and the verdict-only function (which skips the witness columns) both
+    verdicts = grimmer_consistent([text(m, dm) for m, _ in pairs],
+                                  [text(s, ds) for _, s in pairs], n, items, rounding=scheme)
+    for got in (res.consistent.to_numpy(), verdicts):
+        wrong = [(text(m, dm), text(s, ds)) for (m, s), g, e in zip(pairs, got, expected,
+                                                                    strict=True) if g != e]
+        assert not wrong, (n, items, scheme, wrong[:10])
     return int(expected.sum())
 
 
@@ -178,6 +181,7 @@ def test_no_false_alarm_for_real_samples(values, items, dm, ds):
     xs = next(iter(round_sqrt(var, ds, "half_up")))
     res = grimmer(text(xm, dm), text(xs, ds), n, items, rounding="half_up")
     assert bool(res.consistent.iloc[0]), (text(xm, dm), text(xs, ds), n, items)
+    assert grimmer_consistent(text(xm, dm), text(xs, ds), n, items, rounding="half_up")
 
 
 def test_many_possible_totals():
@@ -187,6 +191,18 @@ def test_many_possible_totals():
     res = grimmer(["3.0", "2.4"], ["0.00", "0.00"], 2000)
     assert res.consistent.tolist() == [True, False]
     assert res.test.tolist() == [5, 2]
+
+
+def test_many_totals_per_row_expanded_into_one_array():
+    # Mean "5" (no decimals) with n = 30: totals 135..165 (31 candidates, more than the
+    # passes over rows handle) are expanded. By hand: SD 0 needs thirty 5s (total 150);
+    # the least spread non-constant sample with total 150 (one 4, one 6) has
+    # sum((k - 5)^2) = 2, SD = sqrt(2 / 29) = 0.2626, so "0.10" is impossible and "0.26"
+    # possible. With n = 30 and mean "5.0" the totals are 149..151, tested in passes.
+    means, sds = ["5", "5", "5", "5.0", "5.0"], ["0.00", "0.10", "0.26", "0.10", "0.26"]
+    expected = [True, False, True, False, True]
+    assert grimmer(means, sds, 30).consistent.tolist() == expected
+    assert grimmer_consistent(means, sds, 30).tolist() == expected
 
 
 def test_big_numbers_use_exact_integers():

@@ -5,8 +5,10 @@ returning a tidy DataFrame (one row per input) with a verdict and the reason:
 
 grim
     :func:`grim`: is a mean possible for n whole-number responses (Brown & Heathers 2017)?
+    :func:`grim_consistent`: the verdicts alone, for screening large tables.
 grimmer
     :func:`grimmer`: are the mean and SD possible together (exact; Anaya 2016, Allard 2018)?
+    :func:`grimmer_consistent`: the verdicts alone.
 bounds
     :func:`sd_bounds`, :func:`check_sd_bounds`: the smallest and largest SD on a bounded scale.
 sprite
@@ -37,8 +39,8 @@ from trialkit.checks._numbers import ROUNDING_ALIASES, ROUNDING_SCHEMES
 from trialkit.checks.balance import baseline_balance, se_as_sd
 from trialkit.checks.bounds import check_sd_bounds, sd_bounds
 from trialkit.checks.claims import VERDICTS, claims
-from trialkit.checks.grim import grim
-from trialkit.checks.grimmer import grimmer
+from trialkit.checks.grim import grim, grim_consistent
+from trialkit.checks.grimmer import grimmer, grimmer_consistent
 from trialkit.checks.pvalues import DEFAULT_R_VALUES, recompute_p
 from trialkit.checks.report import check
 from trialkit.checks.sprite import SpriteResult, plot_sprite, sprite
@@ -55,7 +57,9 @@ __all__ = [
     "check_sd_bounds",
     "claims",
     "grim",
+    "grim_consistent",
     "grimmer",
+    "grimmer_consistent",
     "plot_sprite",
     "recompute_p",
     "sd_bounds",

@@ -215,7 +215,7 @@ def sd_bounds(mean: Any, n: Any, lo: Any, hi: Any, items: Any = 1, *, integer: b
     sd_max = np.where(feasible, np.sqrt(np.asarray(ext["vmax"], float) / ext["scale"]), np.nan)
     codes = np.where(~ext["grim_ok"], 1, np.where(ext["outside"], 0, 4))
     return pd.DataFrame({
-        "mean": num.text_column(p["rep"], p["length"]),
+        "mean": num.text_column(p["rep"].text, p["length"]),
         "n": p["n"], "lo": p["lo"], "hi": p["hi"], "items": p["items"],
         "integer": integer, "rounding": p["rounding"],
         "sd_min": sd_min, "sd_max": sd_max, "feasible": feasible,
@@ -291,8 +291,8 @@ def check_sd_bounds(mean: Any, sd: Any, n: Any, lo: Any, hi: Any, items: Any = 1
     sd_min = np.where(feasible, np.sqrt(np.asarray(ext["vmin"], float) / ext["scale"]), np.nan)
     sd_max = np.where(feasible, np.sqrt(np.asarray(ext["vmax"], float) / ext["scale"]), np.nan)
     return pd.DataFrame({
-        "mean": num.text_column(p["rep"], p["length"]),
-        "sd": num.text_column(rep_s, p["length"]),
+        "mean": num.text_column(p["rep"].text, p["length"]),
+        "sd": num.text_column(rep_s.text, p["length"]),
         "n": p["n"], "lo": p["lo"], "hi": p["hi"], "items": p["items"],
         "integer": integer, "rounding": p["rounding"],
         "sd_min": sd_min, "sd_max": sd_max, "consistent": consistent,

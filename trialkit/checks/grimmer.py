@@ -49,7 +49,7 @@ from trialkit.checks import _numbers as num
 from trialkit.checks.grim import grim_core
 from trialkit.errors import TrialDataError
 
-__all__ = ["GRIMMER_REASONS", "grimmer"]
+__all__ = ["GRIMMER_REASONS", "grimmer", "grimmer_consistent"]
 
 #: Reasons :func:`grimmer` gives, ordered from the earliest failed step to success.
 GRIMMER_REASONS = (
@@ -126,27 +126,15 @@ def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
     >>> str(res.reason.iloc[0])
     'inconsistent: every sum of squares giving this SD has the wrong parity (GRIMMER test 3)'
     """
-    rounding = num.check_rounding(rounding)
-    rep_m = num.parse_reported(mean, "mean")
-    rep_s = num.parse_reported(sd, "sd")
-    n_arr, _ = num.as_int_array(n, "n", 2, why="an SD needs at least two values")
-    items_arr, _ = num.as_int_array(items, "items", 1)
-    arrays, length = num.broadcast({"mean": rep_m.X, "sd": rep_s.X, "n": n_arr,
-                                    "items": items_arr})
-    rep_m, rep_s = num.take(rep_m, length), num.take(rep_s, length)
-    if np.any(rep_s.X < 0):
-        i = int(np.flatnonzero(rep_s.X < 0)[0])
-        raise TrialDataError(f"an SD cannot be negative, got {rep_s.value[i]!r}", field="sd",
-                             row=None if rep_s.scalar and length == 1 else i)
-    res = grimmer_core(rep_m.X, rep_m.d, rep_s.X, rep_s.d, arrays["n"], arrays["items"],
-                       rounding)
+    run = _run(mean, sd, n, items, rounding, "table")
+    res, length = run["result"], run["length"]
     stage = res["stage"]
     return pd.DataFrame(copy=False, data={
-        "mean": num.text_column(rep_m, length),
-        "sd": num.text_column(rep_s, length),
-        "n": arrays["n"],
-        "items": arrays["items"],
-        "rounding": num.constant(rounding, length),
+        "mean": num.text_column(run["mean"], length, res.get("key_mean")),
+        "sd": num.text_column(run["sd"], length, res.get("key_sd")),
+        "n": np.array(num.stretch(run["n"], length)),  # copies: the user's arrays stay theirs
+        "items": np.array(num.stretch(run["items"], length)),
+        "rounding": num.constant(run["rounding"], length),
         "consistent": stage == 5,
         "reason": pd.Categorical.from_codes(stage.astype(np.int8),
                                             categories=list(GRIMMER_REASONS)),
@@ -160,103 +148,290 @@ def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
     })
 
 
-def _to_float(a: np.ndarray) -> np.ndarray:
-    return np.asarray(a, dtype=float)
+def grimmer_consistent(mean: Any, sd: Any, n: Any, items: Any = 1, *,
+                       rounding: str = "up_or_down") -> Any:
+    """GRIMMER verdicts only: True where ``n`` whole-number responses can have mean and SD.
+
+    The same exact test as :func:`grimmer`, returning only its ``consistent`` column, as a
+    numpy boolean array (or one bool when every argument is a single value), for screening
+    and filtering large tables; it skips the witness and explanatory columns.
+
+    Parameters
+    ----------
+    mean, sd, n, items, rounding
+        As for :func:`grimmer`.
+
+    Returns
+    -------
+    numpy.ndarray of bool, or bool
+
+    Raises
+    ------
+    TrialDataError
+        As for :func:`grimmer`.
+
+    References
+    ----------
+    Anaya, J. (2016). The GRIMMER test: a method for testing the validity of reported
+    measures of variability. PeerJ Preprints 4:e2400v1.
+
+    Allard, A. (2018). Analytic-GRIMMER: a new way of testing the possibility of standard
+    deviations. https://aurelienallard.netlify.app/post/anaytic-grimmer-possibility-standard-deviations/
+
+    Examples
+    --------
+    >>> from trialkit.checks import grimmer_consistent
+    >>> grimmer_consistent(["5.23", "5.23"], ["2.55", "2.55"], [35, 31]).tolist()
+    [False, True]
+    >>> grimmer_consistent("5.23", "2.55", 31)
+    True
+    """
+    run = _run(mean, sd, n, items, rounding, "verdict")
+    ok = run["result"]["consistent"]
+    return bool(ok[0]) if run["scalar"] else ok
+
+
+def _run(mean: Any, sd: Any, n: Any, items: Any, rounding: str,
+         what: str) -> dict[str, Any]:
+    """Validate the arguments and run GRIMMER, reading and testing in one pass over blocks.
+
+    As :func:`trialkit.checks.grim._run`: each block of rows is parsed by the fast path
+    and tested while in the CPU cache; texts it does not read go through the general parser
+    for all rows, which reads them or names the bad row.
+    """
+    rounding = num.check_rounding(rounding)
+    tm, m_scalar = num.as_unicode(mean, "mean")
+    ts, s_scalar = num.as_unicode(sd, "sd")
+    n_arr, n_scalar = num.as_int_array(n, "n", 2, why="an SD needs at least two values",
+                                       copy=False)
+    items_arr, items_scalar = num.as_int_array(items, "items", 1, copy=False)
+    length = num.common_length({"mean": len(tm), "sd": len(ts), "n": len(n_arr),
+                                "items": len(items_arr)})
+    nv, iv = num.stretch(n_arr, length), num.stretch(items_arr, length)
+    table = what == "table"
+
+    def block(tm_: np.ndarray, ts_: np.ndarray, n_: np.ndarray,
+              it_: np.ndarray) -> dict[str, np.ndarray] | None:
+        pm, ps = num.parse_plain(tm_, key=table), num.parse_plain(ts_, key=table)
+        if pm is None or ps is None or ps[0].min() < 0:
+            return None
+        out = grimmer_core(pm[0], pm[1], ps[0], ps[1], n_, it_, rounding, what)
+        if table and pm[2].size:
+            out["key_mean"] = pm[2]
+        if table and ps[2].size:
+            out["key_sd"] = ps[2]
+        return out
+
+    res = None
+    if len(tm) == length and len(ts) == length:
+        res = num.by_blocks(block, tm, ts, nv, iv)
+    if res is None:
+        rep_m = num.parse_reported(mean if m_scalar else tm, "mean")
+        rep_s = num.parse_reported(sd if s_scalar else ts, "sd")
+        if np.any(rep_s.X < 0):
+            i = int(np.flatnonzero(rep_s.X < 0)[0])
+            raise TrialDataError(f"an SD cannot be negative, got {rep_s.value[i]!r}",
+                                 field="sd", row=None if s_scalar else i)
+        res = num.by_blocks(lambda *a: grimmer_core(*a, rounding, what),
+                            *(num.stretch(a, length) for a in (rep_m.X, rep_m.d, rep_s.X,
+                                                                rep_s.d)), nv, iv)
+    return {"result": res, "mean": tm, "sd": ts, "n": n_arr, "items": items_arr,
+            "length": length, "rounding": rounding,
+            "scalar": m_scalar and s_scalar and n_scalar and items_scalar}
 
 
 def grimmer_core(Xm: np.ndarray, dm: np.ndarray, Xs: np.ndarray, ds: np.ndarray,
-                 n: np.ndarray, items: np.ndarray, rounding: str) -> dict[str, np.ndarray]:
+                 n: np.ndarray, items: np.ndarray, rounding: str,
+                 what: str = "table") -> dict[str, np.ndarray]:
     """Vectorized exact GRIMMER on parsed numbers; see the module documentation.
 
     Returns per row ``stage`` (0-5), a witness ``total``/``sum_squares`` (NaN when none) and
-    the sum-of-squares window of the candidate that got furthest.
+    the sum-of-squares window of the candidate that got furthest; with ``what="verdict"``
+    only ``consistent``. The arithmetic is exact: in float64 when every product is below
+    2**52 (integers and the floor of their quotients are exact there, as in
+    :func:`trialkit.checks.grim.grim_core`), else in int64, else in Python integers.
+
+    Each row has ``count`` candidate totals K (usually one or two). With at most
+    ``_PASSES`` per row they are tested in passes over the rows (the j-th candidate of every
+    row at once); otherwise they are expanded into one flat array and reduced per row.
     """
     rows = Xm.shape[0]
-    N = n * items
+    N = num.times(n, items)
     g = grim_core(Xm, dm, N, rounding)
-    count = np.asarray(g["count"], dtype=np.int64)
     # Feasibility depends on the total K only through K mod 2n (module doc), so one period
     # of 2n candidates is enough.
-    count = np.minimum(count, 2 * n)
+    count = g["count"]
+    if int(count.max()) > 2 * int(n.min()):
+        count = np.minimum(count, 2 * n)
     if np.any(count > _MAX_CANDIDATES):
         i = int(np.flatnonzero(count > _MAX_CANDIDATES)[0])
         raise TrialDataError(f"{int(count[i])} possible totals for this mean: n is too large "
                              f"for the mean's decimals to test", field="n", row=i)
-    stage = np.zeros(rows, np.int64)
-    nan = np.full(rows, np.nan)
-    out = {"stage": stage, "total": nan.copy(), "sum_squares": nan.copy(),
-           "q_lo": nan.copy(), "q_hi": nan.copy(), "q_min": nan.copy()}
-    total_candidates = int(count.sum())
-    if total_candidates == 0:
+    widest = int(count.max()) if rows else 0
+    if what == "verdict" and widest == 0:
+        return {"consistent": np.zeros(rows, bool)}
+    out = {} if what == "verdict" else {
+        "stage": np.zeros(rows, np.int64),
+        **{k: np.full(rows, np.nan) for k in ("total", "sum_squares", "q_lo", "q_hi", "q_min")}}
+    if widest == 0:
         return out
     # SD bounds in half units of its last digit; an SD is never negative.
-    slo, shi, slc, shc = num.bounds(Xs, ds, rounding)
+    exact_float = Xs.dtype != object and num.max_abs(Xs) < 2.0**51
+    slo, shi, slc, shc = num.bounds(Xs.astype(float) if exact_float else Xs, ds, rounding)
     at_zero = slo < 0
-    slo = np.where(at_zero, 0, slo)
-    slc = slc | at_zero
-    # Expand rows into candidate totals K.
+    if at_zero.any():  # SD "0.00": the interval starts at 0, closed
+        slo = np.where(at_zero, 0, slo)
+        slc = slc | at_zero
+    s_min = g["s_min"]
+    # magnitudes: K^2 D and n^2 items^2 (SD bound)^2, with headroom for the sums
+    ds_max = int(ds.max())
+    kf = num.max_abs(np.asarray(s_min, dtype=float)) + widest
+    mags = (kf * kf * 4.0 * 10.0 ** (2 * ds_max) * 8,  # n, items >= 1 and shi >= 0 here
+            float(n.max()) ** 2 * float(items.max()) ** 2 * (float(shi.max()) + 1) ** 2 * 8)
+    mode = "float" if max(mags) < 2.0**52 else "object" if num.needs_objects(*mags) else "int"
+    nn, it = num.as_mode(n, mode), num.as_mode(items, mode)
+    if int(ds.min()) == ds_max:  # the usual table: every SD with the same decimals
+        D: Any = 4 * 10 ** (2 * ds_max)
+        D = float(D) if mode == "float" else D
+    elif mode == "object":
+        D = (2 * 10 ** ds.astype(object)) ** 2
+    else:
+        D = num.as_mode((2 * num.pow10(ds)) ** 2, mode)
+    spread = nn * (nn - 1) if items.max() == 1 else nn * (nn - 1) * it * it
+    lo_v, hi_v = (a if mode == "float" and a.dtype.kind == "f" else num.as_mode(a, mode)
+                  for a in (slo, shi))
+    row = {"nn": nn, "D": D, "nD": nn * D, "A": spread * lo_v * lo_v,
+           "B": spread * hi_v * hi_v, "lc": slc, "hc": shc}
+    s_min = num.as_mode(np.asarray(s_min), mode)
+    if widest <= _PASSES:
+        return _by_passes(s_min, count, row, widest, what, out)
+    return _expanded(s_min, count, row, what, out)
+
+
+_PASSES = 8  # at most this many candidate totals per row: test them in passes over rows
+
+
+def _evaluate(K: np.ndarray, r_: dict[str, np.ndarray],
+              what: str = "table") -> tuple[np.ndarray, ...]:
+    """Stage (1-5), sum-of-squares window, minimum and witness Q of candidate totals K.
+
+    ``r_`` holds arrays aligned with K: ``nn``, ``D``, ``nD`` (n D), ``A`` and ``B`` (n (n-1)
+    items^2 times the squared SD bounds) and the bounds' closed flags ``lc``, ``hc``.
+    """
+    nn = r_["nn"]
+    KKD = K * K * r_["D"]
+    q_lo = num.first_at_least(KKD + r_["A"], r_["nD"], r_["lc"])
+    q_hi = num.last_at_most(KKD + r_["B"], r_["nD"], r_["hc"])
+    c = num.floor_div(K, nn)
+    r = K - nn * c
+    q_min = c * (K + r) + r  # n c^2 + 2 c r + r, as K = n c + r
+    q1 = np.maximum(q_lo, q_min) if q_lo.dtype != object else np.where(
+        q_lo > q_min, q_lo, q_min)
+    q1 = q1 + num.is_odd(q1 - K)  # the first Q >= both with the parity of K (test 3)
+    if what == "verdict":  # tests 1-3 pass together iff q1 <= q_hi; stage 1 otherwise
+        ok = np.asarray(q1 <= q_hi, dtype=bool)
+        st = ok.view(np.int8) * np.int8(3) + np.int8(1)
+        witness_q = q1
+    else:  # stage = 1 + each test passed in turn (booleans added as int8)
+        ok = np.asarray(q_lo <= q_hi, dtype=bool)  # test 1-2: some whole Q gives the SD
+        st = ok.view(np.int8) + np.int8(1)
+        ok &= np.asarray(q_hi >= q_min, dtype=bool)  # not below the smallest possible SD
+        st += ok.view(np.int8)
+        ok &= np.asarray(q1 <= q_hi, dtype=bool)
+        st += ok.view(np.int8)
+        witness_q = np.where(ok, q1, q_min)
+    small = ok & np.asarray(nn < 5, dtype=bool)
+    st += (ok & ~small).view(np.int8)  # n >= 5: tests 1-3 are sufficient
+    if small.any():
+        sel = np.flatnonzero(small)
+        found, q_found = _lattice_search(sel, nn, c, r, q1, q_hi)
+        st[sel] = np.where(found, 5, 4)
+        witness_q = np.array(witness_q, dtype=object if witness_q.dtype == object
+                             else witness_q.dtype)
+        witness_q[sel] = np.where(found, q_found, witness_q[sel])
+    return st, q_lo, q_hi, q_min, witness_q
+
+
+def _by_passes(s_min: np.ndarray, count: np.ndarray, row: dict[str, np.ndarray],
+               widest: int, what: str, out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Candidates j = 0, 1, ... of every row at once; keep the first that got furthest.
+
+    After the first pass only rows with another candidate and not yet consistent are
+    tested again (gathered: usually a small share).
+    """
+    best = np.zeros(count.shape[0], np.int8)
+    for j in range(widest):
+        if j == 0:
+            sel: Any = slice(None)
+            K = s_min
+            st, q_lo, q_hi, q_min, witness_q = _evaluate(K, row, what)
+            st *= (count > 0).view(np.int8)
+        else:
+            sel = np.flatnonzero((count > j) & (best < 5))
+            if sel.size == 0:
+                break
+            K = s_min[sel] + j
+            st, q_lo, q_hi, q_min, witness_q = _evaluate(
+                K, {k: v[sel] if np.ndim(v) else v for k, v in row.items()}, what)
+        if what == "verdict":
+            best[sel] = np.maximum(best[sel], st)
+            continue
+        if j == 0:  # every row: whole-array operations
+            best[:] = st
+            for key, values in (("q_lo", q_lo), ("q_hi", q_hi), ("q_min", q_min),
+                                ("total", K), ("sum_squares", witness_q)):
+                filled = np.array(values, dtype=float)
+                np.putmask(filled, st < (5 if key == "sum_squares" else 1), np.nan)
+                out[key] = filled
+            continue
+        better = st > best[sel]
+        at = sel[better]
+        best[at] = st[better]
+        for key, values in (("q_lo", q_lo), ("q_hi", q_hi), ("q_min", q_min), ("total", K)):
+            out[key][at] = _to_float(np.asarray(values)[better])
+        five = better & (st == 5)
+        out["sum_squares"][sel[five]] = _to_float(np.asarray(witness_q)[five])
+    if what == "verdict":
+        return {"consistent": best == 5}
+    out["stage"][:] = best
+    return out
+
+
+def _expanded(s_min: np.ndarray, count: np.ndarray, row: dict[str, np.ndarray], what: str,
+              out: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """All candidates of all rows in one flat array, reduced per row with reduceat."""
+    rows = count.shape[0]
+    total_candidates = int(count.sum())
     idx = np.repeat(np.arange(rows), count)
     start = np.repeat(np.cumsum(count) - count, count)
-    s_min = np.asarray(g["s_min"])
-    K = np.asarray(s_min[idx] + (np.arange(total_candidates) - start))
-    nn, it = n[idx], items[idx]
-    Ms = 2 * num.pow10(ds[idx])
-    D = Ms * Ms
-    # magnitudes for the overflow guard
-    kf = num.max_abs(np.asarray(K, dtype=float))
-    big = num.needs_objects(kf * kf * num.max_abs(D) * 4 * 2,
-                            num.max_abs(nn) ** 2 * num.max_abs(it) ** 2
-                            * (num.max_abs(shi) + 1) ** 2 * 4 * 2)
-    K, nn, it, D = (num.as_exact(np.asarray(a), big) for a in (K, nn, it, D))
-    if big:
-        D = (2 * 10 ** ds[idx].astype(object)) ** 2
-    lo_v = num.as_exact(slo[idx], big)
-    hi_v = num.as_exact(shi[idx], big)
-    A = nn * (nn - 1) * it * it * lo_v * lo_v
-    B = nn * (nn - 1) * it * it * hi_v * hi_v
-    KKD = K * K * D
-    nD = nn * D
-    q_lo = num.first_at_least(KKD + A, nD, slc[idx])
-    q_hi = num.last_at_most(KKD + B, nD, shc[idx])
-    c = K // nn
-    r = K - nn * c
-    q_min = nn * c * c + 2 * c * r + r
-    st = np.where(q_lo <= q_hi, 2, 1)
-    st = np.where((st == 2) & (q_hi >= q_min), 3, st)
-    q1 = np.where(q_lo > q_min, q_lo, q_min)
-    q1 = np.where((q1 - K) % 2 != 0, q1 + 1, q1)
-    st = np.where((st == 3) & (q1 <= q_hi), 4, st)
-    st = np.asarray(st, dtype=np.int64)
-    witness_q = np.where(st == 4, q1, q_min)
-    small = (st == 4) & (np.asarray(nn < 5, dtype=bool))
-    ok = (st == 4) & ~small
-    st = np.where(ok, 5, st)
-    if small.any():
-        found, q_found = _lattice_search(np.flatnonzero(small), nn, c, r, q1, q_hi)
-        sel = np.flatnonzero(small)
-        st[sel] = np.where(found, 5, 4)
-        witness_q = np.array(witness_q, dtype=object if big else np.int64)
-        witness_q[sel] = np.where(found, q_found, witness_q[sel])
-    # Reduce candidates to rows: the best stage; a witness from the first candidate that
-    # reached it.
+    K = s_min[idx] + num.as_mode(np.arange(total_candidates) - start, "float"
+                                 if s_min.dtype.kind == "f" else "int")
+    st, q_lo, q_hi, q_min, witness_q = _evaluate(K, {k: v[idx] if np.ndim(v) else v
+                                                     for k, v in row.items()}, what)
     # Candidates of a row are contiguous: reduce with reduceat over the row starts.
     has = count > 0
     starts = (np.cumsum(count) - count)[has]
-    best = np.zeros(rows, np.int64)
+    best = np.zeros(rows, np.int8)
     best[has] = np.maximum.reduceat(st, starts)
+    if what == "verdict":
+        return {"consistent": best == 5}
     is_best = st == best[idx]
     positions = np.where(is_best, np.arange(total_candidates), total_candidates)
     first = np.full(rows, -1, np.int64)
     first[has] = np.minimum.reduceat(positions, starts)
     pick = first[has]
-    stage[:] = np.where(count > 0, best, 0)
+    out["stage"][:] = best
     out["q_lo"][has] = _to_float(np.asarray(q_lo)[pick])
     out["q_hi"][has] = _to_float(np.asarray(q_hi)[pick])
     out["q_min"][has] = _to_float(np.asarray(q_min)[pick])
     out["total"][has] = _to_float(np.asarray(K)[pick])
-    good = has & (stage == 5)
+    good = has & (out["stage"] == 5)
     out["sum_squares"][good] = _to_float(np.asarray(witness_q)[first[good]])
     return out
+
+
+def _to_float(a: np.ndarray) -> np.ndarray:
+    return np.asarray(a, dtype=float)
 
 
 # ---------------------------------------------------------------------------------------
@@ -347,8 +522,8 @@ def _lattice_search(sel: np.ndarray, nn: np.ndarray, c: np.ndarray, r: np.ndarra
     Returns (found, the first representable Q). The candidate Qs are expanded into a flat
     array (in blocks), not looped over one by one.
     """
-    n_s, c_s, r_s = nn[sel], c[sel], r[sel]
-    lo, hi = q1[sel], q_hi[sel]
+    n_s, c_s, r_s = (num.as_integers(a[sel]) for a in (nn, c, r))
+    lo, hi = num.as_integers(q1[sel]), num.as_integers(q_hi[sel])
     steps = np.asarray((hi - lo) // 2 + 1, dtype=np.int64)
     found = np.zeros(sel.shape[0], bool)
     q_found = np.array(lo, copy=True)
