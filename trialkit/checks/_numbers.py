@@ -233,7 +233,7 @@ def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...]
     X = np.zeros(n, acc)
     ndig = np.zeros(n, np.uint8)  # digits so far
     ndot = np.zeros(n, np.uint8)  # points so far
-    after = np.zeros(n, np.uint8)  # digits after the point
+    before = np.zeros(n, np.uint8)  # digits before the point (when there is one)
     bad = np.zeros(n, bool)
     live = np.ones(n, bool)  # not yet past the end of the text (numpy pads with NUL)
     nine, one, zero = cols.dtype.type(9), cols.dtype.type(1), cols.dtype.type(48)
@@ -244,13 +244,13 @@ def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...]
         isdot = c == 46
         used = c != 0
         ok = isd | isdot | sign if j == 0 else isd | isdot
-        bad |= ok < used  # a character other than a digit, the point or a leading sign
-        bad |= used > live  # a character after the end
+        ok &= live
+        bad |= ok < used  # not a digit, the point or a leading sign, or after the end
         live &= used
         X *= isd * nine + one  # x10 at a digit, x1 elsewhere
         X += dig * isd
+        before += isdot * ndig  # the digits so far, at the point
         ndig += isd
-        after += isd & (ndot > 0)
         ndot += isdot
         if packed.size:
             packed <<= np.uint32(4)
@@ -260,7 +260,7 @@ def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...]
         return None
     Xi = X.astype(np.int64)
     np.negative(Xi, out=Xi, where=first == 45)
-    d = after.astype(np.int64)
+    d = ((ndig - before) * ndot).astype(np.int64)  # no point (ndot = 0): no decimals
     return (Xi, d, packed) if key else (Xi, d)
 
 
