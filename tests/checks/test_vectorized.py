@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trialkit import TrialDataError
-from trialkit.checks import ROUNDING_SCHEMES, grim, grim_consistent, grimmer_consistent
+from trialkit.checks import ROUNDING_SCHEMES, grim, grim_consistent, grimmer, grimmer_consistent
 from trialkit.checks import _numbers as num
 
 # --- parsing: every printed number equals Python's Decimal reading of it ------------------
@@ -202,3 +202,13 @@ def test_grimmer_verdicts_in_blocks_with_a_negative_sd_in_a_later_block():
     # K = 162 (5.226), SD in [2.545, 2.555] needs Q in [1040.9, 1042.4]; 1042 is even like K.
     assert grimmer_consistent(means, sds, 31).all()
     assert not grimmer_consistent(means, sds, 35).any()
+
+
+def test_grimmer_result_columns_are_not_views_of_the_inputs():
+    n = np.array([31, 35])
+    means, sds = np.array(["5.23", "5.23"]), np.array(["2.55", "2.55"])
+    res = grimmer(means, sds, n)
+    res.loc[0, "n"] = 99
+    res["items"] += 1
+    assert n.tolist() == [31, 35]
+    assert means.tolist() == ["5.23", "5.23"] and sds.tolist() == ["2.55", "2.55"]

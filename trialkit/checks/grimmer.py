@@ -74,8 +74,11 @@ def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
     :func:`trialkit.checks.sprite` for bounded scales). Means and SDs are read as printed:
     give them as strings.
 
-    Vectorized over all arguments (numpy broadcasting); candidate totals are expanded into a
-    flat array, never looped over in Python.
+    Vectorized over all arguments (numpy broadcasting), with no Python loop over rows: the
+    texts are read and tested in blocks of 65,536 rows, and the candidate totals of a block
+    are tested together (the j-th candidate of every row at once, or all of them expanded
+    into one flat array). A million printed means and SDs take about 0.1 s (``make bench``);
+    :func:`grimmer_consistent` returns the verdicts alone in less than half that.
 
     Parameters
     ----------
