@@ -66,7 +66,6 @@ class Reported:
     X: np.ndarray  # int64 (or object for huge values)
     d: np.ndarray  # int64 decimals
     text: np.ndarray  # the input strings as a numpy unicode array, for the output frame
-    scalar: bool
 
     @property
     def value(self) -> np.ndarray:
@@ -87,8 +86,8 @@ def _number_to_text(x: Any) -> str:
     return np.format_float_positional(value, unique=True, trim="-")
 
 
-def _to_unicode(values: Any, name: str) -> tuple[np.ndarray, Any, bool]:
-    """Input -> (numpy unicode array, text for output, scalar?)."""
+def _to_unicode(values: Any, name: str) -> tuple[np.ndarray, bool]:
+    """Input -> (numpy unicode array, scalar?)."""
     scalar = False
     if isinstance(values, pd.DataFrame):
         raise TrialDataError("expected a string, list, array or Series, got a DataFrame",
@@ -100,13 +99,11 @@ def _to_unicode(values: Any, name: str) -> tuple[np.ndarray, Any, bool]:
     if isinstance(values, np.ndarray) and values.ndim == 0:
         values, scalar = [values.item()], True
     if isinstance(values, np.ndarray) and values.dtype.kind == "U":
-        return values.ravel(), values.ravel(), scalar
+        return values.ravel(), scalar
     if isinstance(values, pd.Series | pd.Index):
-        text = values
         seq: Sequence[Any] = values.to_numpy(dtype=object)
     else:
         seq = list(values) if not isinstance(values, np.ndarray) else values.ravel()
-        text = seq
     numeric = False
     texts: list[str] = []
     obj = np.asarray(seq, dtype=object)
@@ -116,7 +113,7 @@ def _to_unicode(values: Any, name: str) -> tuple[np.ndarray, Any, bool]:
             arr = obj.astype("U")
         except (UnicodeError, ValueError) as exc:  # pragma: no cover - defensive
             raise TrialDataError(f"could not read the texts ({exc})", field=name) from None
-        return arr, text, scalar
+        return arr, scalar
     for i, v in enumerate(obj):
         if isinstance(v, str):
             texts.append(v)
@@ -136,12 +133,12 @@ def _to_unicode(values: Any, name: str) -> tuple[np.ndarray, Any, bool]:
                       f"representation. Pass the numbers as printed, as strings.",
                       UserWarning, stacklevel=4)
     arr = np.array(texts, dtype="U") if texts else np.array([], dtype="U1")
-    return arr, texts, scalar
+    return arr, scalar
 
 
 def as_unicode(values: Any, name: str) -> tuple[np.ndarray, bool]:
     """Reported numbers as a 1-D numpy unicode array (texts as given), and a scalar flag."""
-    arr, _, scalar = _to_unicode(values, name)
+    arr, scalar = _to_unicode(values, name)
     if arr.shape[0] == 0:
         raise TrialDataError("no values given", field=name)
     return arr, scalar
@@ -160,7 +157,7 @@ def parse_reported(values: Any, name: str, *, percent: bool = False) -> Reported
     plain = by_blocks(parse_plain, arr)
     if plain is not None:
         X, d = plain
-        return Reported(X=X, d=d + 2 if percent else d, text=arr, scalar=scalar)
+        return Reported(X=X, d=d + 2 if percent else d, text=arr)
     width = max(arr.dtype.itemsize // 4, 1)
     codes = arr.view(np.uint32).reshape(n, width) if arr.dtype.itemsize else np.zeros(
         (n, 1), np.uint32)
@@ -200,7 +197,7 @@ def parse_reported(values: Any, name: str, *, percent: bool = False) -> Reported
     X = np.where(neg, -X, X)
     if percent:
         d = d + 2
-    return Reported(X=X, d=d, text=arr, scalar=scalar)
+    return Reported(X=X, d=d, text=arr)
 
 
 _PLAIN_WIDTH = 15  # characters the fast path reads (15 digits are exact in int64)
@@ -342,7 +339,7 @@ def take(rep: Reported, n: int) -> Reported:
     if len(rep) == n:
         return rep
     return Reported(X=np.repeat(rep.X, n), d=np.repeat(rep.d, n),
-                    text=np.repeat(rep.text, n), scalar=rep.scalar)
+                    text=np.repeat(rep.text, n))
 
 
 _KEY4_WIDTH = 5  # texts of up to 5 characters have 4-bit keys below 2**20
@@ -578,8 +575,3 @@ def last_at_most(num: np.ndarray, den: np.ndarray, closed: np.ndarray) -> np.nda
 def constant(value: str, n: int) -> pd.Categorical:
     """A column holding one label n times (categorical: no n Python strings are built)."""
     return pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[value])
-
-
-def fmt_decimals(value: float, d: int) -> str:
-    """A value printed with d decimals (for sentences)."""
-    return f"{value:.{max(int(d), 0)}f}"

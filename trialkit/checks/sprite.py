@@ -80,8 +80,7 @@ def _scalar_text(value: Any, name: str) -> str:
     rep = num.parse_reported(value, name)
     if len(rep) != 1:
         raise TrialDataError("sprite takes one reported value, not a sequence", field=name)
-    text = rep.text[0] if not isinstance(rep.text, str) else rep.text
-    return str(text).strip()
+    return str(rep.text[0]).strip()
 
 
 def sprite(mean: Any, sd: Any, n: int, lo: float, hi: float, items: int = 1, *,

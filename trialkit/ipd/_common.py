@@ -85,16 +85,21 @@ def check_followup(trial: Trial, timepoint: str) -> str:
     return timepoint
 
 
+def _checked_arm(trial: Trial, arm: Any, field: str) -> str:
+    """An arm id of the trial, or a TrialDataError naming the argument ``field``."""
+    if not isinstance(arm, str):
+        raise TrialDataError(f"expected an arm id (text), got {arm!r}", field=field)
+    try:
+        trial.arm(arm)
+    except TrialDataError as exc:
+        raise TrialDataError(exc.reason, field=field) from None
+    return arm
+
+
 def resolve_reference(trial: Trial, reference: str | None) -> str:
     if reference is None:
         return trial.reference_arm
-    if not isinstance(reference, str):
-        raise TrialDataError(f"expected an arm id (text), got {reference!r}", field="reference")
-    try:
-        trial.arm(reference)
-    except TrialDataError as exc:
-        raise TrialDataError(exc.reason, field="reference") from None
-    return reference
+    return _checked_arm(trial, reference, "reference")
 
 
 def comparisons(trial: Trial, arm: str | Sequence[str] | None,
@@ -201,14 +206,7 @@ def select_arms(trial: Trial, arm: str | Sequence[str] | None) -> list[str]:
     if arm is None:
         return [a.id for a in trial.arms]
     arms = [arm] if isinstance(arm, str) else list(arm)
-    for a in arms:
-        if not isinstance(a, str):
-            raise TrialDataError(f"expected an arm id (text), got {a!r}", field="arm")
-        try:
-            trial.arm(a)
-        except TrialDataError as exc:
-            raise TrialDataError(exc.reason, field="arm") from None
-    return arms
+    return [_checked_arm(trial, a, "arm") for a in arms]
 
 
 def finish(rows: list[dict[str, Any]], columns: Sequence[str]) -> pd.DataFrame:
