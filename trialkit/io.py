@@ -17,23 +17,29 @@ from typing import TYPE_CHECKING, Any
 from trialkit.cells import parse_count, parse_number
 from trialkit.errors import TrialDataError
 from trialkit.meta import TrialMeta, parse_meta, read_toml
+from trialkit.schema import (
+    ANALYSES,
+    CHANGE,
+    DERIVED,
+    IPD_COLUMNS,
+    MEASURES,
+    RELATIONS,
+    REPORTED_COLUMNS,
+    REPORTED_OPTIONAL,
+    SUMMARY_OPTIONAL,
+    SUMMARY_REQUIRED,
+    SUMMARY_TEXT,
+    TESTS,
+)
+from trialkit.trial import Trial
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from trialkit.trial import Trial
-
 __all__ = ["read_trial"]
 
-SUMMARY_REQUIRED = ("outcome", "arm", "timepoint", "n", "mean", "sd", "source")
-SUMMARY_OPTIONAL = ("se", "ci_low", "ci_high", "median", "q1", "q3", "min", "max")
-IPD_COLUMNS = ("patient", "arm", "timepoint", "outcome", "value")
-REPORTED_COLUMNS = ("id", "statistic", "outcome", "arm", "timepoint", "comparison", "relation",
-                    "value", "text", "source")
-RELATIONS = ("=", "<", ">", "<=", ">=", "~")
 #: Values a summary row may hold that must lie inside the outcome's scale.
 _ON_SCALE = ("mean", "median", "q1", "q3", "min", "max")
-DERIVED = "derived from ipd"
 
 
 def read_csv_records(path: Path, required: Sequence[str], optional: Sequence[str] = (),
@@ -115,66 +121,127 @@ def build_summary(records: Sequence[Mapping[str, str]], meta: TrialMeta,
 
     Columns: outcome, arm, timepoint, n, mean, sd, the optional statistics present, source,
     mean_text and sd_text (the numbers as written). Sorted by outcome, arm and timepoint order.
+    Records whose ``measure`` is "change" are refused here; use :func:`build_tables`.
+    """
+    summary, changes = build_tables(records, meta, name)
+    if not changes.empty:
+        raise TrialDataError("change rows are not summary rows here", file=name,
+                             field="measure")
+    return summary
+
+
+def build_tables(records: Sequence[Mapping[str, str]], meta: TrialMeta,
+                 name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate text records and return the summary frame and the change frame.
+
+    A record whose ``measure`` is "change" holds an arm's mean change from baseline to its
+    ``timepoint`` (a follow-up) and the SD of that change; every other record holds the
+    level at its timepoint. Both frames have the same columns (see :func:`build_summary`);
+    a change's mean may be negative and may span at most the width of the outcome's scale.
     """
     import pandas as pd
 
-    arm_n = {a.id: a.n for a in meta.arms}
     seen: dict[tuple[str, str, str], int] = {}
-    rows = []
+    seen_change: dict[tuple[str, str, str], int] = {}
+    rows, change_rows = [], []
     optional_present = [c for c in SUMMARY_OPTIONAL if any(r.get(c) for r in records)]
+    text_present = [c for c in SUMMARY_TEXT if c != "measure" and any(r.get(c) for r in records)]
     for rec in records:
         row = int(rec["_row"])
-        outcome, arm, tp = rec["outcome"], rec["arm"], rec["timepoint"]
-        _check_id(outcome, [o.id for o in meta.outcomes], "outcome", name, row)
-        _check_id(arm, arm_n, "arm", name, row)
-        _check_id(tp, [t.id for t in meta.timepoints], "timepoint", name, row)
-        key = (outcome, arm, tp)
-        if key in seen:
-            raise TrialDataError(f"duplicate row: {outcome}/{arm}/{tp} already given in row "
-                                 f"{seen[key]}", file=name, row=row, field="timepoint")
-        seen[key] = row
-        n_field = rec.get("_n_column", "n")
-        n = parse_count(rec["n"], file=name, row=row, field=n_field)
-        if n > arm_n[arm]:
-            raise TrialDataError(f"n = {n} exceeds the {arm_n[arm]} patients randomized to "
-                                 f"{arm!r}", file=name, row=row, field=n_field)
-        out: dict[str, Any] = {"outcome": outcome, "arm": arm, "timepoint": tp, "n": n}
-        has = {c for c in (*SUMMARY_REQUIRED, *SUMMARY_OPTIONAL) if rec.get(c)}
-        has_median = "median" in has and ({"q1", "q3"} <= has or {"min", "max"} <= has)
-        may_omit = {
-            "mean": has_median,
-            "sd": has_median or "se" in has or {"ci_low", "ci_high"} <= has,
-        }
-        for col in ("mean", "sd", *optional_present):
-            text = rec.get(col, "")
-            if not text and (col in SUMMARY_OPTIONAL or may_omit[col]):
-                out[col] = math.nan  # not reported: explicit, the row says what it has
-                continue
-            out[col] = parse_number(text, file=name, row=row, field=rec.get("_column", col))
-        for col in ("sd", "se"):
-            if col in out and out[col] < 0:
-                raise TrialDataError(f"{col.upper()} cannot be negative, got {rec[col]!r}",
-                                     file=name, row=row, field=rec.get("_column", col))
+        measure = rec.get("measure", "") or "value"
+        if measure not in MEASURES:
+            raise TrialDataError(f"expected one of {', '.join(MEASURES)}, got {measure!r}",
+                                 file=name, row=row, field="measure")
+        change = measure == CHANGE
+        out = _summary_row(rec, meta, name, optional_present, change=change)
+        key = (out["outcome"], out["arm"], out["timepoint"])
+        book = seen_change if change else seen
+        if key in book:
+            what = "change row" if change else "row"
+            raise TrialDataError(f"duplicate {what}: {'/'.join(key)} already given in row "
+                                 f"{book[key]}", file=name, row=row, field="timepoint")
+        book[key] = row
+        for col in text_present:
+            out[col] = rec.get(col, "")
+        (change_rows if change else rows).append(out)
+    _check_baseline(seen, meta, name)
+    columns = ["outcome", "arm", "timepoint", "n", "mean", "sd", *optional_present, "source",
+               "mean_text", "sd_text", *text_present]
+
+    def frame_of(items: list[dict[str, Any]]) -> pd.DataFrame:
+        frame = pd.DataFrame(items, columns=columns)
+        for col in ("mean_text", "sd_text"):
+            frame[col] = frame[col].astype("string")
+        for col in text_present:
+            frame[col] = frame[col].astype("string")
+        return sort_frame(frame, meta)
+
+    return frame_of(rows), frame_of(change_rows)
+
+
+def _summary_row(rec: Mapping[str, str], meta: TrialMeta, name: str,
+                 optional_present: Sequence[str], *, change: bool) -> dict[str, Any]:
+    """One validated summary (or change) row from its text record."""
+    arm_n = {a.id: a.n for a in meta.arms}
+    row = int(rec["_row"])
+    outcome, arm, tp = rec["outcome"], rec["arm"], rec["timepoint"]
+    _check_id(outcome, [o.id for o in meta.outcomes], "outcome", name, row)
+    _check_id(arm, arm_n, "arm", name, row)
+    _check_id(tp, [t.id for t in meta.timepoints], "timepoint", name, row)
+    if change and tp == meta.baseline:
+        raise TrialDataError("a change row names the follow-up its change runs to, not the "
+                             "baseline", file=name, row=row, field="timepoint")
+    n_field = rec.get("_n_column", "n")
+    n = parse_count(rec["n"], file=name, row=row, field=n_field)
+    if n > arm_n[arm]:
+        raise TrialDataError(f"n = {n} exceeds the {arm_n[arm]} patients randomized to "
+                             f"{arm!r}", file=name, row=row, field=n_field)
+    out: dict[str, Any] = {"outcome": outcome, "arm": arm, "timepoint": tp, "n": n}
+    has = {c for c in (*SUMMARY_REQUIRED, *SUMMARY_OPTIONAL) if rec.get(c)}
+    has_median = "median" in has and ({"q1", "q3"} <= has or {"min", "max"} <= has)
+    may_omit = {
+        "mean": has_median,
+        "sd": has_median or "se" in has or {"ci_low", "ci_high"} <= has,
+    }
+    for col in ("mean", "sd", *optional_present):
+        text = rec.get(col, "")
+        if not text and (col in SUMMARY_OPTIONAL or may_omit[col]):
+            out[col] = math.nan  # not reported: explicit, the row says what it has
+            continue
+        out[col] = parse_number(text, file=name, row=row, field=rec.get("_column", col))
+    for col in ("sd", "se"):
+        if col in out and out[col] < 0:
+            raise TrialDataError(f"{col.upper()} cannot be negative, got {rec[col]!r}",
+                                 file=name, row=row, field=rec.get("_column", col))
+    if change:
+        _check_change_scale(out, meta, name, row, rec.get("_column", "mean"))
+    else:
         for col in _ON_SCALE:
             if col in out and not math.isnan(out[col]):
                 _check_scale(out[col], meta, outcome, name, row, rec.get("_column", col))
-        if "ci_low" in out and out["ci_low"] > out.get("ci_high", math.inf):
-            raise TrialDataError("ci_low exceeds ci_high", file=name, row=row, field="ci_low")
-        source = rec.get("source", "")
-        if not source:
-            raise TrialDataError("every row needs its source ('Table 2, p.256', 'abstract', "
-                                 "'illustrative', ...)", file=name, row=row, field="source")
-        out["source"] = source
-        out["mean_text"] = rec.get("mean") or None
-        out["sd_text"] = rec.get("sd") or None
-        rows.append(out)
-    _check_baseline(seen, meta, name)
-    columns = ["outcome", "arm", "timepoint", "n", "mean", "sd", *optional_present, "source",
-               "mean_text", "sd_text"]
-    frame = pd.DataFrame(rows, columns=columns)
-    frame["mean_text"] = frame["mean_text"].astype("string")
-    frame["sd_text"] = frame["sd_text"].astype("string")
-    return sort_frame(frame, meta)
+    if "ci_low" in out and out["ci_low"] > out.get("ci_high", math.inf):
+        raise TrialDataError("ci_low exceeds ci_high", file=name, row=row, field="ci_low")
+    source = rec.get("source", "")
+    if not source:
+        raise TrialDataError("every row needs its source ('Table 2, p.256', 'abstract', "
+                             "'illustrative', ...)", file=name, row=row, field="source")
+    out["source"] = source
+    out["mean_text"] = rec.get("mean") or None
+    out["sd_text"] = rec.get("sd") or None
+    return out
+
+
+def _check_change_scale(out: Mapping[str, Any], meta: TrialMeta, name: str, row: int,
+                        field: str) -> None:
+    """A mean change cannot move further than the width of a bounded scale."""
+    o = meta.outcome(out["outcome"])
+    value = out.get("mean", math.nan)
+    if o.lower is None or o.upper is None or math.isnan(value):
+        return
+    width = o.upper - o.lower
+    if abs(value) > width:
+        raise TrialDataError(f"a mean change of {value:g} is larger than the whole scale of "
+                             f"{out['outcome']!r} ({o.scale})", file=name, row=row, field=field)
 
 
 def _check_baseline(seen: Mapping[tuple[str, str, str], int], meta: TrialMeta,
@@ -342,9 +409,26 @@ def build_reported(records: Sequence[Mapping[str, str]], meta: TrialMeta,
         for col in ("statistic", "value", "source"):
             if not rec[col]:
                 raise TrialDataError("required", file=name, row=row, field=col)
-    frame = pd.DataFrame([{c: r[c] for c in REPORTED_COLUMNS} for r in records],
-                         columns=list(REPORTED_COLUMNS), dtype="string")
+        for col, allowed in (("test", TESTS), ("analysis", ANALYSES)):
+            if rec.get(col, "") not in ("", *allowed):
+                raise TrialDataError(f"expected one of {', '.join(allowed)} (or empty), got "
+                                     f"{rec[col]!r}", file=name, row=row, field=col)
+    columns = [*REPORTED_COLUMNS, *REPORTED_OPTIONAL]
+    frame = pd.DataFrame([{c: r.get(c, "") for c in columns} for r in records],
+                         columns=columns, dtype="string")
     return frame
+
+
+def read_reported(path: str | Path, meta: TrialMeta) -> pd.DataFrame:
+    """Read and validate a reported.csv file against a trial's metadata.
+
+    The columns are those of :data:`~trialkit.schema.REPORTED_COLUMNS`, plus the optional
+    ``test`` and ``analysis`` (:data:`~trialkit.schema.TESTS`,
+    :data:`~trialkit.schema.ANALYSES`).
+    """
+    path = Path(path)
+    return build_reported(read_csv_records(path, REPORTED_COLUMNS, REPORTED_OPTIONAL), meta,
+                          path.name)
 
 
 def read_trial(path: str | Path) -> Trial:
@@ -373,8 +457,6 @@ def read_trial(path: str | Path) -> Trial:
     >>> trial.id, [a.n for a in trial.arms]
     ('anorexia', [26, 29, 17])
     """
-    from trialkit.trial import Trial
-
     folder = Path(path)
     if folder.name == "trial.toml":
         folder = folder.parent
@@ -383,7 +465,7 @@ def read_trial(path: str | Path) -> Trial:
     raw = read_toml(folder / "trial.toml")
     meta = parse_meta(raw, file="trial.toml", expected_id=folder.name)
     ipd_path, summary_path = folder / "ipd.csv", folder / "summary.csv"
-    ipd = patients = None
+    ipd = patients = changes = None
     if ipd_path.exists():
         if summary_path.exists():
             raise TrialDataError("both ipd.csv and summary.csv exist; the summary is derived "
@@ -397,13 +479,13 @@ def read_trial(path: str | Path) -> Trial:
                 read_csv_records(patients_path, ("patient", "arm"), tuple(meta.patients)),
                 meta, ipd, "patients.csv")
     elif summary_path.exists():
-        summary = build_summary(
-            read_csv_records(summary_path, SUMMARY_REQUIRED, SUMMARY_OPTIONAL), meta,
-            "summary.csv")
+        summary, changes = build_tables(
+            read_csv_records(summary_path, SUMMARY_REQUIRED, (*SUMMARY_OPTIONAL, *SUMMARY_TEXT)),
+            meta, "summary.csv")
     else:
         raise TrialDataError("a trial needs summary.csv or ipd.csv", file=str(folder))
     reported_path = folder / "reported.csv"
-    reported = build_reported(
-        read_csv_records(reported_path, REPORTED_COLUMNS, exact=True) if reported_path.exists()
-        else [], meta, "reported.csv")
-    return Trial(meta, summary, ipd=ipd, patients=patients, reported=reported, path=folder)
+    reported = read_reported(reported_path, meta) if reported_path.exists() else (
+        build_reported([], meta, "reported.csv"))
+    return Trial(meta, summary, ipd=ipd, patients=patients, reported=reported, changes=changes,
+                 path=folder)

@@ -68,6 +68,7 @@ class Outcome:
     mdc: float | None = None
     mdc_source: str = ""
     short_label: str = ""
+    primary: bool = False
 
     @property
     def short(self) -> str:
@@ -117,6 +118,11 @@ class TrialMeta:
             if tp.baseline:
                 return tp.id
         return None
+
+    @property
+    def primary(self) -> str | None:
+        """The id of the outcome marked ``primary = true`` (None when none is)."""
+        return next((o.id for o in self.outcomes if o.primary), None)
 
     def arm(self, arm_id: str) -> Arm:
         """The arm with this id."""
@@ -321,6 +327,9 @@ def parse_meta(raw: Mapping[str, Any], *, file: str = "trial.toml",
     if not outcomes:
         raise TrialDataError("at least one outcome is required", file=file, field="outcomes")
     _unique(outcomes, "outcomes", file)
+    if sum(o.primary for o in outcomes) > 1:
+        raise TrialDataError("more than one outcome has primary = true", file=file,
+                             field="outcomes")
 
     reference = top.get("reference_arm", str, required=False, default=arms[-1].id)
     if reference not in {a.id for a in arms}:
@@ -393,6 +402,7 @@ def _parse_outcome(table: Any, i: int, file: str, require_direction: bool) -> Ou
         mcid=None if mcid is None else float(mcid), mcid_source=mcid_source,
         mdc=None if mdc is None else float(mdc), mdc_source=mdc_source,
         short_label=r.get("short_label", str, required=False, default=""),
+        primary=r.get("primary", bool, required=False, default=False),
     )
     r.done()
     return outcome

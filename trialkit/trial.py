@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from trialkit.meta import Arm, Outcome, Timepoint, TrialMeta, short_ref
+from trialkit.schema import REPORTED_COLUMNS, REPORTED_OPTIONAL
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,22 +55,30 @@ class Trial:
     5      post  17  90.49
     """
 
-    __slots__ = ("_ipd", "_meta", "_path", "_patients", "_reported", "_summary")
+    __slots__ = ("_changes", "_ipd", "_meta", "_path", "_patients", "_reported", "_summary")
 
     def __init__(self, meta: TrialMeta, summary: pd.DataFrame, *,
                  ipd: pd.DataFrame | None = None, patients: pd.DataFrame | None = None,
-                 reported: pd.DataFrame | None = None, path: Path | None = None) -> None:
+                 reported: pd.DataFrame | None = None, changes: pd.DataFrame | None = None,
+                 path: Path | None = None) -> None:
         import pandas as pd
-
-        from trialkit.io import REPORTED_COLUMNS
 
         object.__setattr__(self, "_meta", meta)
         object.__setattr__(self, "_summary", summary.copy())
         object.__setattr__(self, "_ipd", None if ipd is None else ipd.copy())
         object.__setattr__(self, "_patients", None if patients is None else patients.copy())
+        columns = [*REPORTED_COLUMNS, *REPORTED_OPTIONAL]
         if reported is None:
-            reported = pd.DataFrame(columns=list(REPORTED_COLUMNS), dtype="string")
-        object.__setattr__(self, "_reported", reported.copy())
+            reported = pd.DataFrame(columns=columns, dtype="string")
+        reported = reported.copy()
+        for col in REPORTED_OPTIONAL:
+            if col not in reported.columns:
+                reported[col] = pd.Series([""] * len(reported), index=reported.index,
+                                          dtype="string")
+        object.__setattr__(self, "_reported", reported)
+        if changes is None:
+            changes = summary.iloc[0:0]
+        object.__setattr__(self, "_changes", changes.copy())
         object.__setattr__(self, "_path", path)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -153,6 +162,15 @@ class Trial:
     def summary(self) -> pd.DataFrame:
         """Summary statistics per outcome x arm x timepoint (a copy)."""
         return self._summary.copy()
+
+    @property
+    def changes(self) -> pd.DataFrame:
+        """Published changes from baseline (a copy; empty when the table printed none).
+
+        Same columns as :attr:`summary`; each row is one arm's mean change from the baseline
+        to its ``timepoint`` and the SD of that change, as printed in a "Change" row.
+        """
+        return self._changes.copy()
 
     @property
     def ipd(self) -> pd.DataFrame | None:
