@@ -233,3 +233,14 @@ def test_broadcasting_equals_rowwise_calls():
                          C["sd_pre"][i], C["m_post"][i], T["n"][i], C["n"][i], r=T["r"][i])
         assert whole.estimate.iloc[i] == pytest.approx(one.estimate.iloc[0], rel=1e-12)
         assert whole["var"].iloc[i] == pytest.approx(one["var"].iloc[0], rel=1e-12)
+
+
+def test_r_from_sds_can_return_an_impossible_correlation():
+    # Hand calculation: (4^2 + 5^2 - 10^2) / (2 * 4 * 5) = (16 + 25 - 100) / 40 = -1.475,
+    # which no data can have; a check reports it instead of failing.
+    r = r_from_sds([4.0, 4.0], [5.0, 5.0], [3.0, 10.0], impossible="return")
+    assert r.tolist() == pytest.approx([0.8, -1.475])
+    from trialkit.errors import TrialDataError
+
+    with pytest.raises(TrialDataError, match="impossible"):
+        r_from_sds(4.0, 5.0, 3.0, impossible="clip")

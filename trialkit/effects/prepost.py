@@ -81,7 +81,8 @@ def sd_change(sd_pre: ArrayLike, sd_post: ArrayLike, r: ArrayLike) -> np.ndarray
     return _sd_change_arrays(a["sd_pre"], a["sd_post"], a["r"])
 
 
-def r_from_sds(sd_pre: ArrayLike, sd_post: ArrayLike, sd_change: ArrayLike) -> np.ndarray:
+def r_from_sds(sd_pre: ArrayLike, sd_post: ArrayLike, sd_change: ArrayLike, *,
+               impossible: str = "raise") -> np.ndarray:
     """Pre-post correlation implied by the baseline, follow-up and change SDs.
 
     ``r = (sd_pre^2 + sd_post^2 - sd_change^2) / (2 sd_pre sd_post)`` (Cochrane Handbook,
@@ -92,6 +93,11 @@ def r_from_sds(sd_pre: ArrayLike, sd_post: ArrayLike, sd_change: ArrayLike) -> n
     ----------
     sd_pre, sd_post, sd_change : array_like
         Baseline, follow-up and change-from-baseline standard deviations (> 0).
+    impossible : {"raise", "return"}
+        What to do when the SDs imply a correlation outside [-1, 1], which no data can have:
+        raise (the default), or return the implied value unclipped so that a consistency
+        check can report it (an implied ``|r| > 1`` means the printed SDs cannot all be true,
+        up to their rounding).
 
     Returns
     -------
@@ -101,7 +107,8 @@ def r_from_sds(sd_pre: ArrayLike, sd_post: ArrayLike, sd_change: ArrayLike) -> n
     Raises
     ------
     TrialDataError
-        If the three SDs are inconsistent (the implied correlation is outside [-1, 1]).
+        If the three SDs are inconsistent (the implied correlation is outside [-1, 1]) and
+        ``impossible="raise"``.
 
     References
     ----------
@@ -113,12 +120,19 @@ def r_from_sds(sd_pre: ArrayLike, sd_post: ArrayLike, sd_change: ArrayLike) -> n
     >>> from trialkit.effects import r_from_sds
     >>> float(r_from_sds(4.0, 5.0, 3.0)[0])
     0.8
+    >>> float(r_from_sds(1.0, 1.0, 3.0, impossible="return")[0])  # (1 + 1 - 9) / 2
+    -3.5
     """
+    if impossible not in ("raise", "return"):
+        raise TrialDataError(f"impossible must be 'raise' or 'return', got {impossible!r}",
+                             field="impossible")
     raw, a, _ = _core.prepare(sd_pre=sd_pre, sd_post=sd_post, sd_change=sd_change)
     for name in ("sd_pre", "sd_post", "sd_change"):
         _core.check_positive(raw[name], name)
     r = (a["sd_pre"] ** 2 + a["sd_post"] ** 2 - a["sd_change"] ** 2) / (
         2 * a["sd_pre"] * a["sd_post"])
+    if impossible == "return":
+        return r
     bad = np.abs(r) > 1 + 1e-12
     if np.any(bad):
         i = int(np.flatnonzero(bad)[0])
