@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 
+import pandas as pd
 import pytest
 
 import trialkit
@@ -208,3 +209,34 @@ def test_observed_pooled_r_matches_r_ancova_slope():
     centred = wide[["pre", "post"]] - wide.groupby("arm")[["pre", "post"]].transform("mean")
     sxx, syy = (centred["pre"] ** 2).sum(), (centred["post"] ** 2).sum()
     assert r * (syy / sxx) ** 0.5 == pytest.approx(0.43446, abs=5e-6)
+
+
+# --- ratio of means: Geary's condition passes through between() ------------------------------
+
+def test_between_ratio_of_means_carries_geary_and_warns_naming_the_trial(make_trial):
+    from conftest import SUMMARY
+
+    summary = SUMMARY.replace("pain,treat,post,10,3.40,1.50", "pain,treat,post,10,0.85,7.74")
+    trial = trialkit.read_trial(make_trial(summary=summary))
+    with pytest.warns(UserWarning, match=r"mini pain post treat-control: ratio of means "
+                                         r"unreliable: Geary"):
+        b = between(trial, r=0.5)
+    rom = pick(b, measure="ratio_of_means")
+    # Hand calculation: 0.85 / 5.20 = 0.1634615 (no bias correction: Geary fails);
+    # Geary: 0.85 sqrt(10) / 7.74 = 2.6879360 / 7.74 = 0.3472785 and
+    # 5.20 sqrt(10) / 1.40 = 16.443844 / 1.40 = 11.745603.
+    assert rom["estimate"] == pytest.approx(0.1634615, abs=5e-8)
+    assert rom["geary1"] == pytest.approx(0.3472785, abs=5e-7)
+    assert rom["geary2"] == pytest.approx(11.745603, abs=5e-6)
+    assert not rom["geary_ok"]
+    assert "geary=fail" in rom["method"]
+    md = pick(b, measure="mean_difference")
+    assert math.isnan(md["geary1"]) and md["geary_ok"] is pd.NA
+
+
+def test_between_ratio_of_means_geary_ok_on_the_mini_trial(make_trial):
+    b = between(trialkit.read_trial(make_trial()), r=0.5)
+    rom = pick(b, measure="ratio_of_means")
+    # Geary: 3.40 sqrt(10) / 1.50 = 7.17 and 5.20 sqrt(10) / 1.40 = 11.75 (hand calculation).
+    assert rom["geary1"] == pytest.approx(7.168, abs=5e-4) and bool(rom["geary_ok"])
+    assert "lajeunesse2015_corrected" in rom["method"]

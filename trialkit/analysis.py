@@ -418,8 +418,7 @@ def between(trial: Trial, r: float | None = None, *,
                                   f"were SEs entered as SDs?", UserWarning, stacklevel=2)
                 results.append(("hedges_g", g, "SD", (s1["n"], s2["n"]), None, ""))
                 if s1["mean"] > 0 and s2["mean"] > 0:
-                    rom = effects.ratio_of_means(*follow, direction=out.direction,
-                                                 level=level).iloc[0]
+                    rom = _ratio_of_means(trial, keys, follow, out.direction, level)
                     results.append(("ratio_of_means", rom, "ratio", (s1["n"], s2["n"]), None,
                                     ""))
                 for measure, res, unit, (n1, n2), rr, rsrc in results:
@@ -434,11 +433,39 @@ def between(trial: Trial, r: float | None = None, *,
                                favours=_favours(row["estimate"], out.direction, arm.id, ref,
                                                 ratio=measure == "ratio_of_means"),
                                **common, method=method)
+                    row.update({c: res[c] if c in res else np.nan for c in _GEARY})
                     rows.append(row)
     columns = ["outcome", "timepoint", "comparison", "arm", "reference", "measure", *_RESULT,
                "unit", "n1", "n2", "r", "r_source", "direction", "favours", "domain",
-               "illustrative", "method"]
-    return add_labels(pd.DataFrame(rows, columns=columns), trial)
+               "illustrative", *_GEARY, "method"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["geary_ok"] = frame["geary_ok"].astype("boolean")
+    return add_labels(frame, trial)
+
+
+#: Geary's condition of a ratio of means (see effects.ratio_of_means); NaN for other measures.
+_GEARY = ("geary1", "geary2", "geary_ok")
+
+
+def _ratio_of_means(trial: Trial, keys: dict[str, Any], follow: tuple, direction: str | None,
+                    level: float) -> Any:
+    """One ratio of means; a failed Geary condition is warned naming trial, outcome, arms."""
+    from trialkit import effects
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        rom = effects.ratio_of_means(*follow, direction=direction, level=level).iloc[0]
+    for w in caught:
+        if issubclass(w.category, UserWarning) and "Geary" in str(w.message):
+            warnings.warn(
+                f"{trial.id} {keys['outcome']} {keys['timepoint']} {keys['comparison']}: ratio "
+                f"of means unreliable: Geary's condition (mean x sqrt(n) / SD >= 3) fails "
+                f"({keys['arm']} {rom['geary1']:.3g}, {keys['reference']} "
+                f"{rom['geary2']:.3g}); no bias correction applied (method says geary=fail)",
+                UserWarning, stacklevel=3)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return rom
 
 
 def _summary_view(trial: Trial) -> Trial:

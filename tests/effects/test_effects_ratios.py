@@ -116,3 +116,57 @@ def test_broadcasting_equals_rowwise_calls():
                                    .astype(float),
                                    one.iloc[0][["estimate", "var", "ci_low", "ci_high"]]
                                    .astype(float), rtol=1e-12)
+
+
+def test_rom_issue10_regression_geary_fails_no_correction():
+    # Issue 10: m1 = 0.85, sd1 = 7.74, n1 = 8 vs m2 = 15.97, sd2 = 1.2, n2 = 60 was reported as
+    # 9.48 (Lajeunesse's correction applied with a mean 0.31 SE from zero). The ratio of the
+    # means is 0.85 / 15.97 = 0.0532248; metafor's escalc("ROM") (no bias correction) gives
+    # yi = log(0.85 / 15.97) = ln 0.85 - ln 15.97 = -0.1625189 - 2.7707120 = -2.9332309 and
+    # vi = 7.74^2 / (8 * 0.85^2) + 1.2^2 / (60 * 15.97^2) = 59.9076 / 5.78 + 1.44 / 15302.454
+    #    = 10.3646367 + 0.0000941 = 10.3647308.
+    # Geary (Hedges et al. 1999): arm 1: 0.85 * sqrt(8) / 7.74 = 2.4041631 / 7.74 = 0.3106154;
+    # arm 2: 15.97 * sqrt(60) / 1.2 = 123.7031 / 1.2 = 103.0859.
+    with pytest.warns(UserWarning, match=r"Geary.*row\(s\) 0.*not applied"):
+        res = ratio_of_means(0.85, 7.74, 8, 15.97, 1.2, 60)
+    row = res.iloc[0]
+    assert row.estimate == pytest.approx(0.0532248, abs=5e-8)
+    assert row.log_ratio == pytest.approx(-2.9332309, abs=5e-7)
+    assert row["var"] == pytest.approx(10.3647308, abs=5e-7)
+    assert row.geary1 == pytest.approx(0.3106154, abs=5e-7)
+    assert row.geary2 == pytest.approx(103.0859, abs=5e-4)
+    assert not row.geary_ok
+    assert "geary=fail" in row.method and "lajeunesse" not in row.method
+    # Without the correction asked for, the same numbers, and still flagged.
+    with pytest.warns(UserWarning, match="Geary"):
+        raw = ratio_of_means(0.85, 7.74, 8, 15.97, 1.2, 60, bias_correction=False).iloc[0]
+    assert raw.estimate == pytest.approx(0.0532248, abs=5e-8)
+    assert raw.method == "ratio_of_means/log_ratio/normal_ci/geary=fail"
+
+
+def test_rom_geary_rowwise_correction_and_columns():
+    # Row 0: the issue's failing pair; row 1: normand1999 study 1, where Geary holds
+    # (55 sqrt(155) / 47 = 14.57 and 75 sqrt(156) / 64 = 14.64, hand calculation), so the
+    # correction is applied there only.
+    with pytest.warns(UserWarning, match=r"row\(s\) 0 \("):
+        res = ratio_of_means([0.85, 55], [7.74, 47], [8, 155], [15.97, 75], [1.2, 64],
+                             [60, 156])
+    assert res.geary_ok.tolist() == [False, True]
+    assert res.geary1.iloc[1] == pytest.approx(14.57, abs=5e-3)
+    assert res.geary2.iloc[1] == pytest.approx(14.64, abs=5e-3)
+    assert res.method.iloc[1] == "ratio_of_means/log_ratio_lajeunesse2015_corrected/normal_ci"
+    assert "geary=fail" in res.method.iloc[0]
+    # Row 1 corrected: yi(metafor) -0.3102 + (c1 - c2)/2 with c1 = 47^2/(155 55^2),
+    # c2 = 64^2/(156 75^2): c1 = 2209/468875 = 0.0047113, c2 = 4096/877500 = 0.0046678,
+    # so the log ratio moves by +0.0000217 (hand calculation).
+    assert res.log_ratio.iloc[1] == pytest.approx(np.log(55 / 75) + 0.0000217, abs=2e-7)
+
+
+def test_rom_geary_boundary_is_inclusive():
+    # Geary's condition is ">= 3": mean 3, SD 4, n = 16 gives 3 * 4 / 4 = 3 exactly.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = ratio_of_means(3.0, 4.0, 16, 10.0, 1.0, 16)
+    assert res.geary1.iloc[0] == 3.0 and bool(res.geary_ok.iloc[0])

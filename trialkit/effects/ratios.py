@@ -188,6 +188,13 @@ def ratio_of_means(
 
     The interval is normal on the log scale, back-transformed; ``percent = 100 (ratio - 1)``.
 
+    Geary's condition is checked in each arm: ``geary = m sqrt(n) / sd >= 3`` (Hedges,
+    Gurevitch & Curtis 1999, p. 1152; Lajeunesse 2015). Where an arm fails it, the mean is
+    too close to zero for the log ratio to be near normal, and the second-order correction
+    (which grows like ``1 / geary^2``) can move the estimate arbitrarily far: for such rows the
+    correction is *not* applied, a UserWarning names the rows, and ``method`` ends in
+    ``geary=fail``. The ratio of such rows is unreliable whichever way it is computed.
+
     Parameters
     ----------
     m1, sd1, n1 : array_like
@@ -197,7 +204,8 @@ def ratio_of_means(
     direction : {"higher_is_better", "lower_is_better", None} or array of these
         Which way is an improvement; ``improved`` says whether the ratio favours arm 1.
     bias_correction : bool, default True
-        Apply Lajeunesse's (2015) small-sample correction.
+        Apply Lajeunesse's (2015) small-sample correction (only to rows that meet Geary's
+        condition).
     level : float, default 0.95
         Confidence level.
 
@@ -205,11 +213,20 @@ def ratio_of_means(
     -------
     pandas.DataFrame
         ``estimate`` (ratio), ``se``, ``var`` (log scale), ``ci_low``, ``ci_high`` (ratio),
-        ``log_ratio``, ``percent``, ``pct_low``, ``pct_high``, ``direction``, ``improved``,
+        ``log_ratio``, ``percent``, ``pct_low``, ``pct_high``, ``geary1``, ``geary2`` (each
+        arm's ``m sqrt(n) / sd``), ``geary_ok`` (both >= 3), ``direction``, ``improved``,
         ``method``.
+
+    Warns
+    -----
+    UserWarning
+        Where Geary's condition fails in either arm.
 
     Notes
     -----
+    Lajeunesse (2015) also proposes a slightly stricter form of the condition,
+    ``(m / sd) 4 n^(3/2) / (1 + 4 n) >= 3``; the classical form above is the one used here.
+
     R's effectsize (``means_ratio(adjust=TRUE)``, version 1.0) adds the variance correction
     with a *minus* sign between the two groups' terms; the second-order delta method gives a
     sum of two non-negative terms (independent groups), which is what is used here, so
@@ -218,7 +235,7 @@ def ratio_of_means(
     References
     ----------
     Hedges, L. V., Gurevitch, J., & Curtis, P. S. (1999). The meta-analysis of response ratios
-    in experimental ecology. Ecology, 80, 1150-1156.
+    in experimental ecology. Ecology, 80, 1150-1156 (Geary's condition).
 
     Lajeunesse, M. J. (2015). Bias and correction for the log response ratio in ecological
     meta-analysis. Ecology, 96, 2056-2063 (eqs. 8 and 9 for lnRR^Delta and its variance).
@@ -241,23 +258,81 @@ def ratio_of_means(
         _core.check_positive(raw[name], name)
     for name in ("n1", "n2"):
         _core.check_n(raw[name], name, 2, "a standard deviation needs at least two values")
-    c1 = a["sd1"] ** 2 / (a["n1"] * a["m1"] ** 2)
-    c2 = a["sd2"] ** 2 / (a["n2"] * a["m2"] ** 2)
-    log_ratio = np.log(a["m1"] / a["m2"])
+    with np.errstate(over="ignore", under="ignore"):
+        # cv^2 / n per arm; computed as (sd/m)^2/n so that m^2 cannot overflow on its own.
+        c1 = (a["sd1"] / a["m1"]) ** 2 / a["n1"]
+        c2 = (a["sd2"] / a["m2"]) ** 2 / a["n2"]
+        g1, g2 = geary(a["m1"], a["sd1"], a["n1"]), geary(a["m2"], a["sd2"], a["n2"])
+    geary_ok = (g1 >= GEARY_MIN) & (g2 >= GEARY_MIN)
+    log_ratio = np.log(a["m1"]) - np.log(a["m2"])
     var = c1 + c2
     if bias_correction:
-        log_ratio = log_ratio + (c1 - c2) / 2
-        var = var + (c1**2 + c2**2) / 2
-        label = "ratio_of_means/log_ratio_lajeunesse2015_corrected/normal_ci"
+        corr = geary_ok  # Lajeunesse's correction only where the approximation holds
+        log_ratio = np.where(corr, log_ratio + (c1 - c2) / 2, log_ratio)
+        var = np.where(corr, var + (c1**2 + c2**2) / 2, var)
+        ok_label = "ratio_of_means/log_ratio_lajeunesse2015_corrected/normal_ci"
+        fail_label = ("ratio_of_means/log_ratio/normal_ci/"
+                      "geary=fail(bias correction not applied)")
     else:
-        label = "ratio_of_means/log_ratio/normal_ci"
+        ok_label = "ratio_of_means/log_ratio/normal_ci"
+        fail_label = "ratio_of_means/log_ratio/normal_ci/geary=fail"
+    _warn_geary(geary_ok, g1, g2, bias_correction)
+    _refuse_infinite_var(var, n_rows)
+    label = ok_label if geary_ok.all() else np.where(geary_ok, ok_label, fail_label)
     se = np.sqrt(var)
     lo, hi = _core.normal_ci(log_ratio, se, level)
-    ratio = np.exp(log_ratio)
+    with np.errstate(over="ignore"):
+        ratio, ci_low, ci_high = np.exp(log_ratio), np.exp(lo), np.exp(hi)
     labels, known = _direction(direction, n_rows)
-    cols = {"estimate": ratio, "se": se, "var": var, "ci_low": np.exp(lo), "ci_high": np.exp(hi),
+    cols = {"estimate": ratio, "se": se, "var": var, "ci_low": ci_low, "ci_high": ci_high,
             "log_ratio": log_ratio, "percent": 100 * (ratio - 1),
             "pct_low": 100 * np.expm1(lo), "pct_high": 100 * np.expm1(hi),
+            "geary1": g1, "geary2": g2, "geary_ok": geary_ok,
             "direction": labels, "improved": _improved(np.sign(log_ratio), labels, known)}
     _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
     return _core.frame(cols, label, n_rows)
+
+
+#: Geary's condition: the log ratio is trustworthy where each arm's mean x sqrt(n) / SD >= 3.
+GEARY_MIN = 3.0
+
+
+def geary(m: np.ndarray, sd: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Geary's statistic of one arm, ``m sqrt(n) / sd`` (Hedges, Gurevitch & Curtis 1999).
+
+    Below 3 the mean is not far enough from zero, relative to its standard error, for the log
+    ratio to be approximately normal (the denominator may come close to zero).
+    """
+    return (m / sd) * np.sqrt(n)
+
+
+def _rows_text(mask: np.ndarray) -> str:
+    idx = np.flatnonzero(mask)
+    return ", ".join(str(i) for i in idx[:5]) + (" ..." if idx.size > 5 else "")
+
+
+def _warn_geary(geary_ok: np.ndarray, g1: np.ndarray, g2: np.ndarray,
+                bias_correction: bool) -> None:
+    if geary_ok.all():
+        return
+    import warnings
+
+    bad = ~geary_ok
+    i = int(np.flatnonzero(bad)[0])
+    what = ("Lajeunesse's bias correction was not applied there and the ratio is unreliable"
+            if bias_correction else "the ratio is unreliable")
+    warnings.warn(
+        f"ratio of means: Geary's condition (mean x sqrt(n) / SD >= 3 in each arm) fails at "
+        f"row(s) {_rows_text(bad)} (first: arm 1 {g1[i]:.3g}, arm 2 {g2[i]:.3g}): a mean is "
+        f"too close to zero for the log ratio to be near normal; {what} (method says "
+        f"geary=fail)", UserWarning, stacklevel=3)
+
+
+def _refuse_infinite_var(var: np.ndarray, n_rows: int) -> None:
+    bad = ~np.isfinite(var)
+    if np.any(bad):
+        i = int(np.flatnonzero(bad)[0])
+        raise TrialDataError(
+            "the log ratio's variance overflows (an SD is more than ~1e150 times its mean); "
+            "a ratio of means is meaningless here", field="sd1, sd2",
+            row=i if n_rows > 1 else None)
