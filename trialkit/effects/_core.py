@@ -168,10 +168,13 @@ def default_r(r: ArrayLike | None, assumed: float = 0.5) -> tuple[ArrayLike, str
 def hedges_j(df: np.ndarray) -> np.ndarray:
     """Exact small-sample bias-correction factor J(df) (Hedges 1981, eq. 6c).
 
-    J(m) = Gamma(m/2) / (sqrt(m/2) * Gamma((m-1)/2)), computed on the log scale.
+    J(m) = Gamma(m/2) / (sqrt(m/2) * Gamma((m-1)/2)), with the ratio of gamma functions as
+    Pochhammer's symbol ``poch((m-1)/2, 1/2)``: the difference of two log-gammas lost all
+    precision for large m (J(1e6) was off by 3e-10, J(1e10) by 7.5e-11 and J(1e14) came out
+    1.28; the Pochhammer form agrees with Hedges' 1 - 3/(4m - 1) to 1e-16 there).
     """
     df = np.asarray(df, dtype=float)
-    return np.exp(special.gammaln(df / 2) - 0.5 * np.log(df / 2) - special.gammaln((df - 1) / 2))
+    return special.poch((df - 1) / 2, 0.5) / np.sqrt(df / 2)
 
 
 def z_quantile(level: float) -> float:
@@ -218,7 +221,10 @@ def _nct_solve(t: np.ndarray, df: np.ndarray, p: float) -> np.ndarray:
                 break
             tt, dd, xx = t[todo], df[todo], x[todo]
             resid = special.nctdtr(dd, xx, tt) - p
-            slope = _nct_cdf_dncp(tt, dd, xx)
+            try:
+                slope = _nct_cdf_dncp(tt, dd, xx)
+            except OverflowError:  # boost's tgamma; such rows go to the bracketing solver
+                slope = np.full_like(xx, np.nan)
             step = resid / slope
             valid = np.isfinite(step) & (slope < 0) & (slope >= -0.39895)
             conv = np.abs(resid) < 1e-9
@@ -241,11 +247,48 @@ def _nct_solve(t: np.ndarray, df: np.ndarray, p: float) -> np.ndarray:
             tb, db = t[failed], df[failed]
             xb = np.where(np.isfinite(x[failed]), x[failed], tb)
             width = 0.5 + 0.1 * np.abs(xb)
-            br = elementwise.bracket_root(resid_fn, xb - width, xb + width, args=(tb, db))
+            br = elementwise.bracket_root(resid_fn, xb - width, xb + width, args=(tb, db),
+                                          maxiter=200)
             root = elementwise.find_root(resid_fn, br.bracket, args=(tb, db),
-                                         tolerances={"xatol": 1e-12, "xrtol": 1e-12})
+                                         tolerances={"xatol": 1e-12, "xrtol": 1e-12},
+                                         maxiter=200)
             x[failed] = np.where(br.success & root.success, root.x, np.nan)
     return x
+
+
+#: Largest |t| (the observed noncentrality) for which the noncentral t is inverted. Measured
+#: with scipy 1.15 (Boost): the density scipy.stats.nct._pdf returns 0 instead of ~7e-4 at
+#: df = 2, ncp = 1000, and takes ~2 ms per value at |ncp| = 1000, ~0.19 s at 1e4 (time grows
+#: like ncp^2; a solver's many evaluations at 1e5 never return); up to 200 it is below 0.3 ms
+#: and agrees with the cdf's derivative for df from 2 to 1e8. Beyond, a normal interval.
+NCT_MAX_T = 200.0
+#: Largest df for which the noncentral t is inverted: Boost's tgamma overflows in the density
+#: (OverflowError) at df = 1e10 with ncp = 10 and at df = 1e8 with ncp = 5000 (measured).
+NCT_MAX_DF = 1e8
+
+
+def nct_limits(t: np.ndarray, df: np.ndarray,
+               level: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Noncentral-t interval limits where they can be computed reliably.
+
+    Returns ``(lo, hi, ok)``: the limits of the noncentrality parameter (NaN where not
+    computed) and a mask of rows where they were (``|t| <= NCT_MAX_T``, ``df <= NCT_MAX_DF``
+    and the solver converged). Never loops for long: the solver's iterations are bounded.
+    """
+    alpha = 1 - level
+    t = np.asarray(t, dtype=float)
+    # scipy's nctdtr returns NaN for df = 1 and 1e-161 < |t| < 1e-103; the cdf is continuous
+    # in t, so |t| < 1e-50 is evaluated at t = 0 (the change in probability is < 1e-50).
+    t = np.where(np.abs(t) < 1e-50, 0.0, t)
+    df = np.asarray(df, dtype=float)
+    ok = np.isfinite(t) & (np.abs(t) <= NCT_MAX_T) & (df <= NCT_MAX_DF)
+    lo = np.full(t.shape, np.nan)
+    hi = np.full(t.shape, np.nan)
+    if np.any(ok):
+        lo[ok] = _nct_solve(t[ok], df[ok], 1 - alpha / 2)
+        hi[ok] = _nct_solve(t[ok], df[ok], alpha / 2)
+    ok &= np.isfinite(lo) & np.isfinite(hi)
+    return lo, hi, ok
 
 
 def nct_ci(t: np.ndarray, df: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
@@ -254,22 +297,69 @@ def nct_ci(t: np.ndarray, df: np.ndarray, level: float) -> tuple[np.ndarray, np.
     Inverts the noncentral t cdf in its noncentrality parameter (Steiger & Fouladi 1997; the
     method used by R's MBESS and effectsize): the lower limit is the ncp at which the observed t
     is the ``(1+level)/2`` quantile, the upper limit the one at which it is the ``(1-level)/2``
-    quantile. Vectorized over rows.
+    quantile. Vectorized over rows. Raises TrialDataError (quickly) where the limits cannot be
+    computed reliably (``|t| > NCT_MAX_T``, ``df > NCT_MAX_DF``); see :func:`nct_or_normal`
+    for the version that falls back to a normal interval.
     """
-    alpha = 1 - level
-    t = np.asarray(t, dtype=float)
-    # scipy's nctdtr returns NaN for df = 1 and 1e-161 < |t| < 1e-103; the cdf is continuous
-    # in t, so |t| < 1e-50 is evaluated at t = 0 (the change in probability is < 1e-50).
-    t = np.where(np.abs(t) < 1e-50, 0.0, t)
-    df = np.asarray(df, dtype=float)
-    lo = _nct_solve(t, df, 1 - alpha / 2)
-    hi = _nct_solve(t, df, alpha / 2)
-    if np.any(~np.isfinite(lo) | ~np.isfinite(hi)):  # pragma: no cover - defensive
-        i = _first_bad(~np.isfinite(lo) | ~np.isfinite(hi))
+    lo, hi, ok = nct_limits(t, df, level)
+    if not np.all(ok):
+        i = _first_bad(~ok)
+        tt, dd = float(np.atleast_1d(t)[i]), float(np.atleast_1d(df)[i])
         raise TrialDataError(
-            f"the noncentral-t interval could not be computed (t = {float(t[i])!r}, "
-            f"df = {float(df[i])!r}); use ci='normal'", field="ci", row=i)
+            f"the noncentral-t interval cannot be computed reliably for t = {tt!r}, df = "
+            f"{dd!r} (computed only for |t| <= {NCT_MAX_T:g} and df <= {NCT_MAX_DF:g}); "
+            "use ci='normal'", field="ci", row=i)
     return lo, hi
+
+
+def nct_or_normal(t: np.ndarray, df: np.ndarray, level: float, scale: np.ndarray,
+                  estimate: np.ndarray, se: np.ndarray, what: str = "effect size",
+                  stacklevel: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Noncentral-t limits times ``scale``, or ``estimate +/- z se`` where they are unreliable.
+
+    Returns ``(ci_low, ci_high, note)``: ``note`` is "" for rows with the noncentral-t
+    interval and ``nct_ci->normal_ci(fallback: ...)`` with the reason for the others, which
+    are also named in one UserWarning.
+    """
+    lo, hi, ok = nct_limits(t, df, level)
+    if np.all(ok):
+        return lo * scale, hi * scale, np.full(np.shape(ok), "", dtype=object)
+    n_lo, n_hi = normal_ci(estimate, se, level)
+    t = np.broadcast_to(np.asarray(t, dtype=float), ok.shape)
+    df = np.broadcast_to(np.asarray(df, dtype=float), ok.shape)
+    reason = np.select(
+        [~np.isfinite(t) | (np.abs(t) > NCT_MAX_T), df > NCT_MAX_DF],
+        [f"|ncp| > {NCT_MAX_T:g}", f"df > {NCT_MAX_DF:g}"], "nct solver did not converge")
+    note = np.where(ok, "", np.char.add("nct_ci->normal_ci(fallback: ", np.char.add(
+        reason.astype(str), ")"))).astype(object)
+    bad = np.flatnonzero(~ok)
+    rows = ", ".join(str(i) for i in bad[:5]) + (" ..." if bad.size > 5 else "")
+    warnings.warn(
+        f"{what}: the noncentral-t interval is not reliable at row(s) {rows} ({reason[bad[0]]}; "
+        f"t = {float(t[bad[0]]):.4g}, df = {float(df[bad[0]]):.4g}): used the normal interval "
+        "estimate +/- z*se instead (recorded in method)", UserWarning,
+        stacklevel=stacklevel + 1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return (np.where(ok, lo * scale, n_lo), np.where(ok, hi * scale, n_hi), note)
+
+
+def with_note(label: str, note: np.ndarray, old: str = "nct_ci") -> str | np.ndarray:
+    """``label`` per row with ``old`` replaced by each row's non-empty ``note``."""
+    if not np.any(note != ""):
+        return label
+    return np.array([label if not x else label.replace(old, x) for x in note], dtype=object)
+
+
+def check_finite_result(columns: Mapping[str, np.ndarray], names: tuple[str, ...],
+                        why: str) -> None:
+    """Guard: a statistic that overflowed to +/-inf is refused, naming the row, not shown."""
+    for name in names:
+        value = np.asarray(columns[name], dtype=float)
+        bad = np.isinf(value)
+        if np.any(bad):
+            i = _first_bad(bad)
+            raise TrialDataError(f"the computation overflows for {name} ({why})", field=name,
+                                 row=i if value.size > 1 else None)
 
 
 def t_test_columns(estimate: np.ndarray, se: np.ndarray, df: np.ndarray,

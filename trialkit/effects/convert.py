@@ -101,14 +101,18 @@ def d_from_t(t: ArrayLike, n1: ArrayLike, n2: ArrayLike | None = None,
         var_base = factor**2
         denom = 2 * (a["n1"] + a["n2"])
         label = "d_from_t/two_sample_pooled/nct_ci"
-    estimate = a["t"] * factor
-    var = var_base + estimate**2 / denom
-    lo, hi = _core.nct_ci(a["t"], df, level)
-    cols = {"estimate": estimate, "se": np.sqrt(var), "var": var, "ci_low": lo * factor,
-            "ci_high": hi * factor, "df": df, "statistic": a["t"],
+    with np.errstate(over="ignore"):
+        estimate = a["t"] * factor
+        var = var_base + estimate**2 / denom
+    se = np.sqrt(var)
+    _core.check_finite_result({"estimate": estimate, "se": se}, ("estimate", "se"),
+                              "|t| is beyond ~1e150")
+    lo, hi, note = _core.nct_or_normal(a["t"], df, level, factor, estimate, se, "d_from_t")
+    cols = {"estimate": estimate, "se": se, "var": var, "ci_low": lo,
+            "ci_high": hi, "df": df, "statistic": a["t"],
             "p": 2 * stats.t.sf(np.abs(a["t"]), df)}
     _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high", "p"))
-    return _core.frame(cols, label, n)
+    return _core.frame(cols, _core.with_note(label, note), n)
 
 
 def d_from_f(f: ArrayLike, n1: ArrayLike, n2: ArrayLike, level: float = 0.95) -> pd.DataFrame:

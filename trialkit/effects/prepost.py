@@ -345,19 +345,24 @@ def smcc(
     _require_positive_change_sd(sd_d, raw["r"])
     df = a["n"] - 1
     j = _core.hedges_j(df)
-    dz = (a["m_post"] - a["m_pre"]) / sd_d
-    estimate = j * dz
-    var = 1 / a["n"] + estimate**2 / (2 * a["n"])
-    se = np.sqrt(var)
+    with np.errstate(over="ignore", invalid="ignore"):
+        dz = (a["m_post"] - a["m_pre"]) / sd_d
+        estimate = j * dz
+        var = 1 / a["n"] + estimate**2 / (2 * a["n"])
+        se = np.sqrt(var)
+    _core.check_finite_result({"estimate": estimate, "se": se}, ("estimate", "se"),
+                              "the mean change is more than ~1e150 change SDs")
+    note = np.full(n_rows, "", dtype=object)
     if ci == "nct":
-        lo, hi = _core.nct_ci(dz * np.sqrt(a["n"]), df, level)
-        lo, hi = lo * j / np.sqrt(a["n"]), hi * j / np.sqrt(a["n"])
+        lo, hi, note = _core.nct_or_normal(dz * np.sqrt(a["n"]), df, level, j / np.sqrt(a["n"]),
+                                           estimate, se, "smcc")
     else:
         lo, hi = _core.normal_ci(estimate, se, level)
     cols = {"estimate": estimate, "se": se, "var": var, "ci_low": lo, "ci_high": hi, "df": df,
             "sd_change": sd_d}
     _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
-    return _core.frame(cols, f"smcc/change_sd/exact_J/{ci}_ci/{r_label}", n_rows)
+    return _core.frame(cols, _core.with_note(f"smcc/change_sd/exact_J/{ci}_ci/{r_label}", note),
+                       n_rows)
 
 
 def _var_dppc2(delta: np.ndarray, n1: np.ndarray, n2: np.ndarray, rho: np.ndarray) -> np.ndarray:

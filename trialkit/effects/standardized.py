@@ -30,7 +30,7 @@ def _warn_large(estimate: np.ndarray) -> None:
             f"{np.max(np.abs(estimate[big])):.3g}): such effects are implausible in trials; "
             "check that standard errors were not entered as standard deviations",
             UserWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
 
 
@@ -150,6 +150,13 @@ def smd(
     for name in ("n1", "n2"):
         _core.check_n(raw[name], name, 2, "a standard deviation needs at least two values")
 
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _smd_rows(a, n, kind, ci, vtype, level)
+
+
+def _smd_rows(a: dict[str, np.ndarray], n: int, kind: str, ci: str, vtype: str,
+              level: float) -> pd.DataFrame:
+    """The arithmetic of :func:`smd` on validated, broadcast arrays."""
     n1_, n2_ = a["n1"], a["n2"]
     diff = a["m1"] - a["m2"]
     inv_n = 1 / n1_ + 1 / n2_
@@ -199,14 +206,17 @@ def smd(
                 "kind='bonett' has no noncentral-t interval: used the normal interval "
                 "(estimate +/- z*se, Bonett 2008); pass ci='normal' to silence this warning",
                 UserWarning,
-                stacklevel=2,
+                stacklevel=3,
             )
             ci_used = "normal_ci(nct_unavailable)"
 
     se = np.sqrt(var)
+    _core.check_finite_result({"estimate": estimate, "se": se}, ("estimate", "se"),
+                              "|m1 - m2| / SD beyond ~1e150, or an SD below ~1e-150")
+    note = np.full(n, "", dtype=object)
     if ci == "nct" and kind != "bonett":
-        lo, hi = _core.nct_ci(pivot_t, df, level)
-        ci_low, ci_high = lo * pivot_scale, hi * pivot_scale
+        ci_low, ci_high, note = _core.nct_or_normal(pivot_t, df, level, pivot_scale, estimate,
+                                                    se, "smd", stacklevel=4)
         ci_label = "nct_ci"
     else:
         ci_low, ci_high = _core.normal_ci(estimate, se, level)
@@ -217,4 +227,4 @@ def smd(
             "df": df}
     _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
     var_label = "var=bonett2008" if kind == "bonett" else f"var={vtype}"
-    return _core.frame(cols, f"{label}/{ci_label}/{var_label}", n)
+    return _core.frame(cols, _core.with_note(f"{label}/{ci_label}/{var_label}", note), n)
