@@ -240,3 +240,90 @@ def test_between_ratio_of_means_geary_ok_on_the_mini_trial(make_trial):
     # Geary: 3.40 sqrt(10) / 1.50 = 7.17 and 5.20 sqrt(10) / 1.40 = 11.75 (hand calculation).
     assert rom["geary1"] == pytest.approx(7.168, abs=5e-4) and bool(rom["geary_ok"])
     assert "lajeunesse2015_corrected" in rom["method"]
+
+
+# --- printed change rows ----------------------------------------------------------------------
+# The mini trial (tests/conftest.py) with its change rows printed: treat 6.10 (1.20) -> 3.40
+# (1.50), change -2.70 (1.90); control 5.90 (1.30) -> 5.20 (1.40), change -0.70 (1.60); n = 10.
+# Hand calculations (Cochrane Handbook 6.5.2.8: r = (sd_pre^2 + sd_post^2 - sd_change^2) /
+# (2 sd_pre sd_post)):
+#   treat   r = (1.44 + 2.25 - 3.61) / (2 * 1.2 * 1.5) = 0.08 / 3.6  = 0.0222222
+#   control r = (1.69 + 1.96 - 2.56) / (2 * 1.3 * 1.4) = 1.09 / 3.64 = 0.2994505
+#   pooled  r = 9 (0.08/2 + 1.09/2) / sqrt(9 (1.44 + 1.69) * 9 (2.25 + 1.96))
+#             = 5.265 / sqrt(28.17 * 37.89) = 5.265 / 32.670496 = 0.1611546
+#   ANCOVA slope b = 5.265 / 28.17 = 0.1869010; estimate = (3.40 - 5.20) - b (6.10 - 5.90)
+#             = -1.8 - 0.0373802 = -1.8373802
+#   within treat: -2.70, se = 1.90 / sqrt(10) = 0.6008328, t(0.975, 9) = 2.262157 (tables),
+#             limits -2.70 -/+ 1.3591780 = [-4.0591780, -1.3408220]
+#   diff in change: -2.70 - (-0.70) = -2.0, se = sqrt(3.61/10 + 2.56/10) = sqrt(0.617)
+#             = 0.7854935; Welch df = 0.617^2 / ((0.361^2 + 0.256^2) / 9) = 17.4934
+CHANGES = ("pain,treat,post,10,-2.70,1.90,Table 2,change\n"
+           "pain,control,post,10,-0.70,1.60,Table 2,change\n")
+
+
+def _with_changes(rows: str = CHANGES) -> str:
+    from conftest import SUMMARY
+
+    lines = SUMMARY.splitlines()
+    return "\n".join([lines[0] + ",measure"] + [line + "," for line in lines[1:]]) + "\n" + rows
+
+
+def test_within_uses_the_printed_change_and_no_assumed_r(make_trial):
+    trial = trialkit.read_trial(make_trial(summary=_with_changes()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        w = within(trial)
+    mc = pick(w, arm="treat", measure="mean_change")
+    assert mc["estimate"] == pytest.approx(-2.70)
+    assert mc["se"] == pytest.approx(0.6008328, abs=5e-8)
+    assert mc["ci_low"] == pytest.approx(-4.0591780, abs=5e-6)
+    assert mc["ci_high"] == pytest.approx(-1.3408220, abs=5e-6)
+    assert mc["df"] == 9 and "from printed change" in mc["method"]
+    assert mc["r_source"] == "not needed (printed change)"
+    # percent change and smcr need r: they use the one the arm's SDs imply.
+    sm = pick(w, arm="control", measure="smcr")
+    assert sm["r"] == pytest.approx(0.2994505, abs=5e-7)
+    assert sm["r_source"] == "implied by printed SDs"
+    assert "r=0.299451(implied by printed SDs)" in sm["method"]
+
+
+def test_between_uses_printed_change_sds_and_the_implied_r(make_trial):
+    trial = trialkit.read_trial(make_trial(summary=_with_changes()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        b = between(trial)
+    dc = pick(b, measure="diff_in_change")
+    assert dc["estimate"] == pytest.approx(-2.0)
+    assert dc["se"] == pytest.approx(0.7854935, abs=5e-8)
+    assert dc["df"] == pytest.approx(17.4934, abs=5e-5)
+    assert "from printed change" in dc["method"] and math.isnan(dc["r"])
+    an = pick(b, measure="ancova")
+    assert an["r"] == pytest.approx(0.1611546, abs=5e-7)
+    assert an["r_source"] == "implied by printed SDs"
+    assert an["estimate"] == pytest.approx(-1.8373802, abs=5e-7)
+
+
+def test_impossible_change_sd_falls_back_to_the_assumed_r_and_says_so(make_trial):
+    # control change SD 3.50: r = (1.69 + 1.96 - 12.25) / 3.64 = -2.3626 (impossible).
+    rows = CHANGES.replace("-0.70,1.60", "-0.70,3.50")
+    trial = trialkit.read_trial(make_trial(summary=_with_changes(rows)))
+    with pytest.warns(UserWarning, match=r"mini pain post treat-control ANCOVA.*-2\.36"):
+        b = between(trial)
+    an = pick(b, measure="ancova")
+    assert an["r"] == 0.5 and an["r_source"].startswith("assumed; implied r = -2.36")
+    assert "r=0.5(assumed; implied r = -2.36 outside (-1, 1))" in an["method"]
+    # diff in change still needs no r: -2.0, se = sqrt(0.361 + 1.225) = 1.2593649
+    assert pick(b, measure="diff_in_change")["se"] == pytest.approx(1.2593649, abs=5e-8)
+
+
+def test_sensitivity_notes_the_correlation_the_table_implies(make_trial):
+    trial = trialkit.read_trial(make_trial(summary=_with_changes()))
+    s = sensitivity(trial, r=[0.2, 0.8])
+    assert sorted(s["r"].unique().tolist()) == [0.2, 0.8]
+    assert s["r_implied"].iloc[0] == pytest.approx(0.1611546, abs=5e-7)
+    an = s[s["measure"] == "ancova"]
+    assert an["r_note"].str.contains("imply a pooled r = 0.16").all()
+    assert s[s["measure"] == "diff_in_change"]["r_note"].str.contains("does not depend").all()
+    # without change rows there is nothing to note
+    plain = sensitivity(trialkit.read_trial(make_trial()), r=[0.5])
+    assert (plain["r_note"] == "").all() and plain["r_implied"].isna().all()

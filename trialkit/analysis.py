@@ -35,7 +35,9 @@ _RESULT = ["estimate", "se", "ci_low", "ci_high", "df", "p"]
 
 def _resolve_r(trial: Trial, r: float | None) -> tuple[float, str]:
     if r is None:
-        if trial.level == "summary":
+        # With printed change rows the correlation comes from the table; a fallback to the
+        # assumed value is warned where it happens (_assumed_warning).
+        if trial.level == "summary" and trial.changes.empty:
             warnings.warn(
                 f"{trial.id}: no pre-post correlation given; r = {DEFAULT_R} assumed for change "
                 f"scores and ANCOVA (pass r=..., and see trialkit.analysis.sensitivity)",
@@ -187,9 +189,109 @@ def _pairs(trial: Trial, outcome: str, arm: str, timepoint: str) -> dict[str, An
         return None
     b, p = s.loc[base], s.loc[post]
     return {"m_pre": b["mean"], "sd_pre": b["sd"], "m_post": p["mean"], "sd_post": p["sd"],
-            "n": int(p["n"]), "r": None, "r_source": None,
+            "n": int(p["n"]), "r": None, "r_source": None, "converted": _converted(b, p),
             "source": f"{b['source']}; {p['source']}" if b["source"] != p["source"]
             else p["source"]}
+
+
+# --- printed change rows and conversions recorded at the boundary ------------------------------
+
+#: r_source for an effect that used the printed change SD (no correlation needed).
+PRINTED = "not needed (printed change)"
+IMPLIED = "implied by printed SDs"
+
+
+def _converted(*rows: Any) -> str:
+    """``/method`` suffix naming boundary conversions (sd_from_se, ...) of summary rows used."""
+    seen: list[str] = []
+    for row in rows:
+        if row is None or "method" not in row.index:
+            continue
+        value = row["method"]
+        text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+        if text and text not in seen:
+            seen.append(text)
+    return "".join(f"/{m}" for m in seen)
+
+
+def _change(trial: Trial, outcome: str, arm: str, timepoint: str) -> Any:
+    """The printed change row of one arm at one follow-up, or None."""
+    ch = trial.changes
+    if ch.empty:
+        return None
+    sel = ch[(ch["outcome"] == outcome) & (ch["arm"] == arm) & (ch["timepoint"] == timepoint)]
+    return None if sel.empty else sel.iloc[0]
+
+
+def _implied_r(st: dict[str, Any] | None, change: Any) -> float | None:
+    """Pre-post correlation implied by an arm's baseline, follow-up and change SDs.
+
+    None when an SD is missing; the unclipped value otherwise (|r| >= 1: impossible table).
+    """
+    import math
+
+    from trialkit import effects
+
+    if st is None or change is None:
+        return None
+    sds = (st["sd_pre"], st["sd_post"], change["sd"])
+    if not all(isinstance(v, int | float) and math.isfinite(v) and v > 0 for v in map(float, sds)):
+        return None
+    return float(effects.r_from_sds(*map(float, sds), impossible="return")[0])
+
+
+def _pooled_implied_r(pairs: list[tuple[dict[str, Any] | None, Any]]) -> tuple[float | None, str]:
+    """Pooled within-arm r implied by each arm's three SDs, and why not when it is None.
+
+    ``sum (n_i - 1) r_i sd_pre_i sd_post_i / sqrt(sum (n_i - 1) sd_pre_i^2 *
+    sum (n_i - 1) sd_post_i^2)``: the pooled covariance over the pooled SDs, the correlation
+    whose slope the aggregate-data ANCOVA uses (as :func:`_pooled_r` does with patient data).
+    """
+    import math
+
+    cov = var_pre = var_post = 0.0
+    for st, change in pairs:
+        r = _implied_r(st, change)
+        if r is None:
+            return None, "SDs missing"
+        if not -1 < r < 1:
+            return None, f"implied r = {r:.3g} outside (-1, 1)"
+        w = float(st["n"]) - 1
+        cov += w * r * float(st["sd_pre"]) * float(st["sd_post"])
+        var_pre += w * float(st["sd_pre"]) ** 2
+        var_post += w * float(st["sd_post"]) ** 2
+    return cov / math.sqrt(var_pre * var_post), ""
+
+
+def _printed_change_effect(change: Any, level: float) -> dict[str, Any]:
+    """Mean change with its paired-t interval from a printed mean change and SD of change.
+
+    ``se = sd_change / sqrt(n)``, ``df = n - 1``, ``mean +/- t(1 - alpha/2, df) se``.
+    """
+    import math
+
+    from scipy import stats
+
+    n, m, sd = int(change["n"]), float(change["mean"]), float(change["sd"])
+    se = sd / math.sqrt(n) if math.isfinite(sd) else math.nan
+    q = float(stats.t.ppf(0.5 + level / 2, n - 1))
+    p = float(2 * stats.t.sf(abs(m / se), n - 1)) if se > 0 else math.nan
+    return {"estimate": m, "se": se, "ci_low": m - q * se, "ci_high": m + q * se,
+            "df": float(n - 1), "p": p,
+            "method": "mean_change/paired_t/from printed change" + _converted(change)}
+
+
+def _assumed_warning(trial: Trial, where: str, why: str, r: float) -> None:
+    warnings.warn(f"{trial.id} {where}: the printed change SDs give no usable correlation "
+                  f"({why}); r = {r:g} assumed (see trialkit.analysis.sensitivity)",
+                  UserWarning, stacklevel=4)
+
+
+def _higher_lower(estimate: float, null: float = 0.0) -> str:
+    """Neutral wording of a change or difference: "higher", "lower" or "no change"."""
+    if estimate != estimate:
+        return ""
+    return "higher" if estimate > null else "lower" if estimate < null else "no change"
 
 
 def within(trial: Trial, r: float | None = None, *, outcome: str | Sequence[str] | None = None,
@@ -235,10 +337,8 @@ def within(trial: Trial, r: float | None = None, *, outcome: str | Sequence[str]
     >>> round(float(ft["estimate"]), 4), round(float(ft["p"]), 4)
     (7.2647, 0.0007)
     """
-    import numpy as np
     import pandas as pd
 
-    from trialkit import effects
 
     r_value, r_source = _resolve_r(trial, r)
     rows: list[dict[str, Any]] = []
@@ -247,42 +347,82 @@ def within(trial: Trial, r: float | None = None, *, outcome: str | Sequence[str]
         for arm in trial.arms:
             for tp in _followups(trial):
                 st = _pairs(trial, oid, arm.id, tp)
-                if st is None:
+                change = None if trial.ipd is not None else _change(trial, oid, arm.id, tp)
+                if st is None and change is None:
                     continue
-                rr = st["r"] if st["r"] is not None else r_value
-                rsrc = st["r_source"] or r_source
-                keys = {"outcome": oid, "arm": arm.id, "timepoint": tp}
-                common = {"m_pre": st["m_pre"], "m_post": st["m_post"], "n": st["n"], "r": rr,
-                          "r_source": rsrc, "direction": out.direction, "domain": out.domain,
-                          "illustrative": _illustrative(st["source"])}
-                args = (st["m_pre"], st["sd_pre"], st["m_post"], st["sd_post"], st["n"])
-                mc = effects.mean_change(*args, r=rr, level=level).iloc[0]
-                pc_ok = st["m_pre"] > 0 and st["m_post"] > 0
-                results = [("mean_change", mc, out.unit)]
-                if pc_ok:
-                    pc = effects.percent_change(st["m_pre"], st["m_post"], st["sd_pre"],
-                                                st["sd_post"], st["n"], r=rr, level=level,
-                                                direction=out.direction).iloc[0]
-                    results.append(("percent_change", pc, "%"))
-                sm = effects.smcr(st["m_pre"], st["sd_pre"], st["m_post"], st["n"], r=rr,
-                                  level=level).iloc[0]
-                results.append(("smcr", sm, "baseline SD"))
-                change = float(mc["estimate"])
-                improved = (None if out.direction is None or change == 0 else
-                            (change > 0) == (out.direction == "higher_is_better"))
-                for measure, res, unit in results:
-                    row = {**keys, "measure": measure}
-                    row.update({c: float(res[c]) if c in res and res[c] is not None else np.nan
-                                for c in _RESULT})
-                    row.update(unit=unit, **common, improved=improved,
-                               method=_labels(str(res["method"]), rr, rsrc))
-                    rows.append(row)
+                rows.extend(_within_rows(trial, out, arm.id, tp, st, change, level,
+                                         (r_value, r_source, r is not None)))
     columns = ["outcome", "arm", "timepoint", "measure", *_RESULT, "unit", "m_pre", "m_post",
-               "n", "r", "r_source", "direction", "improved", "domain", "illustrative",
-               "method"]
+               "n", "r", "r_source", "direction", "improved", "change_direction", "domain",
+               "illustrative", "method"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["improved"] = frame["improved"].astype("boolean")
     return add_labels(frame, trial)
+
+
+def _within_r(trial: Trial, where: str, st: dict[str, Any] | None, change: Any,
+              r_info: tuple[float, str, bool]) -> tuple[float, str]:
+    """The pre-post r a within-arm row uses: observed, given, implied by the SDs, or assumed."""
+    r_value, r_source, given = r_info
+    if st is not None and st["r"] is not None:
+        return st["r"], st["r_source"]
+    if change is None or given:
+        return r_value, r_source
+    implied = _implied_r(st, change)
+    if implied is not None and -1 < implied < 1:
+        return implied, IMPLIED
+    why = "SDs missing" if implied is None else f"implied r = {implied:.3g} outside (-1, 1)"
+    if st is not None:
+        _assumed_warning(trial, where, why, r_value)
+    return r_value, f"assumed; {why}"
+
+
+def _within_rows(trial: Trial, out: Any, arm: str, tp: str, st: dict[str, Any] | None,
+                 change: Any, level: float, r_info: tuple[float, str, bool]) -> list[dict]:
+    """The within-arm rows (mean change, percent change, smcr) of one arm at one follow-up."""
+    import math
+
+    from trialkit import effects
+
+    rr, rsrc = _within_r(trial, f"{out.id} {arm} {tp}", st, change, r_info)
+    conv = "" if st is None else st.get("converted", "")
+    results: list[tuple[str, Any, str, float, str]] = []
+    if change is not None:
+        results.append(("mean_change", _printed_change_effect(change, level), out.unit,
+                        math.nan, PRINTED))
+    if st is not None:
+        args = (st["m_pre"], st["sd_pre"], st["m_post"], st["sd_post"], st["n"])
+        if change is None:
+            results.append(("mean_change", effects.mean_change(*args, r=rr, level=level).iloc[0],
+                            out.unit, rr, rsrc))
+        if st["m_pre"] > 0 and st["m_post"] > 0:
+            pc = effects.percent_change(st["m_pre"], st["m_post"], st["sd_pre"], st["sd_post"],
+                                        st["n"], r=rr, level=level,
+                                        direction=out.direction).iloc[0]
+            results.append(("percent_change", pc, "%", rr, rsrc))
+        sm = effects.smcr(st["m_pre"], st["sd_pre"], st["m_post"], st["n"], r=rr,
+                          level=level).iloc[0]
+        results.append(("smcr", sm, "baseline SD", rr, rsrc))
+    change_est = float(results[0][1]["estimate"])
+    improved = (None if out.direction is None or change_est == 0 else
+                (change_est > 0) == (out.direction == "higher_is_better"))
+    rows = []
+    for measure, res, unit, r_used, r_src in results:
+        row = {"outcome": out.id, "arm": arm, "timepoint": tp, "measure": measure}
+        row.update({c: float(res[c]) if c in res and res[c] is not None else math.nan
+                    for c in _RESULT})
+        method = str(res["method"])
+        if r_src != PRINTED:
+            method = _labels(method, r_used, r_src) + conv
+        row.update(unit=unit, m_pre=math.nan if st is None else st["m_pre"],
+                   m_post=math.nan if st is None else st["m_post"],
+                   n=int(change["n"]) if st is None else st["n"], r=r_used, r_source=r_src,
+                   direction=out.direction, domain=out.domain,
+                   illustrative=_illustrative(st["source"] if st else change["source"]),
+                   improved=improved, change_direction=_higher_lower(change_est),
+                   method=method)
+        rows.append(row)
+    return rows
 
 
 def _favours(estimate: float, direction: str | None, arm: str, reference: str,
@@ -400,16 +540,8 @@ def between(trial: Trial, r: float | None = None, *,
                         results.append(("ancova", an, out.unit, (an["n1"], an["n2"]), pooled_r,
                                         "observed"))
                     else:
-                        pre_post = (p1["m_pre"], p1["sd_pre"], p1["m_post"], p1["sd_post"],
-                                    p2["m_pre"], p2["sd_pre"], p2["m_post"], p2["sd_post"],
-                                    p1["n"], p2["n"])
-                        dc = effects.diff_in_change(*pre_post, r=r_value, level=level).iloc[0]
-                        results.append(("diff_in_change", dc, out.unit, (p1["n"], p2["n"]),
-                                        r_value, r_source))
-                        an = effects.ancova_from_summary(*pre_post, r=r_value,
-                                                         level=level).iloc[0]
-                        results.append(("ancova", an, out.unit, (p1["n"], p2["n"]), r_value,
-                                        r_source))
+                        results.extend(_summary_change_rows(
+                            trial, out, keys, p1, p2, level, (r_value, r_source, r is not None)))
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", UserWarning)  # |d| > 5 warning: see below
                     g = effects.smd(*follow, kind="hedges", ci="nct", level=level).iloc[0]
@@ -421,6 +553,8 @@ def between(trial: Trial, r: float | None = None, *,
                     rom = _ratio_of_means(trial, keys, follow, out.direction, level)
                     results.append(("ratio_of_means", rom, "ratio", (s1["n"], s2["n"]), None,
                                     ""))
+                conv = {"follow": _converted(s1, s2),
+                        "pre_post": _join_conversions(p1, p2)}
                 for measure, res, unit, (n1, n2), rr, rsrc in results:
                     row = {**keys, "measure": measure}
                     row.update({c: float(res[c]) if c in res and res[c] is not None else np.nan
@@ -428,16 +562,22 @@ def between(trial: Trial, r: float | None = None, *,
                     method = str(res["method"])
                     if rr is not None and rsrc != "observed":
                         method = _labels(method, rr, rsrc)
+                    if rsrc != PRINTED:
+                        method += conv["pre_post" if measure in ("diff_in_change", "ancova")
+                                       else "follow"]
+                    ratio = measure == "ratio_of_means"
                     row.update(unit=unit, n1=int(n1), n2=int(n2),
                                r=np.nan if rr is None else rr, r_source=rsrc or None,
                                favours=_favours(row["estimate"], out.direction, arm.id, ref,
-                                                ratio=measure == "ratio_of_means"),
+                                                ratio=ratio),
+                               difference_direction=_higher_lower(row["estimate"],
+                                                                  1.0 if ratio else 0.0),
                                **common, method=method)
                     row.update({c: res[c] if c in res else np.nan for c in _GEARY})
                     rows.append(row)
     columns = ["outcome", "timepoint", "comparison", "arm", "reference", "measure", *_RESULT,
-               "unit", "n1", "n2", "r", "r_source", "direction", "favours", "domain",
-               "illustrative", *_GEARY, "method"]
+               "unit", "n1", "n2", "r", "r_source", "direction", "favours",
+               "difference_direction", "domain", "illustrative", *_GEARY, "method"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["geary_ok"] = frame["geary_ok"].astype("boolean")
     return add_labels(frame, trial)
@@ -472,7 +612,57 @@ def _summary_view(trial: Trial) -> Trial:
     """The same trial with its patient data hidden, so that only summaries are used."""
     from trialkit.trial import Trial as TrialClass
 
-    return TrialClass(trial.meta, trial.summary, reported=trial.reported)
+    return TrialClass(trial.meta, trial.summary, reported=trial.reported, changes=trial.changes)
+
+
+def _join_conversions(*stats: dict[str, Any] | None) -> str:
+    seen: list[str] = []
+    for st in stats:
+        for part in ((st or {}).get("converted") or "").split("/"):
+            if part and part not in seen:
+                seen.append(part)
+    return "".join(f"/{m}" for m in seen)
+
+
+def _summary_change_rows(trial: Trial, out: Any, keys: dict[str, Any], p1: dict[str, Any],
+                         p2: dict[str, Any], level: float,
+                         r_info: tuple[float, str, bool]) -> list[tuple]:
+    """diff_in_change and ancova of one comparison from summaries.
+
+    With both arms' printed change rows the difference in change is Welch's t on the printed
+    changes and their SDs (no r); ANCOVA uses the given r, else the pooled r the three SDs
+    of each arm imply, else the assumed one (warned, with the reason in ``method``).
+    """
+    from trialkit import effects
+
+    r_value, r_source, given = r_info
+    oid, tp = keys["outcome"], keys["timepoint"]
+    c1, c2 = _change(trial, oid, keys["arm"], tp), _change(trial, oid, keys["reference"], tp)
+    pre_post = (p1["m_pre"], p1["sd_pre"], p1["m_post"], p1["sd_post"],
+                p2["m_pre"], p2["sd_pre"], p2["m_post"], p2["sd_post"], p1["n"], p2["n"])
+    ns = (p1["n"], p2["n"])
+    rows: list[tuple] = []
+    if c1 is not None and c2 is not None:
+        dc = effects.mean_difference(c1["mean"], c1["sd"], c1["n"], c2["mean"], c2["sd"],
+                                     c2["n"], level=level).iloc[0].copy()
+        dc["method"] = ("diff_in_change/welch/t_ci/from printed change"
+                        + _converted(c1, c2))
+        rows.append(("diff_in_change", dc, out.unit, (c1["n"], c2["n"]), None, PRINTED))
+        r_an, src = r_value, r_source
+        if not given:
+            implied, why = _pooled_implied_r([(p1, c1), (p2, c2)])
+            if implied is not None:
+                r_an, src = implied, IMPLIED
+            else:
+                _assumed_warning(trial, f"{oid} {tp} {keys['comparison']} ANCOVA", why, r_value)
+                src = f"assumed; {why}"
+    else:
+        dc = effects.diff_in_change(*pre_post, r=r_value, level=level).iloc[0]
+        rows.append(("diff_in_change", dc, out.unit, ns, r_value, r_source))
+        r_an, src = r_value, r_source
+    an = effects.ancova_from_summary(*pre_post, r=r_an, level=level).iloc[0]
+    rows.append(("ancova", an, out.unit, ns, r_an, src))
+    return rows
 
 
 def _pooled_r(trial: Trial, outcome: str, timepoint: str) -> float:
@@ -509,7 +699,11 @@ def sensitivity(trial: Trial, r: Sequence[float] = SENSITIVITY_R, *,
     Returns
     -------
     DataFrame
-        The :func:`between` columns, one block per ``r``.
+        The :func:`between` columns, one block per ``r`` (``r`` is the value tried; where a
+        row did not use it, ``r_source`` says so), plus ``r_implied`` (the pooled pre-post
+        correlation the table's printed change SDs imply, NaN when it prints none or it is
+        impossible) and ``r_note`` (a sentence for a figure's footnote, "" when the
+        correlation is not given by the table).
 
     Examples
     --------
@@ -528,7 +722,34 @@ def sensitivity(trial: Trial, r: Sequence[float] = SENSITIVITY_R, *,
     values = list(r)
     if not values:
         raise TrialDataError("give at least one value of r", field="r")
-    frames = [between(trial, r=value, outcome=outcome, level=level, use="summary")
-              for value in values]
+    frames = []
+    for value in values:
+        one = between(trial, r=value, outcome=outcome, level=level, use="summary")
+        one["r"] = value  # the value tried; r_source says where a row did not use it
+        frames.append(one)
     frame = pd.concat(frames, ignore_index=True)
-    return frame[frame["measure"].isin(measures)].reset_index(drop=True)
+    frame = frame[frame["measure"].isin(measures)].reset_index(drop=True)
+    implied = {}
+    for key in frame[["outcome", "timepoint", "arm", "reference"]].drop_duplicates().itertuples(
+            index=False):
+        oid, tp, arm, ref = key
+        pairs = [(_pairs(_summary_view(trial), oid, a, tp), _change(trial, oid, a, tp))
+                 for a in (arm, ref)]
+        implied[tuple(key)] = (_pooled_implied_r(pairs)[0]
+                               if all(c is not None for _, c in pairs) else None)
+    keys = list(zip(frame["outcome"], frame["timepoint"], frame["arm"], frame["reference"],
+                    strict=True))
+    frame["r_implied"] = [float("nan") if implied[k] is None else implied[k] for k in keys]
+    frame["r_note"] = [_sensitivity_note(implied[k], m)
+                       for k, m in zip(keys, frame["measure"], strict=True)]
+    return frame
+
+
+def _sensitivity_note(implied: float | None, measure: str) -> str:
+    if implied is None:
+        return ""
+    if measure == "diff_in_change":
+        return ("the table prints each arm's change and its SD: this difference uses them and "
+                "does not depend on r")
+    return (f"the printed baseline, follow-up and change SDs imply a pooled r = {implied:.2f}; "
+            "other values of r are hypothetical")
