@@ -327,3 +327,53 @@ def test_sensitivity_notes_the_correlation_the_table_implies(make_trial):
     # without change rows there is nothing to note
     plain = sensitivity(trialkit.read_trial(make_trial()), r=[0.5])
     assert (plain["r_note"] == "").all() and plain["r_implied"].isna().all()
+
+
+def _without_direction(trial):
+    import dataclasses
+
+    from trialkit.trial import Trial
+
+    outcomes = tuple(dataclasses.replace(o, direction=None) for o in trial.outcomes)
+    meta = dataclasses.replace(trial.meta, outcomes=outcomes)
+    return Trial(meta, trial.summary, changes=trial.changes)
+
+
+def test_undeclared_direction_gives_neutral_words_only(make_trial):
+    # A typed-in table may not declare a direction (Outcome.direction None).
+    trial = _without_direction(trialkit.read_trial(make_trial()))
+    assert trial.outcome("pain").direction is None
+    w = within(trial, r=0.5)
+    b = between(trial, r=0.5)
+    assert w["improved"].isna().all()
+    # treat 6.10 -> 3.40: a decrease, said as "lower"; treat - control at follow-up:
+    # 3.40 - 5.20 = -1.80, "lower"; the ratio 3.40 / 5.20 = 0.654 < 1, "lower".
+    assert set(pick(w, arm="treat", measure="mean_change")[["change_direction"]]) == {"lower"}
+    assert pick(b, measure="mean_difference")["difference_direction"] == "lower"
+    assert pick(b, measure="ratio_of_means")["difference_direction"] == "lower"
+    assert (b["favours"] == "direction not stated").all()
+    words = ("improv", "worse", "benefit", "better", "favours treat", "favours control")
+    for frame in (w, b):
+        text = " ".join(str(v) for col in frame.columns if col not in ("direction",)
+                        for v in frame[col].tolist())
+        assert not any(word in text.lower() for word in words)
+
+
+def test_boundary_conversions_of_summary_rows_reach_method(make_trial):
+    from trialkit.trial import Trial
+
+    base = trialkit.read_trial(make_trial())
+    summary = base.summary
+    # The reader helper's conversions: the treat follow-up SD was printed as an SE.
+    summary["method"] = ["", "sd_from_se", "", ""]
+    trial = Trial(base.meta, summary)
+    b = between(trial, r=0.5)
+    w = within(trial, r=0.5)
+    assert pick(b, measure="mean_difference")["method"] == "mean_difference/welch/t_ci/sd_from_se"
+    assert pick(b, measure="ancova")["method"].endswith("/sd_from_se")
+    assert pick(w, arm="treat", measure="smcr")["method"].endswith("/sd_from_se")
+    assert not pick(w, arm="control", measure="smcr")["method"].endswith("/sd_from_se")
+    # Rows printed as mean (SD) ("" or NaN) and a summary with no method column add nothing.
+    summary["method"] = float("nan")
+    plain = between(Trial(base.meta, summary), r=0.5)
+    assert pick(plain, measure="mean_difference")["method"] == "mean_difference/welch/t_ci"
