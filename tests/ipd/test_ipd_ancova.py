@@ -110,3 +110,21 @@ def test_bad_input():
     with pytest.raises(TrialDataError) as info:
         ancova(anorexia, "weight", "post", covariates=["age"])
     assert info.value.field == "covariates"
+
+
+def test_ancova_without_reference_patients_names_trial_outcome_and_arms(make_trial):
+    # Patients only in the treatment arm: the error must say where (issue 10).
+    from conftest import IPD_HEADER, TOML
+
+    from trialkit.ipd import ancova as fit
+
+    rows = [f"{p},treat,{tp},pain,{v}" for p in (1, 2, 3) for tp, v in (("pre", 5), ("post", p))]
+    toml = TOML.replace('level = "summary"', 'level = "ipd"')
+    folder = make_trial(toml=toml, summary=None, ipd=IPD_HEADER + "\n".join(rows) + "\n")
+    trial = trialkit.read_trial(folder)
+    with pytest.raises(TrialDataError) as err:
+        fit(trial, "pain", "post")
+    text = str(err.value)
+    assert "trial 'mini'" in text and "outcome 'pain'" in text and "timepoint 'post'" in text
+    assert "'control'" in text and "treat 3" in text
+    assert err.value.file is not None and err.value.file.endswith("ipd.csv")

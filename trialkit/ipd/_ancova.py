@@ -14,6 +14,7 @@ from trialkit.ipd._common import (
     check_level,
     check_outcome,
     covariate_columns,
+    data_error,
     require_ipd,
     resolve_reference,
     sort_by_arm,
@@ -114,8 +115,10 @@ def _prepare(trial: Trial, outcome: str, timepoint: str, covariates: Sequence[st
     ref = resolve_reference(trial, reference)
     others = [a.id for a in trial.arms if a.id != ref and (wide["arm"] == a.id).any()]
     if (wide["arm"] == ref).sum() < 1 or not others:
-        raise TrialDataError("ANCOVA needs patients in the reference arm and another arm",
-                             field="arm")
+        raise data_error(trial, "ANCOVA needs patients in the reference arm and another arm",
+                         outcome=outcome, timepoint=timepoint,
+                         arms=[ref, *[a.id for a in trial.arms if a.id != ref]], field="arm",
+                         counts=wide["arm"].value_counts())
     cov, names = covariate_columns(trial, wide["patient"], covariates)
     if names:
         keep = cov.notna().all(axis=1).to_numpy()

@@ -24,6 +24,31 @@ Z_NOTE = ("Wald z tests and intervals (normal reference distribution; no small-s
           "of freedom such as Satterthwaite or Kenward-Roger)")
 
 
+def data_error(trial: Trial, message: str, *, outcome: str | None = None,
+               timepoint: str | None = None, arms: Sequence[str] | str | None = None,
+               field: str | None = None, counts: pd.Series | None = None) -> TrialDataError:
+    """A TrialDataError raised after loading that says which trial, outcome, timepoint, arms.
+
+    ``counts`` (patients per arm in the analysed data) is added to the message when given;
+    ``file`` is the trial's ipd.csv when the trial was read from a folder.
+    """
+    where = [f"trial {trial.id!r}"]
+    if outcome is not None:
+        where.append(f"outcome {outcome!r}")
+    if timepoint is not None:
+        where.append(f"timepoint {timepoint!r}")
+    if arms is not None:
+        names = [arms] if isinstance(arms, str) else list(arms)
+        where.append("arm" + ("s " if len(names) > 1 else " ") + ", ".join(map(repr, names)))
+    text = f"{', '.join(where)}: {message}"
+    if counts is not None:
+        per_arm = ", ".join(f"{k} {int(v)}" for k, v in counts.items()) or "none"
+        text += f" (patients with data per arm: {per_arm})"
+    path = getattr(trial, "path", None)
+    file = str(path / "ipd.csv") if path is not None else None
+    return TrialDataError(text, file=file, field=field)
+
+
 def require_ipd(trial: Trial, what: str) -> pd.DataFrame:
     """The trial's patient data, or a TrialDataError saying ``what`` needs them."""
     ipd = trial.ipd

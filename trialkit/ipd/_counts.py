@@ -18,6 +18,7 @@ from trialkit.ipd._common import (
     check_level,
     check_outcome,
     covariate_columns,
+    data_error,
     finish,
     require_ipd,
     resolve_reference,
@@ -146,8 +147,10 @@ def count_model(trial: Trial, outcome: str, timepoint: str, covariates: Sequence
                              field="baseline")
     others = [a.id for a in trial.arms if a.id != ref and (frame["arm"] == a.id).any()]
     if not (frame["arm"] == ref).any() or not others:
-        raise TrialDataError("count_model needs patients in the reference arm and another arm",
-                             field="arm")
+        raise data_error(trial, "count_model needs patients in the reference arm and another "
+                         "arm", outcome=outcome, timepoint=timepoint,
+                         arms=[ref, *[a.id for a in trial.arms if a.id != ref]], field="arm",
+                         counts=frame["arm"].value_counts())
     cov, names = covariate_columns(trial, frame["patient"], covariates)
     if names:
         keep = cov.notna().all(axis=1).to_numpy()

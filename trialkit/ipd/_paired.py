@@ -17,6 +17,7 @@ from trialkit.ipd._common import (
     check_outcome,
     comparisons,
     crossover_wide,
+    data_error,
     finish,
     followups,
     hedges_j,
@@ -222,6 +223,6 @@ def paired(trial: Trial, outcome: str, *, timepoint: str | Sequence[str] | None 
                 rows += _rows(pair["post"].to_numpy(float), pair["pre"].to_numpy(float), keys,
                               out.unit, level)
     if not rows:
-        raise TrialDataError("no patient was measured under both conditions compared",
-                             field="outcome")
+        raise data_error(trial, "no patient was measured under both conditions compared",
+                         outcome=outcome, field="outcome")
     return finish(rows, PAIRED_COLUMNS)

@@ -17,6 +17,7 @@ from trialkit.ipd._common import (
     check_level,
     check_outcome,
     covariate_columns,
+    data_error,
     finish,
     followups,
     require_ipd,
@@ -67,8 +68,10 @@ def _long(trial: Trial, outcome: str, covariates: Sequence[str],
         notes.append("one follow-up visit per patient: the random intercept cannot be told "
                      "apart from the residual, and every model reduces to ANCOVA on that visit")
     if long.empty or (long["arm"] == ref).sum() == 0 or long["arm"].nunique() < 2:
-        raise TrialDataError("repeated() needs follow-up data in the reference arm and another "
-                             "arm", field="outcome")
+        raise data_error(trial, "repeated() needs follow-up data in the reference arm and "
+                         "another arm", outcome=outcome,
+                         arms=[ref, *[a.id for a in trial.arms if a.id != ref]], field="outcome",
+                         counts=long["arm"].value_counts() if not long.empty else None)
     return long, cov, names, notes
 
 

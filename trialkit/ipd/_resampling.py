@@ -21,6 +21,7 @@ from trialkit.ipd._common import (
     check_seed,
     comparisons,
     crossover_wide,
+    data_error,
     finish,
     hedges_j,
     require_ipd,
@@ -226,8 +227,9 @@ def permutation_test(trial: Trial, outcome: str, timepoint: str,
         keys = {"outcome": outcome, "timepoint": timepoint, "comparison": f"{a}-{ref}",
                 "arm": a, "reference": ref, "measure": statistic}
         if n1 < 1 or n2 < 1 or (statistic == "ancova" and n < 4):
-            raise TrialDataError(f"{a}-{ref}: too few patients measured at baseline and "
-                                 f"{timepoint} ({n1} and {n2})", field="arm")
+            raise data_error(trial, f"{a}-{ref}: too few patients measured at baseline and "
+                             f"{timepoint} ({n1} and {n2})", outcome=outcome,
+                             timepoint=timepoint, arms=[a, ref], field="arm")
         stat = _stat_on_splits(statistic, wide)
         observed = float(stat(g_obs[None, :])[0])
         total = math.comb(n, n1)
