@@ -377,3 +377,20 @@ def test_boundary_conversions_of_summary_rows_reach_method(make_trial):
     summary["method"] = float("nan")
     plain = between(Trial(base.meta, summary), r=0.5)
     assert pick(plain, measure="mean_difference")["method"] == "mean_difference/welch/t_ci"
+
+
+def test_errors_from_the_statistics_name_trial_outcome_and_arms(make_trial):
+    from trialkit.trial import Trial
+
+    base = trialkit.read_trial(make_trial())
+    summary = base.summary
+    summary.loc[1, "sd"] = float("nan")  # treat follow-up SD missing (bypassing the reader)
+    trial = Trial(base.meta, summary)
+    with pytest.raises(TrialDataError) as err:
+        between(trial, r=0.5)
+    text = str(err.value)
+    assert "trial 'mini', outcome 'pain', timepoint 'post', arms 'treat', 'control'" in text
+    assert "sd" in err.value.field
+    with pytest.raises(TrialDataError, match=r"trial 'mini', outcome 'pain', timepoint 'post', "
+                                             r"arm 'treat'"):
+        within(trial, r=0.5)

@@ -11,7 +11,8 @@ the pre-post correlation ``r``, the caller gives it, or 0.5 is assumed with a wa
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from trialkit.errors import TrialDataError
@@ -51,6 +52,24 @@ def _resolve_r(trial: Trial, r: float | None) -> tuple[float, str]:
 def _labels(method: str, r: float, source: str) -> str:
     return (method.replace("r=given", f"r={r:g}({source})")
             .replace(f"r={DEFAULT_R}(assumed)", f"r={r:g}({source})"))
+
+
+@contextmanager
+def _context(trial: Trial, outcome: str, timepoint: str, arms: tuple[str, ...]) -> Iterator[None]:
+    """Re-raise a TrialDataError from the statistics naming the trial, outcome and arms."""
+    try:
+        yield
+    except TrialDataError as exc:
+        if str(exc.reason).startswith(f"trial {trial.id!r}"):
+            raise
+        names = ", ".join(repr(a) for a in arms)
+        label = "arms" if len(arms) > 1 else "arm"
+        file = exc.file
+        if file is None and trial.path is not None:
+            file = str(trial.path / "summary.csv")
+        raise TrialDataError(
+            f"trial {trial.id!r}, outcome {outcome!r}, timepoint {timepoint!r}, {label} {names}: "
+            f"{exc.reason}", file=file, row=exc.row, field=exc.field) from exc
 
 
 def _outcomes(trial: Trial, outcome: str | Iterable[str] | None) -> list[str]:
@@ -346,12 +365,13 @@ def within(trial: Trial, r: float | None = None, *, outcome: str | Sequence[str]
         out = trial.outcome(oid)
         for arm in trial.arms:
             for tp in _followups(trial):
-                st = _pairs(trial, oid, arm.id, tp)
-                change = None if trial.ipd is not None else _change(trial, oid, arm.id, tp)
-                if st is None and change is None:
-                    continue
-                rows.extend(_within_rows(trial, out, arm.id, tp, st, change, level,
-                                         (r_value, r_source, r is not None)))
+                with _context(trial, oid, tp, (arm.id,)):
+                    st = _pairs(trial, oid, arm.id, tp)
+                    change = None if trial.ipd is not None else _change(trial, oid, arm.id, tp)
+                    if st is None and change is None:
+                        continue
+                    rows.extend(_within_rows(trial, out, arm.id, tp, st, change, level,
+                                             (r_value, r_source, r is not None)))
     columns = ["outcome", "arm", "timepoint", "measure", *_RESULT, "unit", "m_pre", "m_post",
                "n", "r", "r_source", "direction", "improved", "change_direction", "domain",
                "illustrative", "method"]
@@ -512,69 +532,71 @@ def between(trial: Trial, r: float | None = None, *,
             for arm in trial.arms:
                 if arm.id == ref:
                     continue
-                k1, k2 = (oid, arm.id, tp), (oid, ref, tp)
-                if k1 not in summary.index or k2 not in summary.index:
-                    continue
-                s1, s2 = summary.loc[k1], summary.loc[k2]
-                p1, p2 = (_pairs(stats_of, oid, a, tp) for a in (arm.id, ref))
-                keys = {"outcome": oid, "timepoint": tp, "comparison": f"{arm.id}-{ref}",
-                        "arm": arm.id, "reference": ref}
-                common = {"direction": out.direction, "domain": out.domain,
-                          "illustrative": _illustrative(s1["source"], s2["source"])}
-                follow = (s1["mean"], s1["sd"], s1["n"], s2["mean"], s2["sd"], s2["n"])
-                results: list[tuple[str, Any, str, tuple[int, int], float | None, str]] = []
-                md = effects.mean_difference(*follow, level=level).iloc[0]
-                results.append(("mean_difference", md, out.unit, (s1["n"], s2["n"]), None, ""))
-                if p1 is not None and p2 is not None:
-                    if from_ipd:
-                        dc = effects.mean_difference(p1["m_change"], p1["sd_change"], p1["n"],
-                                                     p2["m_change"], p2["sd_change"], p2["n"],
-                                                     level=level).iloc[0]
-                        method = "diff_in_change/welch/t_ci/from_patient_changes"
-                        dc = dc.copy()
-                        dc["method"] = method
-                        pooled_r = _pooled_r(trial, oid, tp)
-                        results.append(("diff_in_change", dc, out.unit, (p1["n"], p2["n"]),
-                                        pooled_r, "observed"))
-                        an = ancova_rows[arm.id]
-                        results.append(("ancova", an, out.unit, (an["n1"], an["n2"]), pooled_r,
-                                        "observed"))
-                    else:
-                        results.extend(_summary_change_rows(
-                            trial, out, keys, p1, p2, level, (r_value, r_source, r is not None)))
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", UserWarning)  # |d| > 5 warning: see below
-                    g = effects.smd(*follow, kind="hedges", ci="nct", level=level).iloc[0]
-                if abs(g["estimate"]) > 5:
-                    warnings.warn(f"{trial.id} {oid} {tp}: |g| = {abs(g['estimate']):.1f}; "
-                                  f"were SEs entered as SDs?", UserWarning, stacklevel=2)
-                results.append(("hedges_g", g, "SD", (s1["n"], s2["n"]), None, ""))
-                if s1["mean"] > 0 and s2["mean"] > 0:
-                    rom = _ratio_of_means(trial, keys, follow, out.direction, level)
-                    results.append(("ratio_of_means", rom, "ratio", (s1["n"], s2["n"]), None,
-                                    ""))
-                conv = {"follow": _converted(s1, s2),
-                        "pre_post": _join_conversions(p1, p2)}
-                for measure, res, unit, (n1, n2), rr, rsrc in results:
-                    row = {**keys, "measure": measure}
-                    row.update({c: float(res[c]) if c in res and res[c] is not None else np.nan
-                                for c in _RESULT})
-                    method = str(res["method"])
-                    if rr is not None and rsrc != "observed":
-                        method = _labels(method, rr, rsrc)
-                    if rsrc != PRINTED:
-                        method += conv["pre_post" if measure in ("diff_in_change", "ancova")
-                                       else "follow"]
-                    ratio = measure == "ratio_of_means"
-                    row.update(unit=unit, n1=int(n1), n2=int(n2),
-                               r=np.nan if rr is None else rr, r_source=rsrc or None,
-                               favours=_favours(row["estimate"], out.direction, arm.id, ref,
-                                                ratio=ratio),
-                               difference_direction=_higher_lower(row["estimate"],
-                                                                  1.0 if ratio else 0.0),
-                               **common, method=method)
-                    row.update({c: res[c] if c in res else np.nan for c in _GEARY})
-                    rows.append(row)
+                with _context(trial, oid, tp, (arm.id, ref)):
+                    k1, k2 = (oid, arm.id, tp), (oid, ref, tp)
+                    if k1 not in summary.index or k2 not in summary.index:
+                        continue
+                    s1, s2 = summary.loc[k1], summary.loc[k2]
+                    p1, p2 = (_pairs(stats_of, oid, a, tp) for a in (arm.id, ref))
+                    keys = {"outcome": oid, "timepoint": tp, "comparison": f"{arm.id}-{ref}",
+                            "arm": arm.id, "reference": ref}
+                    common = {"direction": out.direction, "domain": out.domain,
+                              "illustrative": _illustrative(s1["source"], s2["source"])}
+                    follow = (s1["mean"], s1["sd"], s1["n"], s2["mean"], s2["sd"], s2["n"])
+                    results: list[tuple[str, Any, str, tuple[int, int], float | None, str]] = []
+                    md = effects.mean_difference(*follow, level=level).iloc[0]
+                    results.append(("mean_difference", md, out.unit, (s1["n"], s2["n"]), None, ""))
+                    if p1 is not None and p2 is not None:
+                        if from_ipd:
+                            dc = effects.mean_difference(p1["m_change"], p1["sd_change"], p1["n"],
+                                                         p2["m_change"], p2["sd_change"], p2["n"],
+                                                         level=level).iloc[0]
+                            method = "diff_in_change/welch/t_ci/from_patient_changes"
+                            dc = dc.copy()
+                            dc["method"] = method
+                            pooled_r = _pooled_r(trial, oid, tp)
+                            results.append(("diff_in_change", dc, out.unit, (p1["n"], p2["n"]),
+                                            pooled_r, "observed"))
+                            an = ancova_rows[arm.id]
+                            results.append(("ancova", an, out.unit, (an["n1"], an["n2"]), pooled_r,
+                                            "observed"))
+                        else:
+                            results.extend(_summary_change_rows(
+                                trial, out, keys, p1, p2, level,
+                                (r_value, r_source, r is not None)))
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", UserWarning)  # |d| > 5 warning: see below
+                        g = effects.smd(*follow, kind="hedges", ci="nct", level=level).iloc[0]
+                    if abs(g["estimate"]) > 5:
+                        warnings.warn(f"{trial.id} {oid} {tp}: |g| = {abs(g['estimate']):.1f}; "
+                                      f"were SEs entered as SDs?", UserWarning, stacklevel=2)
+                    results.append(("hedges_g", g, "SD", (s1["n"], s2["n"]), None, ""))
+                    if s1["mean"] > 0 and s2["mean"] > 0:
+                        rom = _ratio_of_means(trial, keys, follow, out.direction, level)
+                        results.append(("ratio_of_means", rom, "ratio", (s1["n"], s2["n"]), None,
+                                        ""))
+                    conv = {"follow": _converted(s1, s2),
+                            "pre_post": _join_conversions(p1, p2)}
+                    for measure, res, unit, (n1, n2), rr, rsrc in results:
+                        row = {**keys, "measure": measure}
+                        row.update({c: float(res[c]) if c in res and res[c] is not None else np.nan
+                                    for c in _RESULT})
+                        method = str(res["method"])
+                        if rr is not None and rsrc != "observed":
+                            method = _labels(method, rr, rsrc)
+                        if rsrc != PRINTED:
+                            method += conv["pre_post" if measure in ("diff_in_change", "ancova")
+                                           else "follow"]
+                        ratio = measure == "ratio_of_means"
+                        row.update(unit=unit, n1=int(n1), n2=int(n2),
+                                   r=np.nan if rr is None else rr, r_source=rsrc or None,
+                                   favours=_favours(row["estimate"], out.direction, arm.id, ref,
+                                                    ratio=ratio),
+                                   difference_direction=_higher_lower(row["estimate"],
+                                                                      1.0 if ratio else 0.0),
+                                   **common, method=method)
+                        row.update({c: res[c] if c in res else np.nan for c in _GEARY})
+                        rows.append(row)
     columns = ["outcome", "timepoint", "comparison", "arm", "reference", "measure", *_RESULT,
                "unit", "n1", "n2", "r", "r_source", "direction", "favours",
                "difference_direction", "domain", "illustrative", *_GEARY, "method"]
