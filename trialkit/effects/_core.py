@@ -386,9 +386,34 @@ def normal_ci(estimate: np.ndarray, se: np.ndarray, level: float) -> tuple[np.nd
 # --------------------------------------------------------------------------------------------
 
 
+#: Result columns that may never be +/-inf: an overflow is refused rather than shown.
+FINITE = ("estimate", "se", "var", "ci_low", "ci_high", "sd", "mean")
+
+
+def _refuse_infinite(columns: Mapping[str, Any], names: tuple[str, ...], n: int) -> None:
+    for key in names:
+        if key not in columns:
+            continue
+        value = columns[key]
+        if isinstance(value, str) or np.asarray(value).dtype.kind != "f":
+            continue
+        bad = np.isinf(np.asarray(value, dtype=float))
+        if np.any(bad):
+            i = _first_bad(np.atleast_1d(bad))
+            raise TrialDataError(
+                f"the computation overflows for {key} (the inputs are too extreme for double "
+                "precision: a product or ratio of them exceeds ~1e308); check the units and "
+                "that no SE or tiny value was typed as an SD", field=key,
+                row=i if n > 1 else None)
+
+
 def frame(columns: Mapping[str, Any], method: str | np.ndarray, n: int,
-          extra_first: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Build the result DataFrame: standard columns first, then the others, ``method`` last."""
+          extra_first: tuple[str, ...] = (), finite: tuple[str, ...] = FINITE) -> pd.DataFrame:
+    """Build the result DataFrame: standard columns first, then the others, ``method`` last.
+
+    Columns named in ``finite`` holding +/-inf (an overflow) raise TrialDataError.
+    """
+    _refuse_infinite(columns, finite, n)
     data: dict[str, Any] = {}
     for key in extra_first:
         if key in columns:

@@ -404,4 +404,5 @@ def nnt_from_d(
         cols["interval"] = _altman_text(lo, hi)
         cols["crosses_null"] = (lo <= 0) & (hi >= 0)
         label += "/altman1998_interval"
-    return _core.frame(cols, label, n)
+    # NNT = 1 / ARD is infinite where the risk difference is 0 (by definition, see Altman).
+    return _core.frame(cols, label, n, finite=())

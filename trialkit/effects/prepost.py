@@ -129,8 +129,16 @@ def r_from_sds(sd_pre: ArrayLike, sd_post: ArrayLike, sd_change: ArrayLike, *,
     raw, a, _ = _core.prepare(sd_pre=sd_pre, sd_post=sd_post, sd_change=sd_change)
     for name in ("sd_pre", "sd_post", "sd_change"):
         _core.check_positive(raw[name], name)
-    r = (a["sd_pre"] ** 2 + a["sd_post"] ** 2 - a["sd_change"] ** 2) / (
-        2 * a["sd_pre"] * a["sd_post"])
+    # Scaled by the largest SD so that squares of huge SDs cannot overflow (the ratio is
+    # scale-free); the implied r itself can still be beyond double precision when one SD is
+    # ~1e150 times another: refused, it is no number.
+    scale = np.maximum(np.maximum(a["sd_pre"], a["sd_post"]), a["sd_change"])
+    pre, post, chg = a["sd_pre"] / scale, a["sd_post"] / scale, a["sd_change"] / scale
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        r = (pre**2 + post**2 - chg**2) / (2 * pre * post)
+    _core._raise_at(r, ~np.isfinite(r), "sd_change",
+                    "the three SDs imply a correlation beyond double precision (one SD is "
+                    "~1e150 times another)")
     if impossible == "return":
         return r
     bad = np.abs(r) > 1 + 1e-12
