@@ -327,7 +327,10 @@ def within(trial: Trial, r: float | None = None, *, outcome: str | Sequence[str]
     trial : Trial
     r : float, optional
         Pre-post correlation for summary-only trials (ignored with patient data, where the
-        observed correlation is used). Default: 0.5, with a warning.
+        observed correlation is used). Default: the correlation the table's printed change
+        SDs imply (``trial.changes``, Cochrane Handbook 6.5.2.8), else 0.5 with a warning.
+        Where the table prints an arm's change and its SD, the mean change uses them and
+        needs no r (``method`` says ``from printed change``).
     outcome : str or sequence of str, optional
         Restrict to these outcomes.
     level : float
@@ -338,8 +341,11 @@ def within(trial: Trial, r: float | None = None, *, outcome: str | Sequence[str]
     DataFrame
         Columns outcome, arm, timepoint, measure (mean_change, percent_change, smcr),
         estimate, se, ci_low, ci_high, df, p, unit, m_pre, m_post, n, r, r_source, direction,
-        improved (the change is an improvement for this outcome), domain, illustrative, method,
-        and the display columns of :func:`add_labels`.
+        improved (the change is an improvement for this outcome; NA when the direction is not
+        declared), change_direction ("lower", "higher" or "no change": no judgement), domain,
+        illustrative, method, and the display columns of :func:`add_labels`. Boundary
+        conversions of the summary rows used (their ``method``, e.g. ``sd_from_se``) are
+        appended to ``method``.
         ``percent_change`` is ``100 (m_post - m_pre) / m_pre``: negative is a decrease.
 
     References
@@ -464,9 +470,11 @@ def between(trial: Trial, r: float | None = None, *,
     Measures (``measure`` column), all as arm minus reference:
 
     - ``mean_difference``: follow-up means, Welch t interval;
-    - ``diff_in_change``: difference in mean change from baseline (needs r from summaries);
+    - ``diff_in_change``: difference in mean change from baseline (from summaries it needs r,
+      unless the table prints each arm's change and SD: then Welch's t on those, no r);
     - ``ancova``: follow-up difference adjusted for baseline (OLS on patient data, with one
-      slope across all arms; from summaries, the aggregate-data ANCOVA given r);
+      slope across all arms; from summaries, the aggregate-data ANCOVA given r, or with the
+      pooled r the printed change SDs imply when r is not given);
     - ``hedges_g``: standardized difference of follow-up means, exact J and noncentral-t CI;
     - ``ratio_of_means``: follow-up ratio of means (estimate and CI as ratios).
 
@@ -489,8 +497,11 @@ def between(trial: Trial, r: float | None = None, *,
     DataFrame
         Columns outcome, timepoint, comparison, arm, reference, measure, estimate, se,
         ci_low, ci_high, df, p, unit, n1, n2, r, r_source, direction, favours (the arm the
-        point estimate favours, given the outcome's direction), domain, illustrative, method,
-        and the display columns of :func:`add_labels`.
+        point estimate favours, given the outcome's direction; "direction not stated" when it
+        is not declared), difference_direction ("higher"/"lower" for the arm against the
+        reference), domain, illustrative, geary1, geary2, geary_ok (Geary's condition of the
+        ratio of means, NaN/NA for the other measures; a failed one is warned and the ratio is
+        unreliable), method, and the display columns of :func:`add_labels`.
 
     References
     ----------
