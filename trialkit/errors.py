@@ -85,7 +85,10 @@ class TrialDataError(ValueError):
         if len(flat) == 1:
             return flat[0]
         lines = "\n".join(f"  {e}" for e in flat)
-        return cls(f"{len(flat)} problems:\n{lines}", errors=flat)
+        files = {e.file for e in flat}
+        combined = cls(f"{len(flat)} problems:\n{lines}", errors=flat)
+        combined.file = files.pop() if len(files) == 1 else None
+        return combined
 
 
 class ErrorCollector:
