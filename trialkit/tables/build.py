@@ -182,13 +182,15 @@ def from_table(
                                    (declared, name), (outcomes, "outcomes"))
     errors = ErrorCollector()
     cells = read_cells(frame, cols, arms, tps, spread, source, name, errors)
+    reference = _reference(reference_arm, arms)
+    auto = stat_records(frame, cols, tps, list(arms.labels), reference, source, name, errors)
     errors.raise_any()
     finish_arm_sizes(arms, cells.seen_n, name, grow=long)
     for rec in cells.records:
         rec.setdefault("n", str(arms.n[rec["arm"]]))
         rec.setdefault("mean", "")
         rec.setdefault("sd", "")
-    meta = _meta(arms, tps, entries, reference_arm, trial_id, design,
+    meta = _meta(arms, tps, entries, reference, trial_id, design,
                  _text(title, side.get("title", "Trial typed in from a published table"),
                        "title"),
                  _text(citation, side.get("citation", "not given"), "citation"), source)
@@ -197,25 +199,29 @@ def from_table(
                       f"{', '.join(cells.skipped)}", UserWarning, stacklevel=2)
     if not cells.records:
         raise TrialDataError("the table has no reported values", file=name)
-    auto = stat_records(frame, cols, tps, [a.id for a in meta.arms], meta.reference_arm,
-                        source, name, errors)
-    errors.raise_any()
     summary, changes = build_tables(cells.records, meta, name)
     given = reported if reported is not None else side.get("reported")
     statements = reported_records(given, meta, auto)
     return Trial(meta, summary, changes=changes, reported=statements)
 
 
-def _meta(arms: Any, tps: Any, entries: list[dict[str, Any]], reference_arm: Any,
-          trial_id: Any, design: Any, title: str, citation: str, source: str) -> TrialMeta:
-    for value, what in ((reference_arm, "reference_arm"), (trial_id, "trial_id"),
-                        (design, "design")):
-        if value is not None and not isinstance(value, str):
-            raise TrialDataError(f"expected text, got {value!r}", field=what)
+def _reference(reference_arm: Any, arms: Any) -> str:
+    """The comparator arm's id: the one named (label or id), default the last arm."""
+    if reference_arm is not None and not isinstance(reference_arm, str):
+        raise TrialDataError(f"expected the reference arm's label (text), got "
+                             f"{reference_arm!r}", field="reference_arm")
     reference = slug(reference_arm) if reference_arm else list(arms.labels)[-1]
     if reference not in arms.labels:
         raise TrialDataError(f"reference arm {reference_arm!r} is not an arm of the table; "
                              f"arms: {', '.join(arms.labels.values())}", field="reference_arm")
+    return reference
+
+
+def _meta(arms: Any, tps: Any, entries: list[dict[str, Any]], reference: str,
+          trial_id: Any, design: Any, title: str, citation: str, source: str) -> TrialMeta:
+    for value, what in ((trial_id, "trial_id"), (design, "design")):
+        if not isinstance(value, str) or not value.strip():
+            raise TrialDataError(f"expected text, got {value!r}", field=what)
     raw = {
         "id": slug(trial_id), "title": title, "citation": citation, "design": design,
         "reference_arm": reference,

@@ -50,7 +50,7 @@ def read_table(table: Any, sheet_name: str | int = 0) -> tuple[pd.DataFrame, str
     if isinstance(table, pd.DataFrame):
         frame, name = table.astype("string").fillna("").astype(str), "table"
         frame.columns = [str(c) for c in frame.columns]
-    elif isinstance(table, str) and "\n" in table:
+    elif isinstance(table, str) and ("\n" in table or not table.strip()):
         frame, name = split_text(table, "pasted table"), "pasted table"
     elif isinstance(table, str | Path):
         path = Path(table)

@@ -87,6 +87,7 @@ def read_cells(frame: pd.DataFrame, cols: Columns, arms: Arms, tps: Timepoints, 
                 if long and errors.call(parse_count, row_n, file=name, row=i + 1,
                                         field=str(n_col)) is None:
                     continue
+            rec.setdefault("_n_column", str(column))
             for key in SPREADS[spread]:
                 rec[key] = str(parsed[f"{key}_text"])
             if parsed.get("plus"):
@@ -133,7 +134,7 @@ def stat_records(frame: pd.DataFrame, cols: Columns, tps: Timepoints, arm_ids: l
     others = [a for a in arm_ids if a != reference]
     comparison = f"{others[0]}-{reference}" if len(arm_ids) == 2 else "*"
     records: list[dict[str, str]] = []
-    seen: dict[tuple[str, str, str], str] = {}
+    seen: dict[tuple[str, str, bool, str], str] = {}
     not_significant = []
     src_col = cols.keys.get("source")
     for i in range(len(frame)):
@@ -146,7 +147,7 @@ def stat_records(frame: pd.DataFrame, cols: Columns, tps: Timepoints, arm_ids: l
             if text.lower() in _NOT_SIGNIFICANT:
                 not_significant.append(f"row {i + 1} {stat.header!r}")
                 continue
-            key = (outcome, tp, stat.header)
+            key = (outcome, tp, tps.change[i], stat.header)
             if key in seen:  # a long table repeats the statistic on each arm's row
                 if seen[key] != text:
                     errors.add(TrialDataError(f"{text!r} differs from {seen[key]!r} given for "
