@@ -250,7 +250,7 @@ def reported_records(given: Any, meta: TrialMeta,
     >>> from trialkit.bundled import load
     >>> meta = load("mejuto2014").meta
     >>> reported_records([{"id": "p1", "statistic": "p", "outcome": "pain",
-    ...     "timepoint": "1week", "comparison": "trpdn-waiting_list", "relation": "<",
+    ...     "timepoint": "1wk", "comparison": "trpdn-waiting_list", "relation": "<",
     ...     "value": "0.001", "source": "Table 2"}], meta)["value"].tolist()
     ['0.001']
     """

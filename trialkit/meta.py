@@ -12,15 +12,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
+from trialkit.directions import DIRECTIONS, Direction, parse_direction
 from trialkit.errors import TrialDataError
 
 __all__ = ["DIRECTIONS", "MAX_ARM_N", "Arm", "Outcome", "Timepoint", "TrialMeta", "parse_direction",
            "parse_meta", "read_toml"]
 
-Direction = Literal["higher_is_better", "lower_is_better"]
-DIRECTIONS: tuple[str, ...] = ("higher_is_better", "lower_is_better")
 DESIGNS: tuple[str, ...] = ("parallel", "crossover")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 #: Largest arm size accepted: no randomized arm holds ten million patients, and checks that
@@ -28,42 +27,6 @@ _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 MAX_ARM_N = 10**7
 #: Largest magnitude of a scale bound, MCID, MDC or order (beyond it nothing is a score).
 _MAX_ABS = 1e15
-_DIRECTION_WORDS = {
-    "higher_is_better": "higher_is_better", "higher": "higher_is_better",
-    "higher is better": "higher_is_better", "high": "higher_is_better",
-    "up": "higher_is_better", "lower_is_better": "lower_is_better", "lower": "lower_is_better",
-    "lower is better": "lower_is_better", "low": "lower_is_better", "down": "lower_is_better",
-}
-
-
-def parse_direction(text: object, *, file: str | None = None, row: int | None = None,
-                    field: str | None = "direction") -> Direction | None:
-    """Read an outcome's direction as a user types it.
-
-    "higher_is_better", "higher is better", "higher", "high", "up" (and the same for lower;
-    any case, '-' or '_' or spaces between words) give the canonical spelling; "" and None
-    give None (not declared). Anything else raises :class:`TrialDataError`.
-
-    Examples
-    --------
-    >>> parse_direction("Lower"), parse_direction("higher-is-better"), parse_direction("")
-    ('lower_is_better', 'higher_is_better', None)
-    """
-    if text is None:
-        return None
-    if not isinstance(text, str):
-        raise TrialDataError(f"expected 'higher' or 'lower' (higher_is_better or "
-                             f"lower_is_better), got {text!r}", file=file, row=row, field=field)
-    key = " ".join(text.strip().lower().replace("-", " ").replace("_", " ").split())
-    if not key:
-        return None
-    found = _DIRECTION_WORDS.get(key) or _DIRECTION_WORDS.get(key.replace(" ", "_"))
-    if found is None:
-        raise TrialDataError(f"expected 'higher' or 'lower' (higher_is_better or "
-                             f"lower_is_better), got {text!r}", file=file, row=row, field=field)
-    return found  # type: ignore[return-value]
-
-
 @dataclass(frozen=True)
 class Arm:
     """One randomized group: ``id``, display ``label`` and ``n`` randomized."""
