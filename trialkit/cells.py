@@ -287,7 +287,7 @@ def parse_cell(text: object, spread: Spread = "sd", *, file: str | None = None,
     >>> parse_cell("5,175.7 ± 3,126.1 [24]")["n"]
     24
     """
-    if spread not in SPREADS:
+    if not isinstance(spread, str) or spread not in SPREADS:
         raise TrialDataError(f"spread must be one of {', '.join(SPREADS)}, got {spread!r}",
                              field="spread")
     where = _where(file, row, field)

@@ -165,7 +165,7 @@ def from_table(
     frame, name = read_table(table, sheet_name)
     side, side_name = _decl.side_file(table)
     spread = spread if spread is not None else side.get("spread", "sd")
-    if spread not in SPREADS:
+    if not isinstance(spread, str) or spread not in SPREADS:
         raise TrialDataError(f"spread must be one of {', '.join(SPREADS)}, got {spread!r}",
                              file=side_name if "spread" in side else None, field="spread")
     source = _text(source, side.get("source", "pasted table"), "source")
