@@ -96,7 +96,8 @@ def test_dataframes_are_not_mutated(text):
     pd.testing.assert_frame_equal(frame, before)
 
 
-GOOD = "outcome\ttimepoint\tA (n=9)\tB (n=8)\nPain\tBaseline\t5 (1)\t5 (1)\nPain\tPost\t3 (1)\t4 (1)\n"
+GOOD = ("outcome\ttimepoint\tA (n=9)\tB (n=8)\nPain\tBaseline\t5 (1)\t5 (1)\n"
+        "Pain\tPost\t3 (1)\t4 (1)\n")
 ODD_VALUES = [5, 1.5, None, "", "Pain", ["Pain"], {"Pain": 1}, {"Pain": {"unit": 3}},
               {"Pain": {"direction": "sideways"}}, {"A": 9}, {"A": "nine"}, {"A": -1},
               {"A": 10**30}, float("nan"), True, object(), b"bytes", ("a", "b"),
@@ -120,8 +121,8 @@ def broken_folders(draw):
             i = draw(st.integers(0, len(toml_lines) - 1))
             key, sep, _ = toml_lines[i].partition("=")
             if sep:
-                token = draw(st.sampled_from(NASTY + ["nan", "inf", "1e300", "-inf",
-                                                      '"x"', "[]", "true"]))
+                token = draw(st.sampled_from([*NASTY, "nan", "inf", "1e300", "-inf",
+                                                  '"x"', "[]", "true"]))
                 toml_lines[i] = f"{key}= {token}"
         else:
             i = draw(st.integers(0, len(summary_lines) - 1))
