@@ -345,7 +345,10 @@ def read_trial(path: str | Path) -> Trial:
             raise TrialDataError("both ipd.csv and summary.csv exist; the summary is derived "
                                  "from ipd.csv (put published numbers in reported.csv)",
                                  file="summary.csv")
-        ipd = build_ipd(read_csv_records(ipd_path, IPD_COLUMNS, exact=True), meta, "ipd.csv")
+        ipd_records = read_csv_records(ipd_path, IPD_COLUMNS, exact=True)
+        if not ipd_records:
+            raise TrialDataError("no rows after the header", file="ipd.csv")
+        ipd = build_ipd(ipd_records, meta, "ipd.csv")
         summary = summarise_ipd(ipd, meta)
         patients_path = folder / "patients.csv"
         if patients_path.exists():
