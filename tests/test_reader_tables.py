@@ -363,3 +363,27 @@ def test_per_row_n_column_and_per_cell_n():
     s = trial.summary.set_index(["arm", "timepoint"])
     assert s.loc[("a", "post"), "n"] == 10 and s.loc[("b", "post"), "n"] == 11
     assert not math.isnan(s["sd"].sum())
+
+
+def test_long_table_with_p_column_and_integer_declaration():
+    table = ("outcome\tarm\ttimepoint\tn\tvalue\tinteger\tp\n"
+             "Pain\tDN\tpre\t9\t6.1 ± 1.2\tyes\t0.80\n"
+             "Pain\tWL\tpre\t8\t5.9 ± 1.3\tyes\t0.80\n"
+             "Pain\tDN\tpost\t9\t2.1 ± 1.5†\tyes\t0.03*\n"
+             "Pain\tWL\tpost\t7\t5.4 ± 1.4\tyes\t0.03*\n")
+    trial = load(table)
+    assert trial.outcome("pain").integer is True
+    assert trial.summary["footnote"].tolist() == ["", "†", "", ""]
+    r = trial.reported
+    assert r["value"].tolist() == ["0.80", "0.03"]  # one statement per outcome x timepoint
+    assert r["comparison"].tolist() == ["dn-wl", "dn-wl"]
+    bad = table.replace("0.03*\n", "0.04\n", 1)
+    with pytest.raises(TrialDataError, match=r"row 4, field 'p'.*differs"):
+        load(bad)
+
+
+def test_empty_ipd_is_refused(make_trial):
+    from conftest import ipd_text
+    header = ipd_text().splitlines()[0] + "\n"
+    with pytest.raises(TrialDataError, match="no rows after the header"):
+        trialkit.read_trial(make_trial(summary=None, ipd=header))
