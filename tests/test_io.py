@@ -139,8 +139,13 @@ def test_sd_may_be_absent_when_se_given(make_trial):
             "pain,treat,pre,10,6.1,,0.38,Table 2\n"
             "pain,control,pre,10,5.9,1.3,,Table 2\n")
     summary = trialkit.read_trial(make_trial(summary=text)).summary
-    assert summary["sd"].isna().tolist() == [True, False]
+    # issue 10: the SD is converted at the boundary, SD = SE x sqrt(n) (Cochrane Handbook
+    # 6.5.2.2): 0.38 x sqrt(10) = 1.20167 by hand; the printed row keeps its SE and says so
+    assert summary["sd"].tolist() == pytest.approx([1.20167, 1.3], abs=5e-6)
     assert summary["se"].tolist()[0] == 0.38
+    assert summary["method"].tolist() == ["sd_from_se/cochrane_6.5.2.2", ""]
+    assert "SD from SE x sqrt(n)" in summary["source"].iloc[0]
+    assert summary["sd_text"].isna().tolist() == [True, False]  # no SD was printed
 
 
 def test_ipd_derives_summary(make_trial):

@@ -9,20 +9,18 @@ trialkit trusts the :class:`~trialkit.trial.Trial` it is given.
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trialkit.cells import parse_count, parse_number
-from trialkit.errors import TrialDataError
+from trialkit.cells import parse_number
+from trialkit.errors import ErrorCollector, TrialDataError
 from trialkit.meta import TrialMeta, parse_meta, read_toml
+from trialkit.rows import _check_id, _check_scale, build_summary, build_tables, sort_frame
 from trialkit.schema import (
     ANALYSES,
-    CHANGE,
     DERIVED,
     IPD_COLUMNS,
-    MEASURES,
     RELATIONS,
     REPORTED_COLUMNS,
     REPORTED_OPTIONAL,
@@ -36,10 +34,7 @@ from trialkit.trial import Trial
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["read_trial"]
-
-#: Values a summary row may hold that must lie inside the outcome's scale.
-_ON_SCALE = ("mean", "median", "q1", "q3", "min", "max")
+__all__ = ["build_summary", "build_tables", "read_reported", "read_trial", "reported_records"]
 
 
 def read_csv_records(path: Path, required: Sequence[str], optional: Sequence[str] = (),
@@ -84,195 +79,20 @@ def records_from_rows(header: Sequence[str], rows: Iterable[Sequence[Any]], name
         dup = next(h for h in header if header.count(h) > 1)
         raise TrialDataError("column appears twice in the header", file=name, field=dup)
     records = []
+    errors = ErrorCollector()
     for i, row in enumerate(rows, start=1):
         cells = ["" if c is None else str(c).strip() for c in row]
         if not any(cells):
             continue
         if len(cells) != len(header):
-            raise TrialDataError(f"has {len(cells)} cells but the header has {len(header)}",
-                                 file=name, row=i)
+            errors.add(TrialDataError(f"has {len(cells)} cells but the header has "
+                                      f"{len(header)}", file=name, row=i))
+            continue
         record = dict(zip(header, cells, strict=True))
         record["_row"] = str(i)
         records.append(record)
+    errors.raise_any()
     return records
-
-
-def _check_id(value: str, known: Iterable[str], what: str, name: str, row: int) -> None:
-    known = list(known)
-    if value not in known:
-        shown = repr(value) if value else "an empty cell"
-        raise TrialDataError(f"unknown {what} {shown}; expected one of {', '.join(known)}",
-                             file=name, row=row, field=what)
-
-
-def _check_scale(value: float, meta: TrialMeta, outcome: str, name: str, row: int,
-                 field: str) -> None:
-    out = meta.outcome(outcome)
-    below = out.lower is not None and value < out.lower
-    above = out.upper is not None and value > out.upper
-    if below or above:
-        raise TrialDataError(f"{value:g} lies outside the scale of {outcome!r} "
-                             f"({out.scale})", file=name, row=row, field=field)
-
-
-def build_summary(records: Sequence[Mapping[str, str]], meta: TrialMeta,
-                  name: str) -> pd.DataFrame:
-    """Validate text records of summary statistics and return the summary frame.
-
-    Columns: outcome, arm, timepoint, n, mean, sd, the optional statistics present, source,
-    mean_text and sd_text (the numbers as written). Sorted by outcome, arm and timepoint order.
-    Records whose ``measure`` is "change" are refused here; use :func:`build_tables`.
-    """
-    summary, changes = build_tables(records, meta, name)
-    if not changes.empty:
-        raise TrialDataError("change rows are not summary rows here", file=name,
-                             field="measure")
-    return summary
-
-
-def build_tables(records: Sequence[Mapping[str, str]], meta: TrialMeta,
-                 name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validate text records and return the summary frame and the change frame.
-
-    A record whose ``measure`` is "change" holds an arm's mean change from baseline to its
-    ``timepoint`` (a follow-up) and the SD of that change; every other record holds the
-    level at its timepoint. Both frames have the same columns (see :func:`build_summary`);
-    a change's mean may be negative and may span at most the width of the outcome's scale.
-    """
-    import pandas as pd
-
-    seen: dict[tuple[str, str, str], int] = {}
-    seen_change: dict[tuple[str, str, str], int] = {}
-    rows, change_rows = [], []
-    optional_present = [c for c in SUMMARY_OPTIONAL if any(r.get(c) for r in records)]
-    text_present = [c for c in SUMMARY_TEXT if c != "measure" and any(r.get(c) for r in records)]
-    for rec in records:
-        row = int(rec["_row"])
-        measure = rec.get("measure", "") or "value"
-        if measure not in MEASURES:
-            raise TrialDataError(f"expected one of {', '.join(MEASURES)}, got {measure!r}",
-                                 file=name, row=row, field="measure")
-        change = measure == CHANGE
-        out = _summary_row(rec, meta, name, optional_present, change=change)
-        key = (out["outcome"], out["arm"], out["timepoint"])
-        book = seen_change if change else seen
-        if key in book:
-            what = "change row" if change else "row"
-            raise TrialDataError(f"duplicate {what}: {'/'.join(key)} already given in row "
-                                 f"{book[key]}", file=name, row=row, field="timepoint")
-        book[key] = row
-        for col in text_present:
-            out[col] = rec.get(col, "")
-        (change_rows if change else rows).append(out)
-    _check_baseline(seen, meta, name)
-    columns = ["outcome", "arm", "timepoint", "n", "mean", "sd", *optional_present, "source",
-               "mean_text", "sd_text", *text_present]
-
-    def frame_of(items: list[dict[str, Any]]) -> pd.DataFrame:
-        frame = pd.DataFrame(items, columns=columns)
-        for col in ("mean_text", "sd_text"):
-            frame[col] = frame[col].astype("string")
-        for col in text_present:
-            frame[col] = frame[col].astype("string")
-        return sort_frame(frame, meta)
-
-    return frame_of(rows), frame_of(change_rows)
-
-
-def _summary_row(rec: Mapping[str, str], meta: TrialMeta, name: str,
-                 optional_present: Sequence[str], *, change: bool) -> dict[str, Any]:
-    """One validated summary (or change) row from its text record."""
-    arm_n = {a.id: a.n for a in meta.arms}
-    row = int(rec["_row"])
-    outcome, arm, tp = rec["outcome"], rec["arm"], rec["timepoint"]
-    _check_id(outcome, [o.id for o in meta.outcomes], "outcome", name, row)
-    _check_id(arm, arm_n, "arm", name, row)
-    _check_id(tp, [t.id for t in meta.timepoints], "timepoint", name, row)
-    if change and tp == meta.baseline:
-        raise TrialDataError("a change row names the follow-up its change runs to, not the "
-                             "baseline", file=name, row=row, field="timepoint")
-    n_field = rec.get("_n_column", "n")
-    n = parse_count(rec["n"], file=name, row=row, field=n_field)
-    if n > arm_n[arm]:
-        raise TrialDataError(f"n = {n} exceeds the {arm_n[arm]} patients randomized to "
-                             f"{arm!r}", file=name, row=row, field=n_field)
-    out: dict[str, Any] = {"outcome": outcome, "arm": arm, "timepoint": tp, "n": n}
-    has = {c for c in (*SUMMARY_REQUIRED, *SUMMARY_OPTIONAL) if rec.get(c)}
-    has_median = "median" in has and ({"q1", "q3"} <= has or {"min", "max"} <= has)
-    may_omit = {
-        "mean": has_median,
-        "sd": has_median or "se" in has or {"ci_low", "ci_high"} <= has,
-    }
-    for col in ("mean", "sd", *optional_present):
-        text = rec.get(col, "")
-        if not text and (col in SUMMARY_OPTIONAL or may_omit[col]):
-            out[col] = math.nan  # not reported: explicit, the row says what it has
-            continue
-        out[col] = parse_number(text, file=name, row=row, field=rec.get("_column", col))
-    for col in ("sd", "se"):
-        if col in out and out[col] < 0:
-            raise TrialDataError(f"{col.upper()} cannot be negative, got {rec[col]!r}",
-                                 file=name, row=row, field=rec.get("_column", col))
-    if change:
-        _check_change_scale(out, meta, name, row, rec.get("_column", "mean"))
-    else:
-        for col in _ON_SCALE:
-            if col in out and not math.isnan(out[col]):
-                _check_scale(out[col], meta, outcome, name, row, rec.get("_column", col))
-    if "ci_low" in out and out["ci_low"] > out.get("ci_high", math.inf):
-        raise TrialDataError("ci_low exceeds ci_high", file=name, row=row, field="ci_low")
-    source = rec.get("source", "")
-    if not source:
-        raise TrialDataError("every row needs its source ('Table 2, p.256', 'abstract', "
-                             "'illustrative', ...)", file=name, row=row, field="source")
-    out["source"] = source
-    out["mean_text"] = rec.get("mean") or None
-    out["sd_text"] = rec.get("sd") or None
-    return out
-
-
-def _check_change_scale(out: Mapping[str, Any], meta: TrialMeta, name: str, row: int,
-                        field: str) -> None:
-    """A mean change cannot move further than the width of a bounded scale."""
-    o = meta.outcome(out["outcome"])
-    value = out.get("mean", math.nan)
-    if o.lower is None or o.upper is None or math.isnan(value):
-        return
-    width = o.upper - o.lower
-    if abs(value) > width:
-        raise TrialDataError(f"a mean change of {value:g} is larger than the whole scale of "
-                             f"{out['outcome']!r} ({o.scale})", file=name, row=row, field=field)
-
-
-def _check_baseline(seen: Mapping[tuple[str, str, str], int], meta: TrialMeta,
-                    name: str) -> None:
-    base = meta.baseline
-    if base is None:
-        return
-    for (outcome, arm, tp), row in seen.items():
-        if tp != base and (outcome, arm, base) not in seen:
-            raise TrialDataError(f"missing baseline: {outcome}/{arm} has a {tp!r} row but no "
-                                 f"{base!r} row", file=name, row=row, field="timepoint")
-
-
-def sort_frame(frame: pd.DataFrame, meta: TrialMeta) -> pd.DataFrame:
-    """Sort rows by the declared order of outcomes, arms and timepoints (stable)."""
-    order = {
-        "outcome": {o.id: i for i, o in enumerate(meta.outcomes)},
-        "arm": {a.id: i for i, a in enumerate(meta.arms)},
-        "timepoint": {t.id: i for i, t in enumerate(meta.timepoints)},
-    }
-    keys = [k for k in ("outcome", "arm", "timepoint") if k in frame.columns]
-    if frame.empty or not keys:
-        return frame.reset_index(drop=True)
-
-    def _key(col: Any) -> Any:
-        return col.map(order[col.name]) if col.name in order else col
-
-    extra = ["patient"] if "patient" in frame.columns else []
-    by = ["outcome", "arm", *extra, "timepoint"] if "outcome" in keys else keys
-    by = [k for k in by if k in frame.columns]
-    return frame.sort_values(by, key=_key, kind="stable").reset_index(drop=True)
 
 
 def build_ipd(records: Sequence[Mapping[str, str]], meta: TrialMeta,
@@ -419,6 +239,60 @@ def build_reported(records: Sequence[Mapping[str, str]], meta: TrialMeta,
     return frame
 
 
+def reported_records(given: Any, meta: TrialMeta,
+                     extra: Sequence[Mapping[str, str]] = ()) -> pd.DataFrame:
+    """Validated reported statements from a reported.csv path, a DataFrame or a list of
+    dicts in that format (missing columns of a dict count as empty), plus ``extra`` records
+    (those a table's p / t / F columns gave); ids must be unique across both.
+
+    Examples
+    --------
+    >>> from trialkit.bundled import load
+    >>> meta = load("mejuto2014").meta
+    >>> reported_records([{"id": "p1", "statistic": "p", "outcome": "pain",
+    ...     "timepoint": "1wk", "comparison": "trpdn-waiting_list", "relation": "<",
+    ...     "value": "0.001", "source": "Table 2"}], meta)["value"].tolist()
+    ['0.001']
+    """
+    import pandas as pd
+
+    columns = (*REPORTED_COLUMNS, *REPORTED_OPTIONAL)
+    if given is None:
+        records: list[dict[str, str]] = []
+        name = "reported"
+    elif isinstance(given, str | Path):
+        path = Path(given)
+        if not path.is_file():
+            raise TrialDataError("no such file", file=str(path), field="reported")
+        records, name = read_csv_records(path, REPORTED_COLUMNS, REPORTED_OPTIONAL), path.name
+    elif isinstance(given, pd.DataFrame):
+        name = "reported"
+        frame = given.astype("string").fillna("").astype(str)
+        records = records_from_rows([str(c) for c in frame.columns], frame.values.tolist(),
+                                    name, REPORTED_COLUMNS, REPORTED_OPTIONAL)
+    elif isinstance(given, list | tuple) and all(isinstance(d, Mapping) for d in given):
+        name = "reported"
+        for i, d in enumerate(given, start=1):
+            unknown = [k for k in d if k not in columns]
+            if unknown:
+                raise TrialDataError(f"unknown key; expected {', '.join(columns)}", file=name,
+                                     row=i, field=str(unknown[0]))
+        rows = [["" if d.get(c) is None else str(d.get(c, "")) for c in columns] for d in given]
+        records = records_from_rows(list(columns), rows, name, REPORTED_COLUMNS,
+                                    REPORTED_OPTIONAL)
+    else:
+        raise TrialDataError(f"expected a path to a reported.csv, a DataFrame or a list of "
+                             f"dicts, got {type(given).__name__}", field="reported")
+    own = build_reported(records, meta, name)
+    table = build_reported(list(extra), meta, "table statistics")
+    clash = sorted(set(own["id"]) & set(table["id"]))
+    if clash:
+        raise TrialDataError(f"id {clash[0]!r} is also the id of a statement read from the "
+                             f"table's statistic columns; choose another", file=name,
+                             field="id")
+    return pd.concat([table, own], ignore_index=True)
+
+
 def read_reported(path: str | Path, meta: TrialMeta) -> pd.DataFrame:
     """Read and validate a reported.csv file against a trial's metadata.
 
@@ -471,7 +345,10 @@ def read_trial(path: str | Path) -> Trial:
             raise TrialDataError("both ipd.csv and summary.csv exist; the summary is derived "
                                  "from ipd.csv (put published numbers in reported.csv)",
                                  file="summary.csv")
-        ipd = build_ipd(read_csv_records(ipd_path, IPD_COLUMNS, exact=True), meta, "ipd.csv")
+        ipd_records = read_csv_records(ipd_path, IPD_COLUMNS, exact=True)
+        if not ipd_records:
+            raise TrialDataError("no rows after the header", file="ipd.csv")
+        ipd = build_ipd(ipd_records, meta, "ipd.csv")
         summary = summarise_ipd(ipd, meta)
         patients_path = folder / "patients.csv"
         if patients_path.exists():
@@ -479,9 +356,11 @@ def read_trial(path: str | Path) -> Trial:
                 read_csv_records(patients_path, ("patient", "arm"), tuple(meta.patients)),
                 meta, ipd, "patients.csv")
     elif summary_path.exists():
-        summary, changes = build_tables(
-            read_csv_records(summary_path, SUMMARY_REQUIRED, (*SUMMARY_OPTIONAL, *SUMMARY_TEXT)),
-            meta, "summary.csv")
+        records = read_csv_records(summary_path, SUMMARY_REQUIRED,
+                                   (*SUMMARY_OPTIONAL, *SUMMARY_TEXT))
+        if not records:
+            raise TrialDataError("no rows after the header", file="summary.csv")
+        summary, changes = build_tables(records, meta, "summary.csv")
     else:
         raise TrialDataError("a trial needs summary.csv or ipd.csv", file=str(folder))
     reported_path = folder / "reported.csv"

@@ -12,18 +12,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
+from trialkit.directions import DIRECTIONS, Direction, parse_direction
 from trialkit.errors import TrialDataError
 
-__all__ = ["DIRECTIONS", "Arm", "Outcome", "Timepoint", "TrialMeta", "parse_meta", "read_toml"]
+__all__ = ["DIRECTIONS", "MAX_ARM_N", "Arm", "Outcome", "Timepoint", "TrialMeta", "parse_direction",
+           "parse_meta", "read_toml"]
 
-Direction = Literal["higher_is_better", "lower_is_better"]
-DIRECTIONS: tuple[str, ...] = ("higher_is_better", "lower_is_better")
 DESIGNS: tuple[str, ...] = ("parallel", "crossover")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-
-
+#: Largest arm size accepted: no randomized arm holds ten million patients, and checks that
+#: loop over patients must finish (the same bound as :data:`trialkit.cells.MAX_N`).
+MAX_ARM_N = 10**7
+#: Largest magnitude of a scale bound, MCID, MDC or order (beyond it nothing is a score).
+_MAX_ABS = 1e15
 @dataclass(frozen=True)
 class Arm:
     """One randomized group: ``id``, display ``label`` and ``n`` randomized."""
@@ -292,9 +295,9 @@ def parse_meta(raw: Mapping[str, Any], *, file: str = "trial.toml",
     for i, table in enumerate(top.get("arms", list)):
         r = _Reader(table, f"arms[{i}]", file)
         n = r.get("n", int)
-        if n < 1:
-            raise TrialDataError(f"expected a whole number >= 1, got {n}", file=file,
-                                 field=f"arms[{i}].n")
+        if not 1 <= n <= MAX_ARM_N:
+            raise TrialDataError(f"expected a whole number >= 1 and <= {MAX_ARM_N:,} (no "
+                                 f"trial arm is larger), got {n}", file=file, field=f"arms[{i}].n")
         arms.append(Arm(r.ident("id"), r.get("label", str), n,
                         r.get("description", str, required=False, default="")))
         r.done()
@@ -306,7 +309,7 @@ def parse_meta(raw: Mapping[str, Any], *, file: str = "trial.toml",
     for i, table in enumerate(top.get("timepoints", list)):
         r = _Reader(table, f"timepoints[{i}]", file)
         timepoints.append(Timepoint(r.ident("id"), r.get("label", str),
-                                    float(r.get("order", (int, float))),
+                                    _finite(r, "order", required=True),
                                     r.get("baseline", bool, required=False, default=False),
                                     r.get("short_label", str, required=False, default="")))
         r.done()
@@ -364,6 +367,16 @@ def parse_meta(raw: Mapping[str, Any], *, file: str = "trial.toml",
     )
 
 
+def _finite(r: _Reader, key: str, *, required: bool = False) -> float | None:
+    """A number that is finite and at most 1e15 in magnitude (nan, inf, 1e300 refused)."""
+    value = r.get(key, (int, float), required=required)
+    if value is None:
+        return None
+    if not (abs(value) <= _MAX_ABS):  # also False for nan
+        raise r._err(key, f"expected a finite number up to 1e15 in magnitude, got {value!r}")
+    return float(value)
+
+
 def _parse_outcome(table: Any, i: int, file: str, require_direction: bool) -> Outcome:
     r = _Reader(table, f"outcomes[{i}]", file)
     oid, label, unit = r.ident("id"), r.get("label", str), r.get("unit", str)
@@ -371,8 +384,8 @@ def _parse_outcome(table: Any, i: int, file: str, require_direction: bool) -> Ou
     if direction is not None and direction not in DIRECTIONS:
         raise TrialDataError(f"expected one of {', '.join(DIRECTIONS)}, got {direction!r}",
                              file=file, field=f"outcomes[{i}].direction")
-    lower = r.get("lower", (int, float), required=False)
-    upper = r.get("upper", (int, float), required=False)
+    lower = _finite(r, "lower")
+    upper = _finite(r, "upper")
     if lower is not None and upper is not None and not lower < upper:
         raise TrialDataError(f"lower bound {lower} must be below upper bound {upper}",
                              file=file, field=f"outcomes[{i}].upper")
@@ -380,7 +393,7 @@ def _parse_outcome(table: Any, i: int, file: str, require_direction: bool) -> Ou
     if items < 1:
         raise TrialDataError(f"expected a whole number >= 1, got {items}", file=file,
                              field=f"outcomes[{i}].items")
-    mcid = r.get("mcid", (int, float), required=False)
+    mcid = _finite(r, "mcid")
     mcid_source = r.get("mcid_source", str, required=False, default="")
     if mcid is not None and not mcid_source.strip():
         raise TrialDataError("an MCID needs its source (mcid_source)", file=file,
@@ -388,7 +401,7 @@ def _parse_outcome(table: Any, i: int, file: str, require_direction: bool) -> Ou
     if mcid is not None and mcid <= 0:
         raise TrialDataError(f"expected a positive number, got {mcid}", file=file,
                              field=f"outcomes[{i}].mcid")
-    mdc = r.get("mdc", (int, float), required=False)
+    mdc = _finite(r, "mdc")
     mdc_source = r.get("mdc_source", str, required=False, default="")
     if mdc is not None and not mdc_source.strip():
         raise TrialDataError("an MDC needs its source (mdc_source)", file=file,

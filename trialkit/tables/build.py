@@ -1,0 +1,236 @@
+"""from_table: the steps of reading a published table, put together."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from trialkit.cells import SPREADS
+from trialkit.errors import ErrorCollector, TrialDataError
+from trialkit.meta import parse_meta
+from trialkit.tables import columns as _columns
+from trialkit.tables import declarations as _decl
+from trialkit.tables.layout import finish_arm_sizes, read_arms, read_timepoints
+from trialkit.tables.reading import read_table, slug
+from trialkit.tables.records import read_cells, stat_records
+
+if TYPE_CHECKING:
+
+    from trialkit.meta import TrialMeta
+    from trialkit.trial import Trial
+
+__all__ = ["from_table", "table_outcomes"]
+
+
+def table_outcomes(table: Any, sheet_name: str | int = 0) -> list[str]:
+    """The outcome labels of a table, in order (to describe them before :func:`from_table`).
+
+    Examples
+    --------
+    >>> table_outcomes("outcome\\ttimepoint\\tA (n=5)\\nPain\\tBaseline\\t5 (1)\\n")
+    ['Pain']
+    """
+    frame, name = read_table(table, sheet_name)
+    cols = _columns.classify(frame, name)
+    return list(dict.fromkeys(str(v).strip() for v in frame[cols.keys["outcome"]]
+                              if str(v).strip()))
+
+
+def _text(value: Any, default: str, field: str) -> str:
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        raise TrialDataError(f"expected text, got {value!r}", field=field)
+    return value
+
+
+def from_table(
+    table: Any,
+    *,
+    spread: str | None = None,
+    n: Mapping[str, int] | None = None,
+    outcomes: Mapping[str, Mapping[str, Any]] | None = None,
+    baseline: str | None = None,
+    reference_arm: str | None = None,
+    trial_id: str = "pasted",
+    title: str | None = None,
+    citation: str | None = None,
+    source: str | None = None,
+    design: str = "parallel",
+    sheet_name: str | int = 0,
+    reported: Any = None,
+) -> Trial:
+    """Build a Trial from a published table of summary statistics, as printed.
+
+    Two layouts are understood. *Wide*, as papers print it: columns ``outcome`` and
+    ``timepoint``, then one column per arm whose cells hold "mean (spread)"; the arm's size
+    may be written in its header (``"TrPDN (n=9)"``), in each cell (``"5.2 (1.3) [9]"``), in
+    an ``n`` column (the n of every cell of that row), or passed as ``n``. *Long*: columns
+    ``outcome, arm, timepoint, n, value``. Either may add a ``source`` column; without one,
+    every row gets ``source``. Without a ``timepoint`` column all rows are the baseline.
+    Cells are read as printed: footnote marks (kept in the ``footnote`` column), trailing
+    punctuation, "+" for a lost "±", thousands separators (see :mod:`trialkit.cells`).
+    Every unreadable cell is reported at once, in one :class:`TrialDataError`.
+
+    *Change rows*: a row whose timepoint says change ("Change", "Δ", "Difference", "Mean
+    change", "Change from baseline", "Change at 6 weeks", "Change (0-6 wk)", any case) holds
+    each arm's mean change and SD of change; it goes to ``trial.changes``, not to the
+    timepoints. Its follow-up is the timepoint the label names if the table has it, else
+    the table's last non-baseline timepoint; a table without follow-up rows gets one (the
+    label's, e.g. "6 weeks", or "Follow-up" with id ``follow_up``).
+
+    *Statistic columns*: a column headed p, P value, p-value, p (between groups), p (group x
+    time), t or F holds statistics, not an arm. Each cell becomes a reported statement for
+    its row's outcome and timepoint (statistic p, t or f; relation "<" for "<0.001", else
+    "="; the value as printed; comparison ``arm-reference`` for two arms, ``*`` for more;
+    ``test`` from the header, "p (Mann-Whitney)" -> mann_whitney, "p (ANOVA)" -> anova,
+    "p (group x time)" -> mixed; ``analysis`` "change" on a change row). "NS" gives no
+    statement (with a warning); a footnote mark ("0.03*") is kept in the statement's text.
+
+    *Declarations*: columns ``unit``, ``direction`` ("lower" or "higher" suffice), ``scale``
+    ("0-10"), ``integer``, ``primary`` describe each row's outcome (its rows must agree). A
+    table file may have a TOML file beside it (same stem, ``.toml``) with
+    ``[outcomes.<label or id>]`` tables (unit, direction, lower, upper, integer, mcid,
+    mcid_source, primary) and optionally ``reported = "file.csv"``, ``spread``, ``title``,
+    ``citation``, ``source``. The TOML file is read first, the columns next, the
+    ``outcomes=`` argument last: explicit arguments override the file, key by key (and
+    ``spread``, ``title``, ``citation``, ``source``, ``reported`` given as arguments win).
+
+    *Spreads* other than SD (SE, 95% CI, IQR, range) are converted to SDs at load, recorded
+    in each row's ``source`` and ``method`` (see :func:`trialkit.io.build_tables`).
+
+    Parameters
+    ----------
+    table : DataFrame, str or Path
+        The table itself, pasted text (cells separated by tabs, '|', two or more spaces, or
+        commas), or the path of a text, markdown, CSV, TSV or Excel file (text files are
+        read by content, whatever their extension).
+    spread : {"sd", "se", "ci95", "iqr", "range"}, optional
+        What the brackets hold (default "sd"). For "iqr" and "range" the centre is a median.
+    n : mapping, optional
+        Patients per arm, keyed by the arm's column header, label or id.
+    outcomes : mapping, optional
+        Per outcome (keyed by label or id): ``unit``, ``direction`` ("higher_is_better" or
+        "lower_is_better", or "higher"/"lower"), ``lower``, ``upper``, ``scale`` ("0-10"),
+        ``integer``, ``mcid``, ``mcid_source``, ``primary``. Means outside the scale are
+        rejected.
+    baseline : str, optional
+        The baseline timepoint's label; default the first timepoint in the table.
+    reference_arm : str, optional
+        The comparator arm (label or id); default the last arm.
+    trial_id, title, citation, source, design : str
+        Metadata; ``source`` (default "pasted table") is recorded on every row.
+    sheet_name : str or int
+        Excel sheet to read.
+    reported : str, Path, DataFrame or list of dicts, optional
+        Statements the paper makes, in the reported.csv format (columns of
+        :data:`~trialkit.schema.REPORTED_COLUMNS`, optionally ``test`` and ``analysis``),
+        using the ids of the built trial (``slug`` of the labels: "Neck pain" -> neck_pain).
+
+    Returns
+    -------
+    Trial
+        Its summary keeps each number as printed (``mean_text``, ``sd_text``).
+
+    Raises
+    ------
+    TrialDataError
+        Naming the table, row and column of every cell that cannot be read or is impossible.
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> pasted = '''
+    ... outcome\\ttimepoint\\tNeedling (n=9)\\tWaiting list (n=8)\\tp
+    ... Pain\\tBaseline\\t6.10 (1.20)\\t5.90 (1.30)\\t0.74
+    ... Pain\\t1 week\\t2.10 (1.50)\\t5.40 (1.40)\\t<0.001
+    ... '''
+    >>> trial = trialkit.from_table(pasted, outcomes={"Pain": {
+    ...     "unit": "points", "scale": "0-10", "direction": "lower"}})
+    >>> trial.summary[["arm", "timepoint", "n", "mean_text", "sd"]]
+                arm timepoint  n mean_text   sd
+    0      needling  baseline  9      6.10  1.2
+    1      needling    1_week  9      2.10  1.5
+    2  waiting_list  baseline  8      5.90  1.3
+    3  waiting_list    1_week  8      5.40  1.4
+    >>> trial.reported[["statistic", "timepoint", "comparison", "relation", "value"]]
+      statistic timepoint             comparison relation  value
+    0         p  baseline  needling-waiting_list        =   0.74
+    1         p    1_week  needling-waiting_list        <  0.001
+    """
+    from trialkit.io import build_tables, reported_records
+    from trialkit.trial import Trial
+
+    frame, name = read_table(table, sheet_name)
+    side, side_name = _decl.side_file(table)
+    spread = spread if spread is not None else side.get("spread", "sd")
+    if not isinstance(spread, str) or spread not in SPREADS:
+        raise TrialDataError(f"spread must be one of {', '.join(SPREADS)}, got {spread!r}",
+                             file=side_name if "spread" in side else None, field="spread")
+    source = _text(source, side.get("source", "pasted table"), "source")
+    cols = _columns.classify(frame, name)
+    long = "arm" in cols.keys
+    arms = read_arms(frame[cols.keys["arm"]].tolist() if long else cols.arms, n)
+    tp_col = cols.keys.get("timepoint")
+    tps = read_timepoints([str(t).strip() for t in frame[tp_col]] if tp_col else
+                          ["Baseline"] * len(frame), baseline, name, tp_col)
+    out_labels = _decl.outcome_labels([str(v).strip() for v in frame[cols.keys["outcome"]]],
+                                      name, cols.keys["outcome"])
+    declared = _decl.column_declarations(frame, cols.declarations, cols.keys["outcome"], name)
+    entries = _decl.merge_outcomes(out_labels, (side.get("outcomes"), side_name or "outcomes"),
+                                   (declared, name), (outcomes, "outcomes"))
+    errors = ErrorCollector()
+    cells = read_cells(frame, cols, arms, tps, spread, source, name, errors)
+    reference = _reference(reference_arm, arms)
+    auto = stat_records(frame, cols, tps, list(arms.labels), reference, source, name, errors)
+    errors.raise_any()
+    finish_arm_sizes(arms, cells.seen_n, name, grow=long)
+    for rec in cells.records:
+        rec.setdefault("n", str(arms.n[rec["arm"]]))
+        rec.setdefault("mean", "")
+        rec.setdefault("sd", "")
+    meta = _meta(arms, tps, entries, reference, trial_id, design,
+                 _text(title, side.get("title", "Trial typed in from a published table"),
+                       "title"),
+                 _text(citation, side.get("citation", "not given"), "citation"), source)
+    if cells.skipped:
+        warnings.warn(f"{name}: cells marked as not reported were left out: "
+                      f"{', '.join(cells.skipped)}", UserWarning, stacklevel=2)
+    if not cells.records:
+        raise TrialDataError("the table has no reported values", file=name)
+    summary, changes = build_tables(cells.records, meta, name)
+    given = reported if reported is not None else side.get("reported")
+    statements = reported_records(given, meta, auto)
+    return Trial(meta, summary, changes=changes, reported=statements)
+
+
+def _reference(reference_arm: Any, arms: Any) -> str:
+    """The comparator arm's id: the one named (label or id), default the last arm."""
+    if reference_arm is not None and not isinstance(reference_arm, str):
+        raise TrialDataError(f"expected the reference arm's label (text), got "
+                             f"{reference_arm!r}", field="reference_arm")
+    reference = slug(reference_arm) if reference_arm else list(arms.labels)[-1]
+    if reference not in arms.labels:
+        raise TrialDataError(f"reference arm {reference_arm!r} is not an arm of the table; "
+                             f"arms: {', '.join(arms.labels.values())}", field="reference_arm")
+    return reference
+
+
+def _meta(arms: Any, tps: Any, entries: list[dict[str, Any]], reference: str,
+          trial_id: Any, design: Any, title: str, citation: str, source: str) -> TrialMeta:
+    for value, what in ((trial_id, "trial_id"), (design, "design")):
+        if not isinstance(value, str) or not value.strip():
+            raise TrialDataError(f"expected text, got {value!r}", field=what)
+    raw = {
+        "id": slug(trial_id), "title": title, "citation": citation, "design": design,
+        "reference_arm": reference,
+        "arms": [{"id": a, "label": lab, "n": arms.n[a]} for a, lab in arms.labels.items()],
+        "timepoints": [{"id": t, "label": lab, "order": i, "baseline": t == tps.baseline}
+                       for i, (t, lab) in enumerate(tps.labels.items())],
+        "outcomes": entries,
+        "data": {"level": "summary", "source": source},
+    }
+    return parse_meta(raw, file="from_table arguments", require_direction=False)
+
+
