@@ -180,3 +180,92 @@ def test_real_data_figures_carry_no_stamp(tmp_path):
     figs = figure_set(trialkit.load("anorexia"), style="paper")
     for fig in figs.values():
         assert not [t for t in fig.texts if t.get_gid() == "trialkit-illustrative"]
+
+
+# -- direction is declared or not claimed -----------------------------------------------------
+# A typed-in 3-arm table: arm A has less pain and more range of motion than the control (better
+# on both), arm B more pain and less range of motion (worse on both).
+THREE_ARMS = ("outcome\ttimepoint\tA (n=10)\tB (n=10)\tControl (n=10)\n"
+              "Pain\tBaseline\t6.0 (1.0)\t6.0 (1.0)\t6.0 (1.0)\n"
+              "Pain\tWeek 4\t2.0 (1.0)\t6.5 (1.0)\t5.0 (1.0)\n"
+              "Rotation\tBaseline\t50.0 (8.0)\t50.0 (8.0)\t50.0 (8.0)\n"
+              "Rotation\tWeek 4\t62.0 (8.0)\t46.0 (8.0)\t50.0 (8.0)\n")
+DECLARED = {"Pain": {"direction": "lower_is_better", "unit": "points"},
+            "Rotation": {"direction": "higher_is_better", "unit": "degrees"}}
+
+
+def forest_points(ax, tp="week_4"):
+    """{tick label: x} of the effects drawn at one timepoint (one timepoint: y = row)."""
+    line = next(ln for ln in ax.lines if ln.get_gid() == f"trialkit-timepoint-{tp}")
+    ticks = {round(float(t), 6): lab.get_text().replace("\n", " ")
+             for t, lab in zip(ax.get_yticks(), ax.get_yticklabels(), strict=True)}
+    return {ticks[round(float(y), 6)]: float(x)
+            for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True)}
+
+
+@pytest.mark.parametrize("arms", [3, 2])
+def test_forest_right_favours_the_arm_in_every_row(arms):
+    table = THREE_ARMS if arms == 3 else "\n".join(
+        "\t".join(c for k, c in enumerate(line.split("\t")) if k != 3)
+        for line in THREE_ARMS.splitlines())
+    trial = trialkit.from_table(table, outcomes=DECLARED)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ax = plots.forest(between(trial, r=0.5), "mean_difference")
+    points = forest_points(ax)
+    # By hand, arm minus control at week 4: pain A 2.0 - 5.0 = -3.0 (less pain: better, drawn
+    # mirrored at +3.0), rotation A 62 - 50 = +12 (more motion: better, drawn at +12);
+    # B: pain 6.5 - 5.0 = +1.5 (worse, drawn at -1.5), rotation 46 - 50 = -4 (worse, at -4).
+    expected = {"Pain: A": 3.0, "Rotation: A": 12.0, "Pain: B": -1.5, "Rotation: B": -4.0}
+    if arms == 2:
+        expected = {"Pain": 3.0, "Rotation": 12.0}
+    assert points == pytest.approx(expected)
+    favours = texts(ax, "trialkit-favours")
+    right = "favours the row's arm \u2192" if arms == 3 else "favours A \u2192"
+    assert favours == ["\u2190 favours Control", right]
+    assert not by_gid(ax, "trialkit-direction-unknown")
+
+
+def test_forest_with_unknown_direction_claims_nothing():
+    trial = trialkit.from_table(THREE_ARMS)  # no directions given
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        b = between(trial, r=0.5)
+    ax = plots.forest(b, "mean_difference", thresholds={"week_4": 0.5})
+    # Not mirrored: plain arm minus control, as computed by hand above.
+    assert forest_points(ax) == pytest.approx({"Pain: A": -3.0, "Rotation: A": 12.0,
+                                               "Pain: B": 1.5, "Rotation: B": -4.0})
+    assert texts(ax, "trialkit-favours") == []
+    assert not any("favour" in t for t in texts(ax))
+    note = texts(ax, "trialkit-direction-unknown")
+    assert note == ["direction of benefit not given: effects are drawn as arm \u2212 "
+                    "reference, none mirrored"]
+    assert ax.get_xlabel() == "Mean difference (arm \u2212 reference), 95% CI"
+    # a threshold lives on the oriented scale, which does not exist here
+    assert not [ln for ln in ax.lines if ln.get_gid() == "trialkit-threshold"]
+
+
+def test_forest_with_one_direction_missing_names_the_outcome():
+    trial = trialkit.from_table(THREE_ARMS, outcomes={"Pain": DECLARED["Pain"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ax = plots.forest(between(trial, r=0.5), "hedges_g")
+    assert texts(ax, "trialkit-favours") == []
+    assert texts(ax, "trialkit-direction-unknown") == [
+        "direction of benefit not given for Rotation: effects are drawn as arm \u2212 "
+        "reference, none mirrored"]
+
+
+def test_figure_set_without_directions_says_so(tmp_path):
+    from trialkit.figures import figure_set
+
+    trial = trialkit.from_table(THREE_ARMS)
+    figs = figure_set(trial, style="slide")  # the slide style carries the footnotes
+    for name, fig in figs.items():
+        drawn = [t.get_text() for t in fig.texts]
+        drawn += [t.get_text() for ax in fig.axes for t in ax.texts]
+        assert not any("favour" in t.lower() and "not" not in t.lower() for t in drawn), name
+        assert not any("improv" in t.lower() for t in drawn), name
+    forest_footer = next(t.get_text() for t in figs["forest"].texts
+                         if t.get_gid() == "trialkit-footer")
+    assert "not given" in forest_footer and "mirrored" not in forest_footer
