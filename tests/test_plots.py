@@ -237,7 +237,7 @@ def test_forest_with_unknown_direction_claims_nothing():
                                                "Pain: B": 1.5, "Rotation: B": -4.0})
     assert texts(ax, "trialkit-favours") == []
     assert not any("favour" in t for t in texts(ax))
-    note = texts(ax, "trialkit-direction-unknown")
+    note = [" ".join(t.split()) for t in texts(ax, "trialkit-direction-unknown")]
     assert note == ["direction of benefit not given: effects are drawn as arm \u2212 "
                     "reference, none mirrored"]
     assert ax.get_xlabel() == "Mean difference (arm \u2212 reference), 95% CI"
@@ -251,7 +251,7 @@ def test_forest_with_one_direction_missing_names_the_outcome():
         warnings.simplefilter("ignore", UserWarning)
         ax = plots.forest(between(trial, r=0.5), "hedges_g")
     assert texts(ax, "trialkit-favours") == []
-    assert texts(ax, "trialkit-direction-unknown") == [
+    assert [" ".join(t.split()) for t in texts(ax, "trialkit-direction-unknown")] == [
         "direction of benefit not given for Rotation: effects are drawn as arm \u2212 "
         "reference, none mirrored"]
 
@@ -269,3 +269,76 @@ def test_figure_set_without_directions_says_so(tmp_path):
     forest_footer = next(t.get_text() for t in figs["forest"].texts
                          if t.get_gid() == "trialkit-footer")
     assert "not given" in forest_footer and "mirrored" not in forest_footer
+
+
+# -- figures for a user's table ---------------------------------------------------------------
+def test_no_empty_unit_brackets():
+    trial = trialkit.from_table(THREE_ARMS)  # no units given
+    ax = plots.trajectory(means(trial), "pain")
+    assert ax.get_ylabel() == "Pain"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        s = sensitivity(trial, outcome="pain")
+    ax = plots.sensitivity(s, "pain", comparison="a-control")
+    assert ax.get_ylabel() == "A minus Control"
+    assert texts(plots.trajectory(means(trial), "rotation"), "trialkit-direction") == [
+        "direction of benefit not given"]
+
+
+def test_end_labels_do_not_overlap():
+    # Three arms whose last means are 0.05 apart: their labels would sit on one another.
+    table = ("outcome\ttimepoint\tA (n=10)\tB (n=10)\tC (n=10)\n"
+             "Pain\tBaseline\t6.0 (1.0)\t6.0 (1.0)\t6.0 (1.0)\n"
+             "Pain\tWeek 4\t4.00 (1.0)\t4.05 (1.0)\t4.10 (1.0)\n")
+    m = means(trialkit.from_table(table))
+    for style in ("paper", "slide"):
+        ax = plots.trajectory(m, "pain", style=style)
+        labels = [t for t in ax.texts if t.get_gid() == "trialkit-end-label"]
+        assert len(labels) == 3
+        ax.figure.draw_without_rendering()
+        boxes = [t.get_window_extent() for t in labels]
+        for i in range(3):
+            for j in range(i + 1, 3):
+                assert not boxes[i].overlaps(boxes[j]), (style, i, j)
+        # and every label starts right of the last visit's intervals
+        right = max(float(np.max(ln.get_xdata())) for ln in ax.lines
+                    if str(ln.get_gid()).startswith("trialkit-arm-"))
+        assert all(t.xy[0] >= right for t in labels)
+
+
+def footer_of(fig):
+    return next(t.get_text() for t in fig.texts if t.get_gid() == "trialkit-footer")
+
+
+def test_footer_names_the_users_data(tmp_path):
+    from trialkit.figures import figure_set
+
+    pasted = trialkit.from_table(THREE_ARMS, outcomes=DECLARED)
+    figs = figure_set(pasted, style="slide")
+    assert " ".join(footer_of(figs["forest"]).split()).endswith("Data: pasted table.")
+    path = tmp_path / "table3.tsv"
+    path.write_text(THREE_ARMS, encoding="utf-8")
+    typed = trialkit.from_table(path, source="table3.tsv", outcomes=DECLARED)
+    figs = figure_set(typed, style="slide")
+    for name, fig in figs.items():
+        text = " ".join(footer_of(fig).split())
+        assert "Data: table3.tsv." in text and "trialkit data" not in text, name
+    bundled = " ".join(footer_of(figure_set(trialkit.load("mejuto2014"))["forest"]).split())
+    assert "data: trialkit data/mejuto2014." in bundled
+
+
+def test_sensitivity_plot_for_the_primary_or_chosen_outcome():
+    from trialkit.figures import figure_set
+
+    trial = trialkit.from_table(THREE_ARMS, outcomes={**DECLARED, "Rotation": {
+        **DECLARED["Rotation"], "primary": True}})
+    assert "sensitivity_rotation" in figure_set(trial, style="paper")
+    figs = figure_set(trial, style="slide", outcome="Pain")  # chosen by label
+    assert "sensitivity_pain" in figs and "sensitivity_rotation" not in figs
+    plain = figure_set(trialkit.from_table(THREE_ARMS), style="slide")
+    note = " ".join(footer_of(plain["sensitivity_pain"]).split())
+    assert note.startswith("Shown for Pain, the first outcome of the table: no primary "
+                           "outcome is declared")
+    assert "The paper does not report the correlation" in note
+    with pytest.raises(TrialDataError, match="unknown outcome 'itch'"):
+        figure_set(trial, outcome="itch")

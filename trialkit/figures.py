@@ -26,11 +26,16 @@ __all__ = ["data_name", "figure_set", "write_figures"]
 MAX_DPI = 1200
 
 
-def _short(trial: Trial) -> str:
+def _short(trial: Trial, data: str | None = None) -> str:
+    """Who the figure is about: "Mejuto-Vázquez 2014 (n = 17)", or the user's data."""
     from trialkit.meta import short_ref
 
     author = short_ref(trial.citation)
-    return f"{author} (n = {trial.n})" if author != trial.citation else f"{trial.id}"
+    if author != trial.citation:
+        return f"{author} (n = {trial.n})"
+    if trial.path is None:
+        return f"{data or data_name(trial)} (n = {trial.n})"
+    return trial.id
 
 
 def data_name(trial: Trial) -> str:
@@ -74,6 +79,7 @@ def _source_note(trial: Trial, extra: str = "", data: str | None = None) -> str:
 
 def _finish(fig: Figure, trial: Trial, title: str, subtitle: str, note: str, style: str,
             frames: Sequence[Any], data: str | None = None) -> Figure:
+    from trialkit.plots._common import spread_labels
     from trialkit.plots._style import footer, header, stamp_illustrative
 
     illustrative = any(bool(f["illustrative"].any()) for f in frames)
@@ -88,6 +94,8 @@ def _finish(fig: Figure, trial: Trial, title: str, subtitle: str, note: str, sty
         footer(fig, _source_note(trial, note, data), style=style)
     if illustrative:
         stamp_illustrative(fig, style=style)
+    for ax in fig.axes:  # now that titles and notes take their room
+        spread_labels(ax)
     return fig
 
 
@@ -190,7 +198,7 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None,
         m = means(trial)
         w = within(trial, r=r) if trial.baseline is not None else None
         b = between(trial, r=r) if trial.baseline is not None else None
-    ctx = _Set(trial, style, spec, r, data, m, w, b, _short(trial))
+    ctx = _Set(trial, style, spec, r, data, m, w, b, _short(trial, data))
     out = _trajectories(ctx)
     if w is None or b is None:
         return out

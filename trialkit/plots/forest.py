@@ -149,7 +149,10 @@ def forest(frame: pd.DataFrame, measure: str = "hedges_g", *, ax: Axes | None = 
                         xytext=(5, 3), textcoords="offset points", ha="left", va="bottom",
                         fontsize=spec["note"], color=MUTED, gid="trialkit-favours")
         else:
-            ax.annotate(direction_not_given(rows), (0, 1.0), xycoords="axes fraction",
+            # From the figure's left edge (the row names take much of a narrow figure).
+            note = "\n".join(textwrap.wrap(direction_not_given(rows),
+                                            90 if style == "slide" else 60))
+            ax.annotate(note, (0.01, 1.0), xycoords=("figure fraction", "axes fraction"),
                         xytext=(0, 3), textcoords="offset points", ha="left", va="bottom",
                         fontsize=spec["note"], color=MUTED, gid="trialkit-direction-unknown")
         if len(timepoints) > 1 or thresholds:
@@ -184,5 +187,5 @@ def direction_not_given(rows: pd.DataFrame) -> str:
     short = unknown["outcome_short"] if "outcome_short" in unknown else unknown["outcome_label"]
     names = list(dict.fromkeys(short.astype(str)))
     which = "" if len(names) == rows["outcome"].nunique() else f" for {', '.join(names)}"
-    return (f"direction of benefit not given{which}: effects are drawn as arm {MINUS} "
-            "reference, none mirrored")
+    return (f"direction of benefit not given{which}: effects are drawn as "
+            f"arm\u00a0{MINUS}\u00a0reference, none mirrored")
