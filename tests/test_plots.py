@@ -342,3 +342,22 @@ def test_sensitivity_plot_for_the_primary_or_chosen_outcome():
     assert "The paper does not report the correlation" in note
     with pytest.raises(TrialDataError, match="unknown outcome 'itch'"):
         figure_set(trial, outcome="itch")
+
+
+def test_sensitivity_footnote_is_true_for_the_trial():
+    from trialkit.figures import figure_set
+    from trialkit.trial import Trial
+
+    trial = trialkit.from_table(THREE_ARMS, outcomes=DECLARED)
+    summary = trial.summary
+    # Change rows as a "Change" row of the table prints them (mean change, SD of change).
+    changes = summary[summary["timepoint"] == "week_4"].assign(
+        mean=[-4.0, 0.5, -1.0, 12.0, -4.0, 0.0], sd=[1.0] * 6, mean_text="", sd_text="")
+    with_changes = Trial(trial.meta, summary, reported=trial.reported, changes=changes)
+    figs = figure_set(with_changes, style="slide", outcome="pain")
+    note = " ".join(footer_of(figs["sensitivity_pain"]).split())
+    assert "does not report the correlation" not in note
+    assert "prints each arm's SD of change, which implies the correlation" in note
+    without = " ".join(footer_of(figure_set(trial, style="slide", outcome="pain")[
+        "sensitivity_pain"]).split())
+    assert "The paper does not report the correlation" in without
