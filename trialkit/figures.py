@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trialkit.errors import TrialDataError
+from trialkit.figure_text import changes_printed, chosen_outcome, data_name, source_note, who
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -24,57 +25,6 @@ __all__ = ["data_name", "figure_set", "write_figures"]
 
 #: The highest PNG resolution written (a 13.33 in slide at 1200 dpi is 16,000 pixels wide).
 MAX_DPI = 1200
-
-
-def _short(trial: Trial, data: str | None = None) -> str:
-    """Who the figure is about: "Mejuto-Vázquez 2014 (n = 17)", or the user's data."""
-    from trialkit.meta import short_ref
-
-    author = short_ref(trial.citation)
-    if author != trial.citation:
-        return f"{author} (n = {trial.n})"
-    if trial.path is None:
-        return f"{data or data_name(trial)} (n = {trial.n})"
-    return trial.id
-
-
-def data_name(trial: Trial) -> str:
-    """What the footer names as the data: a bundled trial, a folder, a file or a pasted table.
-
-    Examples
-    --------
-    >>> import trialkit
-    >>> data_name(trialkit.load("mejuto2014"))
-    'trialkit data/mejuto2014'
-    """
-    from trialkit.bundled import data_dir
-
-    if trial.path is not None:
-        folder = Path(trial.path)
-        try:
-            if folder.resolve().parent == data_dir().resolve():
-                return f"trialkit data/{folder.name}"
-        except TrialDataError:  # pragma: no cover - an installation without bundled data
-            pass
-        return f"trial folder {folder.name}"
-    source = str(trial.meta.data.get("source", "") or "")
-    if not source or source == "pasted table":
-        return "pasted table"
-    return source
-
-
-def _source_note(trial: Trial, extra: str = "", data: str | None = None) -> str:
-    from trialkit.meta import short_ref
-
-    parts = [extra] if extra else []
-    if trial.illustrative:
-        parts.append("Per-arm numbers are ILLUSTRATIVE: chosen to match the published "
-                     "statements, not the article's table.")
-    doi = f", doi:{trial.meta.doi}" if trial.meta.doi else ""
-    cited = trial.citation.strip() and trial.citation.strip() != "not given"
-    where = f"Source: {short_ref(trial.citation)}{doi}; data: " if cited else "Data: "
-    parts.append(f"{where}{data or data_name(trial)}.")
-    return " ".join(p for p in parts if p)
 
 
 def _finish(fig: Figure, trial: Trial, title: str, subtitle: str, note: str, style: str,
@@ -91,7 +41,7 @@ def _finish(fig: Figure, trial: Trial, title: str, subtitle: str, note: str, sty
             footer(fig, "Illustrative numbers, not the article's table.", style=style)
     else:
         header(fig, title, subtitle, style=style, right_margin=0.15 if illustrative else 0.0)
-        footer(fig, _source_note(trial, note, data), style=style)
+        footer(fig, source_note(trial, note, data), style=style)
     if illustrative:
         stamp_illustrative(fig, style=style)
     for ax in fig.axes:  # now that titles and notes take their room
@@ -142,20 +92,12 @@ class _Set:
             return f"Change-score intervals use a pre-post correlation r = {self.r:g} (given)."
         from trialkit.analysis import DEFAULT_R
 
-        if _changes_printed(trial, outcome):
+        if changes_printed(trial, outcome):
             return (f"Where change-score intervals need a pre-post correlation, r = "
                     f"{DEFAULT_R:g} is assumed; the table's SDs of change imply each arm's "
                     "(see trialkit check).")
         return (f"Change-score intervals assume a pre-post correlation r = {DEFAULT_R:g} "
                 "(not reported; assumed).")
-
-
-def _changes_printed(trial: Trial, outcome: str | None = None) -> bool:
-    """Whether the table prints SDs of change (for ``outcome``, or for any outcome)."""
-    changes = trial.changes
-    if outcome is not None and not changes.empty:
-        changes = changes[changes["outcome"] == outcome]
-    return not changes.empty
 
 
 def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None,
@@ -192,13 +134,13 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None,
     from trialkit.plots._style import get_style
 
     spec = get_style(style)
-    chosen = _chosen_outcome(trial, outcome)
+    chosen = chosen_outcome(trial, outcome)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the assumed r is stated on the figure
         m = means(trial)
         w = within(trial, r=r) if trial.baseline is not None else None
         b = between(trial, r=r) if trial.baseline is not None else None
-    ctx = _Set(trial, style, spec, r, data, m, w, b, _short(trial, data))
+    ctx = _Set(trial, style, spec, r, data, m, w, b, who(trial, data))
     out = _trajectories(ctx)
     if w is None or b is None:
         return out
@@ -210,23 +152,6 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None,
     if trial.level == "summary":
         out.update(_sensitivity(ctx, *chosen))
     return out
-
-
-def _chosen_outcome(trial: Trial, outcome: str | None) -> tuple[str, str]:
-    """The outcome of the one-outcome figures and, when it was not chosen, a note why."""
-    if outcome is not None:
-        for o in trial.outcomes:
-            if outcome in (o.id, o.label) or outcome.strip().lower() == o.label.lower():
-                return o.id, ""
-        raise TrialDataError(f"unknown outcome {outcome!r}; the trial has "
-                             f"{', '.join(o.id for o in trial.outcomes)}", field="outcome")
-    if trial.meta.primary is not None:
-        return trial.meta.primary, ""
-    first = trial.outcomes[0]
-    if len(trial.outcomes) == 1:
-        return first.id, ""
-    return first.id, (f"Shown for {first.short}, the first outcome of the table: no primary "
-                      "outcome is declared (choose one with --outcome).")
 
 
 def _trajectories(ctx: _Set) -> dict[str, Figure]:
@@ -427,7 +352,7 @@ def _sensitivity(ctx: _Set, oid: str, which: str) -> dict[str, Figure]:
             ax.set_ylabel("")
             if ax.get_legend() is not None:
                 ax.get_legend().remove()
-    if _changes_printed(trial, oid):
+    if changes_printed(trial, oid):
         note = ("The table prints each arm's SD of change, which implies the correlation "
                 "between baseline and follow-up (see trialkit check); each line shows what "
                 "another assumption would give.")
