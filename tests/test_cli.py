@@ -352,3 +352,12 @@ def test_show_with_infinite_summary_values(capsys, make_trial):
     # traceback from the number formatter.
     assert (code == 2 and err.count("\n") == 1 and "summary.csv" in err) or (
         code == 0 and "inf" in out)
+
+
+def test_effects_table_says_improved_only_where_a_direction_is_declared(capsys, two_arms):
+    code, out, _ = run(capsys, "effects", str(two_arms), "--r", "0.5")
+    assert code == 0 and "improved" not in out
+    assert "direction not stated" in out  # the favours column says why it names no arm
+    code, out, _ = run(capsys, "effects", str(two_arms), "--r", "0.5", "--direction",
+                       "pain=lower,neck disability index=lower")
+    assert code == 0 and "improved" in out and "direction not stated" not in out

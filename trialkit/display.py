@@ -118,7 +118,8 @@ def results_for_display(frame: pd.DataFrame, keys: list[str], digits: int = 2) -
         shown["unit"] = frame["unit"].astype(str)
     if "favours" in frame:
         shown["favours"] = frame["favours"].astype(str)
-    if "improved" in frame:
+    if "improved" in frame and frame["improved"].notna().any():
+        # Left out when no outcome shown declares its direction: nothing can be "improved".
         shown["improved"] = ["" if v is None or v is pd.NA else ("yes" if v else "no")
                              for v in frame["improved"].astype(object)]
     shown["method"] = frame["method"]
