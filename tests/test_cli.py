@@ -190,3 +190,174 @@ def test_check_command_and_strict(capsys, tmp_path):
     assert code == 1
     code, out, _ = run(capsys, "check", str(table))  # no scale, not integer: nothing to test
     assert code == 0 and "0 inconsistent" in out
+
+
+# -- per-outcome options: --direction, --scale, --integer, --reported ------------------------
+TWO_ARMS = ("outcome\ttimepoint\tNeedling (n=20)\tSham (n=20)\n"
+            "Pain\tBaseline\t6.2 (1.4)\t6.0 (1.5)\n"
+            "Pain\t4 weeks\t2.9 (1.8)\t4.8 (1.7)\n"
+            "Neck Disability Index\tBaseline\t18 (6)\t17 (5)\n"
+            "Neck Disability Index\t4 weeks\t9 (5)\t14 (6)\n")
+
+
+@pytest.fixture
+def two_arms(tmp_path):
+    path = tmp_path / "table2.tsv"
+    path.write_text(TWO_ARMS, encoding="utf-8")
+    return path
+
+
+def outcomes_of(capsys, *args):
+    code, out, err = run(capsys, "show", *args, "--format", "json")
+    assert code == 0, err
+    return {o["label"]: o for o in json.loads(out)["outcomes"]}
+
+
+def test_direction_per_outcome_by_label_or_id(capsys, two_arms):
+    got = outcomes_of(capsys, str(two_arms), "--direction",
+                      "pain=lower,neck_disability_index=lower_is_better")
+    assert got["Pain"]["direction"] == "lower_is_better"
+    assert got["Neck Disability Index"]["direction"] == "lower_is_better"
+    got = outcomes_of(capsys, str(two_arms), "--direction", "Neck Disability Index=higher")
+    assert got["Pain"]["direction"] is None  # not declared: stays unknown
+    assert got["Neck Disability Index"]["direction"] == "higher_is_better"
+
+
+def test_scale_and_integer_per_outcome(capsys, two_arms):
+    got = outcomes_of(capsys, str(two_arms), "--scale", "pain=0-10", "--integer",
+                      "neck disability index")
+    assert (got["Pain"]["lower"], got["Pain"]["upper"]) == (0, 10)
+    assert got["Neck Disability Index"]["lower"] is None
+    assert (got["Pain"]["integer"], got["Neck Disability Index"]["integer"]) == (False, True)
+    got = outcomes_of(capsys, str(two_arms), "--scale", "0-50", "--integer")  # every outcome
+    assert all((o["lower"], o["upper"], o["integer"]) == (0, 50, True) for o in got.values())
+    got = outcomes_of(capsys, str(two_arms), "--scale", "0-50", "--scale", "pain=0-10")
+    assert (got["Pain"]["upper"], got["Neck Disability Index"]["upper"]) == (10, 50)
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["--direction", "itch=lower"], "--direction: unknown outcome 'itch'; table2.tsv has "
+         "Pain, Neck Disability Index"),
+        (["--scale", "itch=0-10"], "--scale: unknown outcome 'itch'"),
+        (["--integer", "itch"], "--integer: unknown outcome 'itch'"),
+        (["--direction", "pain=lower", "--direction", "pain=higher"],
+         "--direction gives 'pain' twice, differently"),
+        (["--reported", "no-such-reported.csv"], "no-such-reported.csv, field '--reported': "
+         "no such file"),
+    ],
+)
+def test_outcome_options_bad_input(capsys, two_arms, args, match):
+    code, out, err = run(capsys, "show", str(two_arms), *args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("trialkit: error: ") and match in err
+
+
+@pytest.mark.parametrize("args", [["--direction", "pain=sideways"], ["--direction", "pain"],
+                                  ["--scale", "pain=10-0"], ["--scale", "ten"],
+                                  ["--direction", ","]])
+def test_outcome_options_usage_errors(capsys, two_arms, args):
+    with pytest.raises(SystemExit) as info:
+        main(["show", str(two_arms), *args])
+    err = capsys.readouterr().err
+    assert info.value.code == 2 and err.count("\n") == 1 and err.startswith("trialkit: error")
+
+
+def test_options_for_a_trial_folder_must_agree_with_its_toml(capsys):
+    # mejuto2014's trial.toml: pain lower_is_better on 0-10, integer = true (NPRS)
+    code, _, err = run(capsys, "show", "mejuto2014", "--direction", "pain=lower", "--scale",
+                       "pain=0-10")
+    assert code == 0, err
+    code, _, err = run(capsys, "show", "mejuto2014", "--direction", "pain=higher")
+    assert code == 2 and err.count("\n") == 1
+    assert "mejuto2014/trial.toml" in err and "--direction higher_is_better contradicts " \
+        "lower_is_better" in err
+    code, _, err = run(capsys, "effects", "mejuto2014", "--scale", "0-10")
+    assert code == 2 and "--scale 0-10 contradicts" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "check", "mejuto2014", "--integer", "rom_flexion")
+    assert code == 2 and "--integer contradicts integer = false" in err
+
+
+def test_reported_file_for_a_folder_and_a_table(capsys, make_trial, tmp_path, two_arms):
+    # The fixture's week-4 pain, by hand: 3.40 (1.50) vs 5.20 (1.40), n = 10 each; Welch
+    # t = -1.8 / sqrt(1.5^2/10 + 1.4^2/10) = -1.8 / 0.6488 = -2.774.
+    reported = tmp_path / "reported.csv"
+    reported.write_text("id,statistic,outcome,arm,timepoint,comparison,relation,value,text,"
+                        "source\np_pain,p,pain,,post,treat-control,<,0.05,\"p < 0.05\","
+                        "Table 2\n", encoding="utf-8")
+    code, out, err = run(capsys, "check", str(make_trial()), "--reported", str(reported),
+                         "--format", "json")
+    assert code == 0, err
+    # t = -2.774 on about 18 df gives p = 0.013 (t tables: |t| > 2.10 at p = 0.05), so the
+    # statement read from --reported is checked and holds.
+    rows = [r for r in json.loads(out) if "(p_pain)" in str(r["reported"])]
+    assert len(rows) == 1 and rows[0]["verdict"] == "consistent"
+    code, _, err = run(capsys, "check", str(two_arms), "--reported", str(reported))
+    assert code == 2 and err.count("\n") == 1  # the table has no timepoint 'post'
+    assert "reported.csv, row 1, field 'timepoint'" in err
+
+
+def test_md_and_txt_tables_are_tables(capsys, tmp_path):
+    for suffix in (".txt", ".md"):
+        path = tmp_path / f"table{suffix}"
+        path.write_text("outcome,timepoint,A (n=5),B (n=5)\nPain,Baseline,5.0 (1.0),5.2 (1.1)\n",
+                        encoding="utf-8")
+        code, out, err = run(capsys, "show", str(path))
+        assert code == 0, err
+        assert "5.0" in out and "5.2" in out
+
+
+def test_figures_bad_dpi_and_unwritable_out(capsys, tmp_path):
+    for dpi in ("-5", "0", "abc", "99999"):
+        with pytest.raises(SystemExit) as info:
+            main(["figures", "sleep", "--dpi", dpi, "--out", str(tmp_path)])
+        err = capsys.readouterr().err
+        assert info.value.code == 2 and err.count("\n") == 1 and "--dpi" in err
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    for out in (blocker, blocker / "sub"):
+        code, stdout, err = run(capsys, "figures", "sleep", "--out", str(out))
+        assert code == 2 and stdout == "" and err.count("\n") == 1
+        assert err.startswith("trialkit: error: ") and str(blocker) in err
+
+
+def test_several_problems_print_on_one_line(capsys, monkeypatch):
+    from trialkit import TrialDataError, cli
+
+    def broken(args):
+        exc = TrialDataError("2 problems", file="t.csv")
+        exc.errors = [TrialDataError("expected a number, got 'x'", file="t.csv", row=1,
+                                     field="A"),
+                      TrialDataError("expected a number,\ngot 'y'", file="t.csv", row=3,
+                                     field="B")]
+        raise exc
+
+    monkeypatch.setattr(cli, "_trial", broken)
+    code, _, err = run(capsys, "show", "anything")
+    assert code == 2 and err.count("\n") == 1
+    assert err == ("trialkit: error: 2 problems: t.csv, row 1, field 'A': expected a number, "
+                   "got 'x'; t.csv, row 3, field 'B': expected a number, got 'y'\n")
+
+
+def test_show_with_infinite_summary_values(capsys, make_trial):
+    from conftest import SUMMARY
+
+    from trialkit.display import fmt_number
+
+    assert [fmt_number(float("inf")), fmt_number(float("-inf"), 0)] == ["inf", "-inf"]
+    folder = make_trial(summary=SUMMARY.replace("3.40,1.50", "inf,1.50"))
+    code, out, err = run(capsys, "show", str(folder))
+    # Either the reader refuses the cell (one line, exit 2) or it is shown as text; never a
+    # traceback from the number formatter.
+    assert (code == 2 and err.count("\n") == 1 and "summary.csv" in err) or (
+        code == 0 and "inf" in out)
+
+
+def test_effects_table_says_improved_only_where_a_direction_is_declared(capsys, two_arms):
+    code, out, _ = run(capsys, "effects", str(two_arms), "--r", "0.5")
+    assert code == 0 and "improved" not in out
+    assert "direction not stated" in out  # the favours column says why it names no arm
+    code, out, _ = run(capsys, "effects", str(two_arms), "--r", "0.5", "--direction",
+                       "pain=lower,neck disability index=lower")
+    assert code == 0 and "improved" in out and "direction not stated" not in out

@@ -180,3 +180,184 @@ def test_real_data_figures_carry_no_stamp(tmp_path):
     figs = figure_set(trialkit.load("anorexia"), style="paper")
     for fig in figs.values():
         assert not [t for t in fig.texts if t.get_gid() == "trialkit-illustrative"]
+
+
+# -- direction is declared or not claimed -----------------------------------------------------
+# A typed-in 3-arm table: arm A has less pain and more range of motion than the control (better
+# on both), arm B more pain and less range of motion (worse on both).
+THREE_ARMS = ("outcome\ttimepoint\tA (n=10)\tB (n=10)\tControl (n=10)\n"
+              "Pain\tBaseline\t6.0 (1.0)\t6.0 (1.0)\t6.0 (1.0)\n"
+              "Pain\tWeek 4\t2.0 (1.0)\t6.5 (1.0)\t5.0 (1.0)\n"
+              "Rotation\tBaseline\t50.0 (8.0)\t50.0 (8.0)\t50.0 (8.0)\n"
+              "Rotation\tWeek 4\t62.0 (8.0)\t46.0 (8.0)\t50.0 (8.0)\n")
+DECLARED = {"Pain": {"direction": "lower_is_better", "unit": "points"},
+            "Rotation": {"direction": "higher_is_better", "unit": "degrees"}}
+
+
+def forest_points(ax, tp="week_4"):
+    """{tick label: x} of the effects drawn at one timepoint (one timepoint: y = row)."""
+    line = next(ln for ln in ax.lines if ln.get_gid() == f"trialkit-timepoint-{tp}")
+    ticks = {round(float(t), 6): lab.get_text().replace("\n", " ")
+             for t, lab in zip(ax.get_yticks(), ax.get_yticklabels(), strict=True)}
+    return {ticks[round(float(y), 6)]: float(x)
+            for x, y in zip(line.get_xdata(), line.get_ydata(), strict=True)}
+
+
+@pytest.mark.parametrize("arms", [3, 2])
+def test_forest_right_favours_the_arm_in_every_row(arms):
+    table = THREE_ARMS if arms == 3 else "\n".join(
+        "\t".join(c for k, c in enumerate(line.split("\t")) if k != 3)
+        for line in THREE_ARMS.splitlines())
+    trial = trialkit.from_table(table, outcomes=DECLARED)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ax = plots.forest(between(trial, r=0.5), "mean_difference")
+    points = forest_points(ax)
+    # By hand, arm minus control at week 4: pain A 2.0 - 5.0 = -3.0 (less pain: better, drawn
+    # mirrored at +3.0), rotation A 62 - 50 = +12 (more motion: better, drawn at +12);
+    # B: pain 6.5 - 5.0 = +1.5 (worse, drawn at -1.5), rotation 46 - 50 = -4 (worse, at -4).
+    expected = {"Pain: A": 3.0, "Rotation: A": 12.0, "Pain: B": -1.5, "Rotation: B": -4.0}
+    if arms == 2:
+        expected = {"Pain": 3.0, "Rotation": 12.0}
+    assert points == pytest.approx(expected)
+    favours = texts(ax, "trialkit-favours")
+    right = "favours the row's arm \u2192" if arms == 3 else "favours A \u2192"
+    assert favours == ["\u2190 favours Control", right]
+    assert not by_gid(ax, "trialkit-direction-unknown")
+
+
+def test_forest_with_unknown_direction_claims_nothing():
+    trial = trialkit.from_table(THREE_ARMS)  # no directions given
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        b = between(trial, r=0.5)
+    ax = plots.forest(b, "mean_difference", thresholds={"week_4": 0.5})
+    # Not mirrored: plain arm minus control, as computed by hand above.
+    assert forest_points(ax) == pytest.approx({"Pain: A": -3.0, "Rotation: A": 12.0,
+                                               "Pain: B": 1.5, "Rotation: B": -4.0})
+    assert texts(ax, "trialkit-favours") == []
+    assert not any("favour" in t for t in texts(ax))
+    note = [" ".join(t.split()) for t in texts(ax, "trialkit-direction-unknown")]
+    assert note == ["direction of benefit not given: effects are drawn as arm \u2212 "
+                    "reference, none mirrored"]
+    assert ax.get_xlabel() == "Mean difference (arm \u2212 reference), 95% CI"
+    # a threshold lives on the oriented scale, which does not exist here
+    assert not [ln for ln in ax.lines if ln.get_gid() == "trialkit-threshold"]
+
+
+def test_forest_with_one_direction_missing_names_the_outcome():
+    trial = trialkit.from_table(THREE_ARMS, outcomes={"Pain": DECLARED["Pain"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        ax = plots.forest(between(trial, r=0.5), "hedges_g")
+    assert texts(ax, "trialkit-favours") == []
+    assert [" ".join(t.split()) for t in texts(ax, "trialkit-direction-unknown")] == [
+        "direction of benefit not given for Rotation: effects are drawn as arm \u2212 "
+        "reference, none mirrored"]
+
+
+def test_figure_set_without_directions_says_so(tmp_path):
+    from trialkit.figures import figure_set
+
+    trial = trialkit.from_table(THREE_ARMS)
+    figs = figure_set(trial, style="slide")  # the slide style carries the footnotes
+    for name, fig in figs.items():
+        drawn = [t.get_text() for t in fig.texts]
+        drawn += [t.get_text() for ax in fig.axes for t in ax.texts]
+        assert not any("favour" in t.lower() and "not" not in t.lower() for t in drawn), name
+        assert not any("improv" in t.lower() for t in drawn), name
+    forest_footer = next(t.get_text() for t in figs["forest"].texts
+                         if t.get_gid() == "trialkit-footer")
+    assert "not given" in forest_footer and "mirrored" not in forest_footer
+
+
+# -- figures for a user's table ---------------------------------------------------------------
+def test_no_empty_unit_brackets():
+    trial = trialkit.from_table(THREE_ARMS)  # no units given
+    ax = plots.trajectory(means(trial), "pain")
+    assert ax.get_ylabel() == "Pain"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        s = sensitivity(trial, outcome="pain")
+    ax = plots.sensitivity(s, "pain", comparison="a-control")
+    assert ax.get_ylabel() == "A minus Control"
+    assert texts(plots.trajectory(means(trial), "rotation"), "trialkit-direction") == [
+        "direction of benefit not given"]
+
+
+def test_end_labels_do_not_overlap():
+    # Three arms whose last means are 0.05 apart: their labels would sit on one another.
+    table = ("outcome\ttimepoint\tA (n=10)\tB (n=10)\tC (n=10)\n"
+             "Pain\tBaseline\t6.0 (1.0)\t6.0 (1.0)\t6.0 (1.0)\n"
+             "Pain\tWeek 4\t4.00 (1.0)\t4.05 (1.0)\t4.10 (1.0)\n")
+    m = means(trialkit.from_table(table))
+    for style in ("paper", "slide"):
+        ax = plots.trajectory(m, "pain", style=style)
+        labels = [t for t in ax.texts if t.get_gid() == "trialkit-end-label"]
+        assert len(labels) == 3
+        ax.figure.draw_without_rendering()
+        boxes = [t.get_window_extent() for t in labels]
+        for i in range(3):
+            for j in range(i + 1, 3):
+                assert not boxes[i].overlaps(boxes[j]), (style, i, j)
+        # and every label starts right of the last visit's intervals
+        right = max(float(np.max(ln.get_xdata())) for ln in ax.lines
+                    if str(ln.get_gid()).startswith("trialkit-arm-"))
+        assert all(t.xy[0] >= right for t in labels)
+
+
+def footer_of(fig):
+    return next(t.get_text() for t in fig.texts if t.get_gid() == "trialkit-footer")
+
+
+def test_footer_names_the_users_data(tmp_path):
+    from trialkit.figures import figure_set
+
+    pasted = trialkit.from_table(THREE_ARMS, outcomes=DECLARED)
+    figs = figure_set(pasted, style="slide")
+    assert " ".join(footer_of(figs["forest"]).split()).endswith("Data: pasted table.")
+    path = tmp_path / "table3.tsv"
+    path.write_text(THREE_ARMS, encoding="utf-8")
+    typed = trialkit.from_table(path, source="table3.tsv", outcomes=DECLARED)
+    figs = figure_set(typed, style="slide")
+    for name, fig in figs.items():
+        text = " ".join(footer_of(fig).split())
+        assert "Data: table3.tsv." in text and "trialkit data" not in text, name
+    bundled = " ".join(footer_of(figure_set(trialkit.load("mejuto2014"))["forest"]).split())
+    assert "data: trialkit data/mejuto2014." in bundled
+
+
+def test_sensitivity_plot_for_the_primary_or_chosen_outcome():
+    from trialkit.figures import figure_set
+
+    trial = trialkit.from_table(THREE_ARMS, outcomes={**DECLARED, "Rotation": {
+        **DECLARED["Rotation"], "primary": True}})
+    assert "sensitivity_rotation" in figure_set(trial, style="paper")
+    figs = figure_set(trial, style="slide", outcome="Pain")  # chosen by label
+    assert "sensitivity_pain" in figs and "sensitivity_rotation" not in figs
+    plain = figure_set(trialkit.from_table(THREE_ARMS), style="slide")
+    note = " ".join(footer_of(plain["sensitivity_pain"]).split())
+    assert note.startswith("Shown for Pain, the first outcome of the table: no primary "
+                           "outcome is declared")
+    assert "The paper does not report the correlation" in note
+    with pytest.raises(TrialDataError, match="unknown outcome 'itch'"):
+        figure_set(trial, outcome="itch")
+
+
+def test_sensitivity_footnote_is_true_for_the_trial():
+    from trialkit.figures import figure_set
+    from trialkit.trial import Trial
+
+    trial = trialkit.from_table(THREE_ARMS, outcomes=DECLARED)
+    summary = trial.summary
+    # Change rows as a "Change" row of the table prints them (mean change, SD of change).
+    changes = summary[summary["timepoint"] == "week_4"].assign(
+        mean=[-4.0, 0.5, -1.0, 12.0, -4.0, 0.0], sd=[1.0] * 6, mean_text="", sd_text="")
+    with_changes = Trial(trial.meta, summary, reported=trial.reported, changes=changes)
+    figs = figure_set(with_changes, style="slide", outcome="pain")
+    note = " ".join(footer_of(figs["sensitivity_pain"]).split())
+    assert "does not report the correlation" not in note
+    assert "prints each arm's SD of change, which implies the correlation" in note
+    without = " ".join(footer_of(figure_set(trial, style="slide", outcome="pain")[
+        "sensitivity_pain"]).split())
+    assert "The paper does not report the correlation" in without

@@ -23,52 +23,64 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error on one line (exit 2)."""
 
     def error(self, message: str) -> NoReturn:
+        message = " ".join(message.split())
         self.exit(2, f"trialkit: error: {message} (see 'trialkit --help')\n")
 
 
-TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm", ".xls")
+TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".md", ".xlsx", ".xlsm", ".xls")
 
 
-def _trial(ref: str, spread: str = "sd", scale: tuple[float, float] | None = None,
-           integer: bool = False) -> Trial:
-    """A bundled trial by id, a trial folder, or a table file typed in from a paper."""
+def _trial(args: argparse.Namespace) -> Trial:
+    """A bundled trial by id, a trial folder, or a table file typed in from a paper.
+
+    The per-outcome options (``--direction``, ``--scale``, ``--integer``) describe a table's
+    outcomes, and must agree with a trial folder's trial.toml; ``--reported`` adds the
+    paper's statements.
+    """
+    from trialkit import cli_options
     from trialkit.bundled import load
     from trialkit.io import read_trial
 
+    ref, spec = args.trial, cli_options.outcome_options(args)
+    reported = getattr(args, "reported", None)
     path = Path(ref)
     if path.suffix.lower() in TABLE_SUFFIXES and not path.is_dir():
-        from trialkit.tables import from_table, table_outcomes
+        return _table(path, args.spread, cli_options.table_outcomes_spec(path, spec)
+                      if path.is_file() else {}, reported)
+    trial = read_trial(path) if path.exists() or "/" in ref or "\\" in ref else load(ref)
+    cli_options.check_against_toml(trial, spec)
+    return cli_options.with_reported(trial, reported) if reported else trial
 
-        spec: dict[str, object] = {"integer": integer}
-        if scale is not None:
-            spec.update(lower=scale[0], upper=scale[1])
-        outcomes = {label: dict(spec) for label in table_outcomes(path)}
-        return from_table(path, spread=spread, trial_id=path.stem or "table",
-                          title=f"Table typed in from {path.name}", source=path.name,
-                          outcomes=outcomes)
-    if path.exists() or "/" in ref or "\\" in ref:
-        return read_trial(path)
-    return load(ref)
+
+def _table(path: Path, spread: str, outcomes: dict[str, dict[str, Any]],
+           reported: str | None) -> Trial:
+    import inspect
+
+    from trialkit import cli_options
+    from trialkit.tables import from_table
+
+    extra: dict[str, Any] = {}
+    takes_reported = "reported" in inspect.signature(from_table).parameters
+    if reported and takes_reported:
+        if not Path(reported).is_file():
+            raise TrialDataError("no such file", file=reported, field="--reported")
+        extra["reported"] = reported
+    trial = from_table(path, spread=spread, trial_id=path.stem or "table",
+                       title=f"Table typed in from {path.name}", source=path.name,
+                       outcomes=outcomes, **extra)
+    if reported and not takes_reported:  # until from_table(reported=) is on main
+        trial = cli_options.with_reported(trial, reported)
+    return trial
 
 
 def _add_trial_argument(parser: argparse.ArgumentParser) -> None:
+    from trialkit import cli_options
+
     parser.add_argument("trial", help="bundled trial id (see 'trialkit list'), a trial folder, "
-                        "or a table file (.csv, .tsv, .xlsx) typed in from a paper")
+                        "or a table file (.csv, .tsv, .txt, .md, .xlsx) typed in from a paper")
     parser.add_argument("--spread", choices=("sd", "se", "ci95", "iqr", "range"), default="sd",
                         help="for a table file: what the brackets in its cells hold (default sd)")
-    parser.add_argument("--scale", type=_scale, default=None, metavar="LO-HI",
-                        help="for a table file: the outcomes' scale, e.g. 0-10")
-    parser.add_argument("--integer", action="store_true",
-                        help="for a table file: responses are whole numbers (enables GRIM)")
-
-
-def _scale(text: str) -> tuple[float, float]:
-    import re
-
-    m = re.fullmatch(r"\s*(-?\d+(?:\.\d+)?)\s*(?:-|to|,)\s*(-?\d+(?:\.\d+)?)\s*", text)
-    if not m or float(m.group(1)) >= float(m.group(2)):
-        raise argparse.ArgumentTypeError(f"expected a scale such as 0-10, got {text!r}")
-    return float(m.group(1)), float(m.group(2))
+    cli_options.add_arguments(parser)
 
 
 def _emit(frame: pd.DataFrame, fmt: str, *, header: str = "") -> None:
@@ -98,7 +110,7 @@ def _cmd_list(args: argparse.Namespace) -> None:
 def _cmd_show(args: argparse.Namespace) -> None:
     from trialkit.display import meta_record, summary_for_display
 
-    trial = _trial(args.trial, args.spread, args.scale, args.integer)
+    trial = _trial(args)
     if args.format == "json":
         payload: dict[str, Any] = meta_record(trial)
         payload["summary"] = json.loads(trial.summary.to_json(orient="records"))
@@ -115,7 +127,7 @@ def _cmd_effects(args: argparse.Namespace) -> None:
     from trialkit.analysis import between, within
     from trialkit.display import results_for_display
 
-    trial = _trial(args.trial, args.spread, args.scale, args.integer)
+    trial = _trial(args)
     outcome = args.outcome
     if outcome is not None:
         trial.outcome(outcome)
@@ -154,7 +166,7 @@ def _cmd_analyse(args: argparse.Namespace) -> None:
     from trialkit.display import frame_to_text, readable
     from trialkit.ipd import analyse
 
-    trial = _trial(args.trial, args.spread, args.scale, args.integer)
+    trial = _trial(args)
     outcome = args.outcome or trial.outcomes[0].id
     trial.outcome(outcome)
     tables = analyse(trial, outcome)
@@ -178,7 +190,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from trialkit.checks import check
     from trialkit.display import frame_to_text, readable
 
-    trial = _trial(args.trial, args.spread, args.scale, args.integer)
+    trial = _trial(args)
     table = check(trial, r=args.r)
     inconsistent = int((table["verdict"] == "inconsistent").sum())
     if args.format == "json":
@@ -212,9 +224,9 @@ def _formats(text: str) -> list[str]:
 def _cmd_figures(args: argparse.Namespace) -> None:
     from trialkit.figures import write_figures
 
-    trial = _trial(args.trial, args.spread, args.scale, args.integer)
+    trial = _trial(args)
     files = write_figures(trial, args.out, formats=args.format, style=args.style, r=args.r,
-                          dpi=args.dpi)
+                          dpi=args.dpi, outcome=args.outcome)
     for path in files:
         sys.stdout.write(f"{path}\n")
 
@@ -269,10 +281,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--style", choices=("slide", "paper"), default="slide")
     p.add_argument("--r", type=_correlation, default=None,
                    help="pre-post correlation for summary-only trials (default 0.5, stated)")
-    p.add_argument("--dpi", type=int, default=None, help="PNG resolution (default: the "
+    p.add_argument("--dpi", type=_dpi, default=None, help="PNG resolution (default: the "
                    "style's: 150 for slide, 300 for paper)")
+    p.add_argument("--outcome", default=None, help="the outcome (id or label) of the "
+                   "one-outcome figures, such as the sensitivity plot (default: the primary "
+                   "outcome, else the first)")
     p.set_defaults(func=_cmd_figures)
     return parser
+
+
+def _dpi(text: str) -> int:
+    from trialkit.figures import MAX_DPI
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_DPI:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_DPI}, got "
+                                         f"{text!r}")
+    return value
+
+
+def _one_line(exc: TrialDataError) -> str:
+    """The error on one line; several problems found in one pass are joined with "; "."""
+    errors = getattr(exc, "errors", None) or [exc]
+    parts = [" ".join(str(e).split()) for e in errors]
+    if len(parts) > 1:
+        return f"{len(parts)} problems: " + "; ".join(parts)
+    return parts[0]
 
 
 def _correlation(text: str) -> float:
@@ -287,17 +324,24 @@ def _correlation(text: str) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 bad input)."""
+    """Run the command line; returns the exit status (0 ok, 1 --strict found a problem, 2 bad
+    input). Usage errors exit through ``SystemExit(2)``; every error is one line on stderr.
+    """
+    import warnings
+
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        status = args.func(args)
-    except TrialDataError as exc:
-        message = " ".join(str(exc).split())
-        sys.stderr.write(f"trialkit: error: {message}\n")
-        return 2
-    except BrokenPipeError:  # e.g. `trialkit show x | head`
-        return 0
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            status = args.func(args)
+        except TrialDataError as exc:
+            sys.stderr.write(f"trialkit: error: {_one_line(exc)}\n")
+            return 2
+        except BrokenPipeError:  # e.g. `trialkit show x | head`
+            return 0
+    for message in dict.fromkeys(" ".join(str(w.message).split()) for w in caught):
+        sys.stderr.write(f"trialkit: warning: {message}\n")
     return int(status or 0)
 
 

@@ -17,10 +17,14 @@ __all__ = ["fmt_number", "fmt_p", "frame_to_text", "meta_record", "readable",
 def fmt_number(value: Any, digits: int = 2) -> str:
     """A number for display: fixed decimals, "" for missing, integers without decimals.
 
+    Infinities are shown as text (``inf``, ``-inf``), never formatted as numbers.
+
     Examples
     --------
     >>> fmt_number(3.14159), fmt_number(17), fmt_number(float("nan"))
     ('3.14', '17', '')
+    >>> fmt_number(float("inf"), 0), fmt_number(float("-inf"))
+    ('inf', '-inf')
     """
     if value is None:
         return ""
@@ -34,6 +38,8 @@ def fmt_number(value: Any, digits: int = 2) -> str:
         return str(value)
     if math.isnan(x):
         return ""
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
     if x == int(x) and abs(x) < 1e15 and digits == 0:
         return str(int(x))
     return f"{x:.{digits}f}"
@@ -112,7 +118,8 @@ def results_for_display(frame: pd.DataFrame, keys: list[str], digits: int = 2) -
         shown["unit"] = frame["unit"].astype(str)
     if "favours" in frame:
         shown["favours"] = frame["favours"].astype(str)
-    if "improved" in frame:
+    if "improved" in frame and frame["improved"].notna().any():
+        # Left out when no outcome shown declares its direction: nothing can be "improved".
         shown["improved"] = ["" if v is None or v is pd.NA else ("yes" if v else "no")
                              for v in frame["improved"].astype(object)]
     shown["method"] = frame["method"]

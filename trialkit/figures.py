@@ -9,41 +9,27 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trialkit.errors import TrialDataError
+from trialkit.figure_text import changes_printed, chosen_outcome, data_name, source_note, who
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from trialkit.trial import Trial
 
-__all__ = ["figure_set", "write_figures"]
+__all__ = ["data_name", "figure_set", "write_figures"]
 
-
-def _short(trial: Trial) -> str:
-    from trialkit.meta import short_ref
-
-    author = short_ref(trial.citation)
-    return f"{author} (n = {trial.n})" if author != trial.citation else f"{trial.id}"
-
-
-def _source_note(trial: Trial, extra: str = "") -> str:
-    from trialkit.meta import short_ref
-
-    parts = [extra] if extra else []
-    if trial.illustrative:
-        parts.append("Per-arm numbers are ILLUSTRATIVE: chosen to match the published "
-                     "statements, not the article's table.")
-    doi = f", doi:{trial.meta.doi}" if trial.meta.doi else ""
-    parts.append(f"Source: {short_ref(trial.citation)}{doi}; data: trialkit "
-                 f"data/{trial.id}.")
-    return " ".join(p for p in parts if p)
+#: The highest PNG resolution written (a 13.33 in slide at 1200 dpi is 16,000 pixels wide).
+MAX_DPI = 1200
 
 
 def _finish(fig: Figure, trial: Trial, title: str, subtitle: str, note: str, style: str,
-            frames: Sequence[Any]) -> Figure:
+            frames: Sequence[Any], data: str | None = None) -> Figure:
+    from trialkit.plots._common import spread_labels
     from trialkit.plots._style import footer, header, stamp_illustrative
 
     illustrative = any(bool(f["illustrative"].any()) for f in frames)
@@ -55,9 +41,11 @@ def _finish(fig: Figure, trial: Trial, title: str, subtitle: str, note: str, sty
             footer(fig, "Illustrative numbers, not the article's table.", style=style)
     else:
         header(fig, title, subtitle, style=style, right_margin=0.15 if illustrative else 0.0)
-        footer(fig, _source_note(trial, note), style=style)
+        footer(fig, source_note(trial, note, data), style=style)
     if illustrative:
         stamp_illustrative(fig, style=style)
+    for ax in fig.axes:  # now that titles and notes take their room
+        spread_labels(ax)
     return fig
 
 
@@ -77,8 +65,43 @@ def _grid(n: int) -> tuple[int, int]:
     return 2, -(-n // 2)
 
 
-def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None
-               ) -> dict[str, Figure]:
+@dataclass
+class _Set:
+    """What every figure of a set shares: the trial, its result frames and the wording."""
+
+    trial: Trial
+    style: str
+    spec: dict[str, Any]
+    r: float | None
+    data: str | None
+    m: Any
+    w: Any
+    b: Any
+    who: str
+
+    def finish(self, fig: Figure, title: str, subtitle: str, note: str,
+               frames: Sequence[Any]) -> Figure:
+        return _finish(fig, self.trial, title, subtitle, note, self.style, frames, self.data)
+
+    def r_note(self, outcome: str | None = None) -> str:
+        """How the change-score intervals got their pre-post correlation (summary trials)."""
+        trial = self.trial
+        if trial.level != "summary" or trial.baseline is None:
+            return ""
+        if self.r is not None:
+            return f"Change-score intervals use a pre-post correlation r = {self.r:g} (given)."
+        from trialkit.analysis import DEFAULT_R
+
+        if changes_printed(trial, outcome):
+            return (f"Where change-score intervals need a pre-post correlation, r = "
+                    f"{DEFAULT_R:g} is assumed; the table's SDs of change imply each arm's "
+                    "(see trialkit check).")
+        return (f"Change-score intervals assume a pre-post correlation r = {DEFAULT_R:g} "
+                "(not reported; assumed).")
+
+
+def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None,
+               outcome: str | None = None, data: str | None = None) -> dict[str, Figure]:
     """Every figure that fits the trial's data, by name.
 
     Parameters
@@ -87,34 +110,57 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None
     style : {"slide", "paper"}
     r : float, optional
         Pre-post correlation for summary-only trials (default 0.5, stated on the figures).
+    outcome : str, optional
+        The outcome (id or label) of the one-outcome figures such as the sensitivity plot.
+        Default: the trial's primary outcome (``primary = true``), else the first outcome,
+        and the figure says which it is.
+    data : str, optional
+        What the footer names as the data (default :func:`data_name`: the bundled trial,
+        the folder, the table file or "pasted table").
 
     Returns
     -------
     dict
         ``name -> Figure``; names such as ``trajectory_pain``, ``percent_change_pain``,
         ``forest``, ``rom_deltas``, ``sensitivity_pain``.
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> sorted(figure_set(trialkit.load("anorexia"), style="paper"))[:2]
+    ['estimation_weight_cbt', 'estimation_weight_ft']
     """
-    from trialkit import plots
-    from trialkit.analysis import DEFAULT_R, between, means, sensitivity, within
-    from trialkit.plots._style import get_style, new_figure
+    from trialkit.analysis import between, means, within
+    from trialkit.plots._style import get_style
 
     spec = get_style(style)
-    out: dict[str, Figure] = {}
+    chosen = chosen_outcome(trial, outcome)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the assumed r is stated on the figure
         m = means(trial)
         w = within(trial, r=r) if trial.baseline is not None else None
         b = between(trial, r=r) if trial.baseline is not None else None
-    r_note = ""
-    if trial.level == "summary" and trial.baseline is not None:
-        r_used = DEFAULT_R if r is None else r
-        r_note = (f"Change-score intervals assume a pre-post correlation r = {r_used:g}"
-                  f"{' (not reported; assumed)' if r is None else ''}.")
-    who = _short(trial)
-    ref = trial.reference_arm
-    ipd = trial.ipd
+    ctx = _Set(trial, style, spec, r, data, m, w, b, who(trial, data))
+    out = _trajectories(ctx)
+    if w is None or b is None:
+        return out
+    out.update(_percent_changes(ctx))
+    out["forest"] = _forest(ctx)
+    out.update(_rom(ctx))
+    if trial.ipd is not None:
+        out.update(_estimations(ctx))
+    if trial.level == "summary":
+        out.update(_sensitivity(ctx, *chosen))
+    return out
 
-    # 1. trajectories, one figure per outcome group
+
+def _trajectories(ctx: _Set) -> dict[str, Figure]:
+    """Each arm's means over time, one figure per outcome group."""
+    from trialkit import plots
+    from trialkit.plots._style import new_figure
+
+    trial, style, spec = ctx.trial, ctx.style, ctx.spec
+    out: dict[str, Figure] = {}
     for group in _groups(trial):
         rows, cols = _grid(len(group))
         multi = len(group) > 1
@@ -124,9 +170,9 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None
         fig, axes = new_figure(style, nrows=rows, ncols=cols, size=size)
         axes_list = [axes] if not multi else list(axes.flat)
         for k, (ax, oid) in enumerate(zip(axes_list, group, strict=False)):
-            plots.trajectory(m, oid, ipd=ipd, ax=ax, style=style, label_arms=not multi,
-                             legend=multi and k == 0, direction_note=not multi,
-                             mark_illustrative=False)
+            plots.trajectory(ctx.m, oid, ipd=trial.ipd, ax=ax, style=style,
+                             label_arms=not multi, legend=multi and k == 0,
+                             direction_note=not multi, mark_illustrative=False)
             if multi:
                 ax.set_title(trial.outcome(oid).short, fontsize=spec["label"],
                              fontweight="bold")
@@ -138,17 +184,22 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None
         name = first.domain if multi else first.id
         title = (first.label if not multi
                  else f"{first.domain.replace('_', ' ').capitalize()} over time")
-        subtitle = f"Mean and 95% CI by arm at each visit; {who}"
+        subtitle = f"Mean and 95% CI by arm at each visit; {ctx.who}"
         if multi and first.direction:
             subtitle += f"; {first.direction.replace('_', ' ')}"
-        if ipd is not None:
+        if trial.ipd is not None:
             subtitle += "; faint lines are individual patients"
-        out[f"trajectory_{name}"] = _finish(fig, trial, title, subtitle, "", style, [m])
+        out[f"trajectory_{name}"] = ctx.finish(fig, title, subtitle, "", [ctx.m])
+    return out
 
-    if w is None or b is None:
-        return out
 
-    # 2. percent change from baseline (not for range of motion: degrees say more)
+def _percent_changes(ctx: _Set) -> dict[str, Figure]:
+    """Percent change from baseline (not for range of motion: degrees say more)."""
+    from trialkit import plots
+    from trialkit.plots._style import new_figure
+
+    trial, style, spec, w = ctx.trial, ctx.style, ctx.spec, ctx.w
+    out: dict[str, Figure] = {}
     for group in _groups(trial):
         first = trial.outcome(group[0])
         if first.domain == "range_of_motion":
@@ -161,8 +212,9 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None
         fig, axes = new_figure(style, nrows=rows, ncols=cols, size=size)
         axes_list = [axes] if len(group) == 1 else list(axes.flat)
         for k, (ax, oid) in enumerate(zip(axes_list, group, strict=False)):
-            plots.percent_change(pc, oid, ax=ax, style=style, reference=ref, legend=k == 0,
-                                 direction_note=len(group) == 1, mark_illustrative=False)
+            plots.percent_change(pc, oid, ax=ax, style=style, reference=trial.reference_arm,
+                                 legend=k == 0, direction_note=len(group) == 1,
+                                 mark_illustrative=False)
             if len(group) > 1:
                 ax.set_title(trial.outcome(oid).short, fontsize=spec["label"],
                              fontweight="bold")
@@ -173,109 +225,149 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None
         label = (first.label if len(group) == 1
                  else first.domain.replace("_", " ").capitalize())
         subtitle = (f"Within each arm, relative to that arm's own baseline mean, with 95% CI; "
-                    f"{who}")
+                    f"{ctx.who}")
         if len(group) > 1 and first.direction:
             subtitle += f"; {first.direction.replace('_', ' ')}"
         note = (f"Percent change = 100 x (mean at follow-up - mean at baseline) / mean at "
-                f"baseline. {r_note}")
-        out[f"percent_change_{name}"] = _finish(
-            fig, trial, f"{label}: change from baseline", subtitle, note, style, [pc])
+                f"baseline. {ctx.r_note(first.id if len(group) == 1 else None)}")
+        out[f"percent_change_{name}"] = ctx.finish(
+            fig, f"{label}: change from baseline", subtitle, note, [pc])
+    return out
 
-    # 3. forest of standardized between-arm effects (every comparison vs the reference)
+
+def _forest(ctx: _Set) -> Figure:
+    """Standardized between-arm effects, every comparison against the reference arm."""
+    from trialkit import plots
+    from trialkit.plots._style import new_figure
+
+    trial, style, spec = ctx.trial, ctx.style, ctx.spec
     thresholds = _smd_thresholds(trial)
-    g = b[b["measure"] == "hedges_g"]
+    g = ctx.b[ctx.b["measure"] == "hedges_g"]
     several = g["comparison"].nunique() > 1
     n_rows = len(g.drop_duplicates(["outcome", "comparison"]))
     size = (spec["size"][0] * 1.25, max(2.8, 0.3 * n_rows + 1.9)) if style == "paper" else None
     fig, ax = new_figure(style, size=size)
-    plots.forest(b, "hedges_g", ax=ax, style=style, thresholds=thresholds,
+    plots.forest(ctx.b, "hedges_g", ax=ax, style=style, thresholds=thresholds,
                  mark_illustrative=False)
     refl = g["reference_label"].iloc[0]
     arm = "each arm" if several else g["arm_label"].iloc[0]
+    directions = set(g["direction"].dropna())
+    oriented = g["direction"].isin(["higher_is_better", "lower_is_better"]).all()
     note = ("Hedges' g: difference in follow-up means over the pooled SD, exact "
-            "small-sample correction, noncentral-t 95% CI. Effects are mirrored where lower "
-            f"is better, so right always favours {arm} over {refl}.")
-    if thresholds:
-        note += (" Dashed lines: the thresholds the abstract reports (SMD greater than "
-                 + " and ".join(f"{v:g} at {trial.timepoint(t).label}"
-                                for t, v in thresholds.items()) + ").")
+            "small-sample correction, noncentral-t 95% CI.")
+    if oriented:
+        mirrored = ("Effects are mirrored where lower is better, so right always"
+                    if "lower_is_better" in directions else "Right")
+        note += f" {mirrored} favours {arm} over {refl}."
+        if thresholds:
+            note += (" Dashed lines: the thresholds the abstract reports (SMD greater than "
+                     + " and ".join(f"{v:g} at {trial.timepoint(t).label}"
+                                    for t, v in thresholds.items()) + ").")
+    else:
+        note += (" The direction of benefit is not given for every outcome, so effects are "
+                 f"drawn as arm minus {refl} and the figure does not say which arm they "
+                 "favour (declare it, e.g. --direction pain=lower).")
     title = (f"{g['arm_label'].iloc[0]} vs {refl}: standardized differences" if not several
              else f"Each arm vs {refl}: standardized differences")
-    out["forest"] = _finish(fig, trial, title,
-                            f"Hedges' g with 95% CI at every follow-up; {who}", note, style,
-                            [g])
+    return ctx.finish(fig, title, f"Hedges' g with 95% CI at every follow-up; {ctx.who}",
+                      note, [g])
 
-    # 4. range of motion in degrees, one panel per follow-up
+
+def _rom(ctx: _Set) -> dict[str, Figure]:
+    """Range of motion in degrees, one panel per follow-up."""
+    from trialkit import plots
+    from trialkit.plots._style import new_figure
+
+    trial, style, spec, w = ctx.trial, ctx.style, ctx.spec, ctx.w
     rom = w[(w["domain"] == "range_of_motion") & (w["measure"] == "mean_change")]
-    if not rom.empty:
-        tps = list(dict.fromkeys(rom["timepoint"]))
-        fig, axes = new_figure(style, nrows=1, ncols=len(tps), wide=True, sharey=True)
-        axes_list = [axes] if len(tps) == 1 else list(axes.flat)
-        for k, (ax, tp) in enumerate(zip(axes_list, tps, strict=True)):
-            plots.rom_deltas(rom, tp, ax=ax, style=style, reference=ref, legend=k == 0,
-                             legend_band=True, mark_illustrative=False)
-            ax.set_title(trial.timepoint(tp).label, fontsize=spec["subtitle"])
-        for ax in axes_list[1:]:
-            ax.tick_params(labelleft=False)
-        note = "Mean change within each arm with 95% CI (whiskers). " + r_note
-        mdc = rom["mdc"].dropna().unique()
-        if len(mdc) == 1:
-            src = trial.outcome(rom["outcome"].iloc[0]).mdc_source.split(".")[0]
-            note += (f" Dashed line: minimal detectable change {mdc[0]:g} degrees "
-                     f"({src}).")
-        out["rom_deltas"] = _finish(fig, trial, "Range of motion: degrees gained",
-                                    f"Active cervical range of motion, change from baseline "
-                                    f"by direction; {who}", note, style, [rom])
+    if rom.empty:
+        return {}
+    tps = list(dict.fromkeys(rom["timepoint"]))
+    fig, axes = new_figure(style, nrows=1, ncols=len(tps), wide=True, sharey=True)
+    axes_list = [axes] if len(tps) == 1 else list(axes.flat)
+    for k, (ax, tp) in enumerate(zip(axes_list, tps, strict=True)):
+        plots.rom_deltas(rom, tp, ax=ax, style=style, reference=trial.reference_arm,
+                         legend=k == 0, legend_band=True, mark_illustrative=False)
+        ax.set_title(trial.timepoint(tp).label, fontsize=spec["subtitle"])
+    for ax in axes_list[1:]:
+        ax.tick_params(labelleft=False)
+    note = "Mean change within each arm with 95% CI (whiskers). " + ctx.r_note()
+    mdc = rom["mdc"].dropna().unique()
+    if len(mdc) == 1:
+        src = trial.outcome(rom["outcome"].iloc[0]).mdc_source.split(".")[0]
+        note += f" Dashed line: minimal detectable change {mdc[0]:g} degrees ({src})."
+    return {"rom_deltas": ctx.finish(fig, "Range of motion: degrees gained",
+                                     "Active cervical range of motion, change from baseline "
+                                     f"by direction; {ctx.who}", note, [rom])}
 
-    # 5. estimation plots (patient data): each arm vs the reference at the last follow-up
-    if ipd is not None:
-        from trialkit.ipd import bootstrap, bootstrap_distribution
 
-        last = [t.id for t in trial.timepoints if t.id != trial.baseline][-1]
-        for oid in [o.id for o in trial.outcomes]:
-            for arm_id in [a.id for a in trial.arms if a.id != ref]:
-                boot = bootstrap(trial, oid, last, arm=arm_id, reference=ref)
-                dist = bootstrap_distribution(trial, oid, last, arm=arm_id, reference=ref)
-                size = spec["size"] if style == "paper" else spec["wide"]
-                from matplotlib.figure import Figure as NewFigure
+def _estimations(ctx: _Set) -> dict[str, Figure]:
+    """Estimation plots (patient data): each arm vs the reference at the last follow-up."""
+    from matplotlib.figure import Figure as NewFigure
 
-                fig = NewFigure(figsize=size, layout="constrained", dpi=spec["screen_dpi"])
-                plots.estimation(boot, dist, ipd, m, fig=fig, style=style)
-                arm_label = trial.arm(arm_id).label
-                name = f"estimation_{oid}_{arm_id}"
-                note = ("Points: every patient measured at this visit; lines: arm means. Right: "
-                        "the bootstrap distribution of the difference in means (10,000 "
-                        "resamples within each arm, seed 0) with its "
-                        f"{boot['ci_method'].iloc[0]} 95% CI.")
-                out[name] = _finish(
-                    fig, trial, f"{trial.outcome(oid).label}: {arm_label} vs "
-                    f"{trial.arm(ref).label}",
-                    f"{trial.timepoint(last).label}; mean difference with 95% CI; {who}", note,
-                    style, [m])
+    from trialkit import plots
+    from trialkit.ipd import bootstrap, bootstrap_distribution
 
-    # 6. sensitivity to the assumed correlation (summary-only trials)
-    if trial.level == "summary":
-        first = trial.outcomes[0]
-        s = sensitivity(trial, outcome=first.id)
-        tps = list(dict.fromkeys(s["timepoint"]))
-        fig, axes = new_figure(style, nrows=1, ncols=len(tps), wide=True, sharey=True)
-        axes_list = [axes] if len(tps) == 1 else list(axes.flat)
-        for k, (ax, tp) in enumerate(zip(axes_list, tps, strict=True)):
-            for comparison in list(dict.fromkeys(s["comparison"]))[:1]:
-                plots.sensitivity(s, first.id, tp, ax=ax, style=style, comparison=comparison,
-                                  mark_illustrative=False)
-            ax.set_title(trial.timepoint(tp).label, fontsize=spec["subtitle"])
-            if k > 0:
-                ax.set_ylabel("")
-                if ax.get_legend() is not None:
-                    ax.get_legend().remove()
-        note = ("The paper does not report the correlation between baseline and follow-up, "
-                "which change-score and ANCOVA intervals need; each line shows one assumption.")
-        out[f"sensitivity_{first.id}"] = _finish(
-            fig, trial, f"{first.short}: how much the assumed correlation matters",
-            f"Between-arm difference with 95% CI for r from 0.2 to 0.8; {who}", note, style,
-            [s])
+    trial, style, spec = ctx.trial, ctx.style, ctx.spec
+    ref = trial.reference_arm
+    last = [t.id for t in trial.timepoints if t.id != trial.baseline][-1]
+    out: dict[str, Figure] = {}
+    for oid in [o.id for o in trial.outcomes]:
+        for arm_id in [a.id for a in trial.arms if a.id != ref]:
+            boot = bootstrap(trial, oid, last, arm=arm_id, reference=ref)
+            dist = bootstrap_distribution(trial, oid, last, arm=arm_id, reference=ref)
+            size = spec["size"] if style == "paper" else spec["wide"]
+            fig = NewFigure(figsize=size, layout="constrained", dpi=spec["screen_dpi"])
+            plots.estimation(boot, dist, trial.ipd, ctx.m, fig=fig, style=style)
+            note = ("Points: every patient measured at this visit; lines: arm means. Right: "
+                    "the bootstrap distribution of the difference in means (10,000 "
+                    "resamples within each arm, seed 0) with its "
+                    f"{boot['ci_method'].iloc[0]} 95% CI.")
+            out[f"estimation_{oid}_{arm_id}"] = ctx.finish(
+                fig, f"{trial.outcome(oid).label}: {trial.arm(arm_id).label} vs "
+                f"{trial.arm(ref).label}",
+                f"{trial.timepoint(last).label}; mean difference with 95% CI; {ctx.who}",
+                note, [ctx.m])
     return out
+
+
+def _sensitivity(ctx: _Set, oid: str, which: str) -> dict[str, Figure]:
+    """Sensitivity to the assumed correlation (summary-only trials), for one outcome."""
+    from trialkit import plots
+    from trialkit.analysis import sensitivity
+    from trialkit.plots._style import new_figure
+
+    trial, style, spec = ctx.trial, ctx.style, ctx.spec
+    outcome = trial.outcome(oid)
+    s = sensitivity(trial, outcome=oid)
+    tps = list(dict.fromkeys(s["timepoint"]))
+    fig, axes = new_figure(style, nrows=1, ncols=len(tps), wide=True, sharey=True)
+    axes_list = [axes] if len(tps) == 1 else list(axes.flat)
+    for k, (ax, tp) in enumerate(zip(axes_list, tps, strict=True)):
+        for comparison in list(dict.fromkeys(s["comparison"]))[:1]:
+            plots.sensitivity(s, oid, tp, ax=ax, style=style, comparison=comparison,
+                              mark_illustrative=False)
+        ax.set_title(trial.timepoint(tp).label, fontsize=spec["subtitle"])
+        if k > 0:
+            ax.set_ylabel("")
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+    if changes_printed(trial, oid):
+        note = ("The table prints each arm's SD of change, which implies the correlation "
+                "between baseline and follow-up (see trialkit check); each line shows what "
+                "another assumption would give.")
+    else:
+        note = ("The paper does not report the correlation between baseline and follow-up, "
+                "which change-score and ANCOVA intervals need; each line shows one "
+                "assumption.")
+    comparisons = list(dict.fromkeys(s["comparison"]))
+    if len(comparisons) > 1:
+        first = s[s["comparison"] == comparisons[0]].iloc[0]
+        note += f" Shown for {first['arm_label']} vs {first['reference_label']}."
+    note = f"{which} {note}".strip()
+    return {f"sensitivity_{oid}": ctx.finish(
+        fig, f"{outcome.short}: how much the assumed correlation matters",
+        f"Between-arm difference with 95% CI for r from 0.2 to 0.8; {ctx.who}", note, [s])}
 
 
 def _smd_thresholds(trial: Trial) -> dict[str, float]:
@@ -287,8 +379,8 @@ def _smd_thresholds(trial: Trial) -> dict[str, float]:
 
 
 def write_figures(trial: Trial, out: str | Path, *, formats: Sequence[str] = ("png",),
-                  style: str = "slide", r: float | None = None,
-                  dpi: int | None = None) -> list[Path]:
+                  style: str = "slide", r: float | None = None, dpi: int | None = None,
+                  outcome: str | None = None, data: str | None = None) -> list[Path]:
     """Write the trial's figure set to ``out``; returns the files written.
 
     File names: ``{trial}_{figure}_{style}.{format}``, e.g.
@@ -297,11 +389,21 @@ def write_figures(trial: Trial, out: str | Path, *, formats: Sequence[str] = ("p
     from trialkit.plots._style import get_style, save
 
     get_style(style)
+    if dpi is not None and (isinstance(dpi, bool) or not isinstance(dpi, int)
+                            or not 1 <= dpi <= MAX_DPI):
+        raise TrialDataError(f"dpi must be a whole number from 1 to {MAX_DPI}, got {dpi!r}",
+                             field="dpi")
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
         raise TrialDataError("not a folder", file=str(folder))
+    figures = figure_set(trial, style=style, r=r, outcome=outcome, data=data)
     written: list[Path] = []
-    for name, fig in figure_set(trial, style=style, r=r).items():
-        written += save(fig, folder / f"{trial.id}_{name}_{style}", formats, dpi=dpi,
-                        style=style)
+    for name, fig in figures.items():
+        try:
+            written += save(fig, folder / f"{trial.id}_{name}_{style}", formats, dpi=dpi,
+                            style=style)
+        except OSError as exc:
+            raise TrialDataError(f"cannot write the figures there "
+                                 f"({exc.strerror or type(exc).__name__})",
+                                 file=str(folder)) from None
     return written

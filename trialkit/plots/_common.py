@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
 
 MINUS = "\u2212"
+#: gid of the labels at the end of lines, which :func:`spread_labels` keeps apart.
+END_LABEL = "trialkit-end-label"
 
 
 def select(frame: pd.DataFrame, what: str, **keys: Any) -> pd.DataFrame:
@@ -57,12 +59,16 @@ def ensure_ax(ax: Axes | None, style: str, **size: Any) -> Axes:
 
 
 def direction_hint(ax: Axes, direction: str | None, *, style: str, axis: str = "y") -> None:
-    """A small grey note in the corner: which way is better for patients."""
+    """A small grey note in the corner: which way is better for patients (or that the
+    direction was not given)."""
     from trialkit.plots._style import MUTED, get_style
 
-    if direction is None:
-        return
     spec = get_style(style)
+    if direction not in ("higher_is_better", "lower_is_better"):
+        ax.text(0.0, 1.01, "direction of benefit not given", transform=ax.transAxes,
+                ha="left", va="bottom", fontsize=spec["note"], color=MUTED,
+                gid="trialkit-direction")
+        return
     better = "higher" if direction == "higher_is_better" else "lower"
     arrow = {"y": {"higher": "\u2191", "lower": "\u2193"},
              "x": {"higher": "\u2192", "lower": "\u2190"}}[axis][better]
@@ -96,3 +102,46 @@ def tick_labels(rows: pd.DataFrame, ids: list[str], width: int | None = None) ->
     width = width or (6 if len(ids) >= 4 else 14)
     return ["\n".join(textwrap.wrap(str(names[t]), width, break_long_words=False))
             for t in ids]
+
+
+def with_unit(text: str, unit: object) -> str:
+    """``"Pain (points)"``; just ``"Pain"`` when no unit is given (no empty brackets).
+
+    Examples
+    --------
+    >>> with_unit("Pain", "points"), with_unit("Pain", ""), with_unit("Pain", None)
+    ('Pain (points)', 'Pain', 'Pain')
+    """
+    unit_text = "" if unit is None or unit != unit else str(unit).strip()
+    return f"{text} ({unit_text})" if unit_text else text
+
+
+def spread_labels(ax: Axes, gid: str = END_LABEL, gap_pt: float = 2.0) -> None:
+    """Move the end-of-line labels of ``ax`` apart vertically so that none overlaps another.
+
+    Measures each label's extent with the figure's renderer (after the layout has run), then
+    pushes labels up in order of height until consecutive ones are ``gap_pt`` apart, and
+    shifts the group back so that on average labels stay level with their lines. Offsets are
+    set in points from each label's anchor, so the result does not depend on the resolution;
+    calling it again (after a new layout) starts from the anchors, not from earlier nudges.
+    """
+    import numpy as np
+
+    labels = [t for t in ax.texts if t.get_gid() == gid and t.get_visible()]
+    if len(labels) < 2:
+        return
+    fig = ax.figure
+    for t in labels:
+        t.xyann = (t.xyann[0], 0.0)
+    fig.draw_without_rendering()
+    to_pt = 72.0 / fig.dpi
+    anchor = np.array([ax.transData.transform(t.xy)[1] for t in labels]) * to_pt
+    height = np.array([t.get_window_extent().height for t in labels]) * to_pt
+    order = np.argsort(anchor, kind="stable")
+    placed = anchor[order].copy()
+    for k in range(1, len(placed)):
+        need = (height[order][k - 1] + height[order][k]) / 2 + gap_pt
+        placed[k] = max(placed[k], placed[k - 1] + need)
+    placed -= (placed - anchor[order]).mean()
+    for k, i in enumerate(order):
+        labels[i].xyann = (labels[i].xyann[0], float(placed[k] - anchor[i]))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from trialkit.errors import TrialDataError
-from trialkit.plots._common import select
+from trialkit.plots._common import select, with_unit
 from trialkit.plots._style import INK, MUTED, arm_colours, get_style, style_context
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def estimation(boot: pd.DataFrame, distribution: pd.DataFrame, ipd: pd.DataFrame
         left.set_xticks([0, 1], ["\n".join(textwrap.wrap(str(t), 14)) for t in labels])
         left.set_xlim(-0.6, 1.6)
         unit = m["unit"].iloc[0]
-        left.set_ylabel(f"{m['outcome_label'].iloc[0]} ({unit})")
+        left.set_ylabel(with_unit(str(m["outcome_label"].iloc[0]), unit))
         left.grid(axis="x", visible=False)
 
         ref_mean, arm_mean = float(m.loc[ref, "estimate"]), float(m.loc[arm, "estimate"])
@@ -142,7 +142,7 @@ def estimation(boot: pd.DataFrame, distribution: pd.DataFrame, ipd: pd.DataFrame
         right.spines["bottom"].set_visible(False)
         right.yaxis.tick_right()
         right.yaxis.set_label_position("right")
-        right.set_ylabel(f"Mean difference ({unit})")
+        right.set_ylabel(with_unit("Mean difference", unit))
         right.grid(False)
         ci = row.get("ci_method", "BCa")
         right.set_xlabel(f"bootstrap\n{int(row.get('n_resamples', len(values)))} resamples,"

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from trialkit.plots._common import ensure_ax, select
+from trialkit.plots._common import MINUS, ensure_ax, select
 from trialkit.plots._style import (
     GRID,
     INK,
@@ -34,9 +34,12 @@ def forest(frame: pd.DataFrame, measure: str = "hedges_g", *, ax: Axes | None = 
            thresholds: dict[str, float] | None = None, mark_illustrative: bool = True) -> Axes:
     """Between-arm effects with CIs, one row per outcome and timepoint, oriented by benefit.
 
-    Every row is drawn so that **right favours the treatment arm**: effects of outcomes where
-    lower is better (pain) are mirrored, and the axis says so. The zero line marks no
-    difference.
+    When every outcome drawn declares its direction, every row is drawn so that **right
+    favours the row's arm over the reference**: effects of outcomes where lower is better
+    (pain) are mirrored, and the axis says so. When any outcome's direction is not given
+    (``direction`` None, as for a typed-in table), nothing is mirrored, the figure says
+    nothing about which arm is favoured, and a note says that effects are drawn as arm minus
+    reference. The zero line marks no difference.
 
     Parameters
     ----------
@@ -56,7 +59,8 @@ def forest(frame: pd.DataFrame, measure: str = "hedges_g", *, ax: Axes | None = 
         Shade +/- the outcome's MCID on each row (raw-unit measures only).
     thresholds : dict, optional
         Vertical reference lines, timepoint id -> value on the oriented scale (e.g. the
-        abstract's ``{"10min": 0.56, "1wk": 1.34}``), drawn in that timepoint's colour.
+        abstract's ``{"10min": 0.56, "1wk": 1.34}``), drawn in that timepoint's colour; left
+        out when a direction is not given (there is no oriented scale then).
 
     Returns
     -------
@@ -84,7 +88,10 @@ def forest(frame: pd.DataFrame, measure: str = "hedges_g", *, ax: Axes | None = 
         rows["outcome"] + "|" + rows["comparison"] if several else rows["outcome"])
     row_name = (rows["arm_label"] + " vs " + rows["reference_label"] if one_outcome and several
                 else (short + ": " + rows["arm_label"] if several else short))
-    sign = np.where(rows["direction"] == "lower_is_better", -1.0, 1.0)
+    sign = _orientation(rows["direction"])
+    oriented = bool(np.isfinite(sign).all())
+    if not oriented:
+        sign = np.ones(len(rows))
     est = rows["estimate"].to_numpy() * sign
     lo = np.where(sign > 0, rows["ci_low"], rows["ci_high"]) * sign
     hi = np.where(sign > 0, rows["ci_high"], rows["ci_low"]) * sign
@@ -113,7 +120,7 @@ def forest(frame: pd.DataFrame, measure: str = "hedges_g", *, ax: Axes | None = 
                         color=colours[tp], capsize=0, zorder=3, markeredgecolor="white",
                         label=rows.loc[m, "timepoint_label"].iloc[0],
                         gid=f"trialkit-timepoint-{tp}")
-        for tp, value in (thresholds or {}).items():
+        for tp, value in (thresholds or {}).items() if oriented else ():
             colour = colours.get(tp, MUTED)
             when = rows.loc[rows["timepoint"] == tp, "timepoint_label"]
             ax.axvline(value, color=colour, linestyle=(0, (3, 3)), alpha=0.8,
@@ -129,17 +136,25 @@ def forest(frame: pd.DataFrame, measure: str = "hedges_g", *, ax: Axes | None = 
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True, color=GRID)
         ax.set_ylim(-0.6, len(outcomes) - 0.4)
-        arm = "treatment" if several else rows["arm_label"].iloc[0]
-        ref = rows["reference_label"].iloc[0]
-        ax.set_xlabel(f"{_AXIS_LABEL.get(measure, measure)}, 95% CI")
+        ax.set_xlabel(_xlabel(measure, oriented, rows))
         span = max(abs(min(lo.min(), 0)), abs(hi.max()), 0.5)
         ax.set_xlim(min(-0.3 * span, lo.min() - 0.05 * span), hi.max() + 0.05 * span)
-        ax.annotate(f"\u2190 favours {ref}", (0, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(-5, 3), textcoords="offset points", ha="right", va="bottom",
-                    fontsize=spec["note"], color=MUTED, gid="trialkit-favours")
-        ax.annotate(f"favours {arm} \u2192", (0, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(5, 3), textcoords="offset points", ha="left", va="bottom",
-                    fontsize=spec["note"], color=MUTED, gid="trialkit-favours")
+        if oriented:
+            arm = "the row's arm" if several else rows["arm_label"].iloc[0]
+            ref = rows["reference_label"].iloc[0]
+            ax.annotate(f"\u2190 favours {ref}", (0, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(-5, 3), textcoords="offset points", ha="right", va="bottom",
+                        fontsize=spec["note"], color=MUTED, gid="trialkit-favours")
+            ax.annotate(f"favours {arm} \u2192", (0, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(5, 3), textcoords="offset points", ha="left", va="bottom",
+                        fontsize=spec["note"], color=MUTED, gid="trialkit-favours")
+        else:
+            # From the figure's left edge (the row names take much of a narrow figure).
+            note = "\n".join(textwrap.wrap(direction_not_given(rows),
+                                            90 if style == "slide" else 60))
+            ax.annotate(note, (0.01, 1.0), xycoords=("figure fraction", "axes fraction"),
+                        xytext=(0, 3), textcoords="offset points", ha="left", va="bottom",
+                        fontsize=spec["note"], color=MUTED, gid="trialkit-direction-unknown")
         if len(timepoints) > 1 or thresholds:
             if style == "slide":
                 ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
@@ -149,3 +164,28 @@ def forest(frame: pd.DataFrame, measure: str = "hedges_g", *, ax: Axes | None = 
         if mark_illustrative and rows["illustrative"].any():
             stamp_illustrative(ax, style=style)
     return ax
+
+
+def _orientation(direction: pd.Series) -> np.ndarray:
+    """+1 where higher is better, -1 where lower is better, NaN where not given."""
+    return direction.map({"higher_is_better": 1.0, "lower_is_better": -1.0}).to_numpy(
+        dtype=float, na_value=np.nan)
+
+
+def _xlabel(measure: str, oriented: bool, rows: pd.DataFrame) -> str:
+    name = _AXIS_LABEL.get(measure, measure)
+    if not oriented:
+        return f"{name} (arm {MINUS} reference), 95% CI"
+    if (rows["direction"] == "lower_is_better").any():
+        return f"{name}, 95% CI (sign reversed where lower is better)"
+    return f"{name}, 95% CI"
+
+
+def direction_not_given(rows: pd.DataFrame) -> str:
+    """The note a forest plot carries when some outcome does not declare its direction."""
+    unknown = rows.loc[~rows["direction"].isin(["higher_is_better", "lower_is_better"])]
+    short = unknown["outcome_short"] if "outcome_short" in unknown else unknown["outcome_label"]
+    names = list(dict.fromkeys(short.astype(str)))
+    which = "" if len(names) == rows["outcome"].nunique() else f" for {', '.join(names)}"
+    return (f"direction of benefit not given{which}: effects are drawn as "
+            f"arm\u00a0{MINUS}\u00a0reference, none mirrored")

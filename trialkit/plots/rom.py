@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from trialkit.plots._common import arm_order, ensure_ax, select, signed
+from trialkit.plots._common import arm_order, ensure_ax, select, signed, with_unit
 from trialkit.plots._style import INK, MUTED, arm_colours, stamp_illustrative, style_context
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def rom_deltas(frame: pd.DataFrame, timepoint: str | None = None, *, ax: Axes | 
         ax.grid(axis="y", visible=False)
         ax.grid(axis="x", visible=True)
         unit = rows["unit"].iloc[0]
-        ax.set_xlabel(f"Change from baseline ({unit})")
+        ax.set_xlabel(with_unit("Change from baseline", unit))
         lo, hi = rows["ci_low"].min(), rows["ci_high"].max()
         pad = 0.18 * (hi - min(lo, 0))
         ax.set_xlim(min(lo, 0) - 0.04 * (hi - min(lo, 0)), hi + pad)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from trialkit.plots._common import ensure_ax, select
+from trialkit.plots._common import ensure_ax, select, with_unit
 from trialkit.plots._style import INK, OKABE_ITO, stamp_illustrative, style_context
 
 if TYPE_CHECKING:
@@ -66,8 +66,8 @@ def sensitivity(frame: pd.DataFrame, outcome: str | None = None, timepoint: str 
                     label=_NAMES.get(measure, measure), gid=f"trialkit-measure-{measure}")
         ax.axhline(0, color=INK, linewidth=spec["rc"]["axes.linewidth"], zorder=2)
         ax.set_xlabel("Assumed pre-post correlation r")
-        ax.set_ylabel(f"{rows['arm_label'].iloc[0]} minus {rows['reference_label'].iloc[0]}"
-                      f" ({rows['unit'].iloc[0]})")
+        ax.set_ylabel(with_unit(f"{rows['arm_label'].iloc[0]} minus "
+                                f"{rows['reference_label'].iloc[0]}", rows["unit"].iloc[0]))
         ax.legend(loc="best")
         if mark_illustrative and rows["illustrative"].any():
             stamp_illustrative(ax, style=style)

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from trialkit.plots._common import (
+    END_LABEL,
     arm_order,
     direction_hint,
     ensure_ax,
     only_outcome,
+    spread_labels,
     tick_labels,
+    with_unit,
 )
 from trialkit.plots._style import MUTED, arm_colours, stamp_illustrative, style_context
 
@@ -91,14 +94,17 @@ def trajectory(frame: pd.DataFrame, outcome: str | None = None, *,
                         markeredgewidth=spec["rc"]["lines.linewidth"] * 0.4,
                         label=a["arm_label"].iloc[0], gid=f"trialkit-arm-{arm}")
             if label_arms:
-                ax.annotate(f" {a['arm_label'].iloc[0]}", (x.iloc[-1], a["estimate"].iloc[-1]),
+                # Every label starts right of the last visit's rightmost interval, so none
+                # sits on another arm's error bar; spread_labels keeps them apart vertically.
+                end = a["x"].iloc[-1] + max(offsets.values())
+                ax.annotate(f" {a['arm_label'].iloc[0]}", (end, a["estimate"].iloc[-1]),
                             xytext=(6, 0), textcoords="offset points", va="center",
                             color=colours[arm], fontsize=spec["label"], fontweight="bold",
-                            annotation_clip=False)
+                            annotation_clip=False, gid=END_LABEL)
         ax.set_xticks(range(len(position)), tick_labels(rows, list(position)))
         ax.set_xlim(-0.35, len(position) - 1 + (0.9 if label_arms else 0.35))
         unit = rows["unit"].iloc[0]
-        ax.set_ylabel(f"{rows['outcome_label'].iloc[0]} ({unit})")
+        ax.set_ylabel(with_unit(str(rows["outcome_label"].iloc[0]), unit))
         if direction_note:
             direction_hint(ax, rows["direction"].iloc[0], style=style)
         if legend if legend is not None else not label_arms:
@@ -106,4 +112,6 @@ def trajectory(frame: pd.DataFrame, outcome: str | None = None, *,
         if mark_illustrative and rows["illustrative"].any():
             stamp_illustrative(ax, style=style)
         ax.tick_params(axis="x", colors=MUTED)
+        if label_arms:
+            spread_labels(ax)
     return ax
