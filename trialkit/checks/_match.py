@@ -99,7 +99,7 @@ def _match_solved(sel: pd.DataFrame, row: pd.Series, rounding: str) -> pd.DataFr
     stat, rel = str(row["statistic"]), str(row["relation"])
     texts = _texts(stat, str(row["value"]))
     out = sel.copy()
-    ranges_txt, reproduces, implausible, rep_r = [], [], [], []
+    ranges_txt, reproduces, implausible, rep_r, r_lo, r_hi = [], [], [], [], [], []
     for idx, r in out.iterrows():
         ev = r["evaluate"]
         ranges = solve_r(ev, stat, rel, texts, rounding, flip=bool(r["flip"]))
@@ -110,6 +110,8 @@ def _match_solved(sel: pd.DataFrame, row: pd.Series, rounding: str) -> pd.DataFr
         good = [(max(lo, 0.0), hi) for lo, hi in ranges if hi >= 0] or ranges
         mid = float(np.clip((good[0][0] + good[0][1]) / 2, -0.999, 0.999)) if good else np.nan
         rep_r.append(mid)
+        r_lo.append(min(g[0] for g in good) if good else np.nan)
+        r_hi.append(max(g[1] for g in good) if good else np.nan)
         if good:
             with np.errstate(all="ignore"):
                 vals = ev(np.array([mid]))
@@ -126,6 +128,7 @@ def _match_solved(sel: pd.DataFrame, row: pd.Series, rounding: str) -> pd.DataFr
         out["value_high"] = out["ci_high_high"]
     out["r"] = rep_r
     out["r_ranges"] = ranges_txt
+    out["r_low"], out["r_high"] = r_lo, r_hi
     out["reproduces"] = reproduces
     out["implausible_only"] = implausible
     out["robust"] = False

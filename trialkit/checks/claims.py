@@ -30,6 +30,8 @@ _ANALYSIS_NAMES = {
     "welch_change": "Welch's t test on change scores",
     "ancova": "ANCOVA on baseline",
     "paired_t": "the paired t test",
+    "anova_followup": "one-way ANOVA at follow-up",
+    "welch_anova_followup": "Welch's ANOVA at follow-up",
 }
 _REL_WORDS = {"=": "=", "~": "about", "<": "<", ">": ">", "<=": "<=", ">=": ">="}
 
@@ -569,41 +571,73 @@ def _claim_inferential(trial: Trial, row: pd.Series, rounding: str, *,
         return _result(CANNOT, "Nothing could be recomputed for this statement.")
     if (sub["analysis"] == "").all():
         return _result(CANNOT, f"Cannot be recomputed: {sub['note'].iloc[0]}.")
-    groups = sub.groupby(["analysis", "r"], dropna=False, sort=False)
+    solved = sub["method"].astype(str).str.contains("/r_solved/")
+    sub = sub.assign(key_r=sub["r"].where(~solved, np.nan), solved=solved)
+    groups = sub.groupby(["analysis", "key_r"], dropna=False, sort=False)
     verdicts = groups.agg(n=("reproduces", "size"), ok=("reproduces", "all"),
-                          robust=("robust", "all")).reset_index()
+                          solved=("solved", "all")).reset_index()
     good = verdicts[verdicts["ok"]]
     n_comp = int(verdicts["n"].max())
     stat = row["statistic"]
-    what = {"p": "P", "t": "t", "df": "df", "ci": "the interval",
+    what = {"p": "P", "t": "t", "F": "F", "df": "df", "ci": "the interval",
             "mean_difference": "the mean difference"}[stat]
     claim = f"{what} {_REL_WORDS.get(row['relation'], row['relation'])} {row['value']}"
     scope = f"all {n_comp} comparisons" if n_comp > 1 else "the comparison"
+    tried = ", ".join(_ANALYSIS_NAMES.get(a, a) for a in dict.fromkeys(sub["analysis"]))
+    named = str(row.get("test") or "") not in ("", "unknown")
+    tried_note = "" if named else f" (the paper names no test; tried: {tried})"
+    methods = "recompute_p/" + ",".join(sorted(set(sub["analysis"])))
     if good.empty:
+        implausible = _implausible_only(sub)
+        if implausible:
+            return _result(INCONSISTENT, f"{claim} is reproduced only if {implausible}, which "
+                           f"is implausible: negative pre-post correlations are very uncommon "
+                           f"in clinical trials (Balk et al. 2012){tried_note}.", math.nan,
+                           methods)
         best = sub.iloc[0]
         return _result(INCONSISTENT, f"No analysis reproduces {claim} for {scope}: "
-                       f"{_analysis_phrase(best['analysis'], best['r'])} gives "
-                       f"{_value_phrase(stat, best)}.", math.nan,
-                       "recompute_p/" + ",".join(sorted(set(sub["analysis"]))))
-    names = _describe_analyses(good, verdicts)
+                       f"{_analysis_phrase(best)} gives {_value_phrase(stat, best)}"
+                       f"{tried_note}.", math.nan, methods)
+    names = _describe_analyses(good, verdicts, sub)
     first = sub[(sub["analysis"] == good.iloc[0]["analysis"])]
-    if not pd.isna(good.iloc[0]["r"]):
-        first = first[first["r"] == good.iloc[0]["r"]]
+    if not pd.isna(good.iloc[0]["key_r"]):
+        first = first[first["r"] == good.iloc[0]["key_r"]]
     computed = float(first["p" if stat == "p" else "value_low"].max())
-    return _result(CONSISTENT, f"{claim} holds for {scope} under {names}.", computed,
-                   "recompute_p/" + ",".join(sorted(set(good["analysis"]))))
+    return _result(CONSISTENT, f"{claim} holds for {scope} under {names}{tried_note}.",
+                   computed, "recompute_p/" + ",".join(sorted(set(good["analysis"]))))
 
 
-def _analysis_phrase(analysis: str, r: float) -> str:
-    name = _ANALYSIS_NAMES.get(analysis, analysis)
-    return name if pd.isna(r) else f"{name} with r = {r:g}"
+def _implausible_only(sub: pd.DataFrame) -> str:
+    """For an r-solved analysis that reproduces every comparison, but only with r < 0:
+    the words for those correlations (first comparison); else ""."""
+    for _, grp in sub[sub["solved"]].groupby("analysis", sort=False):
+        if grp["implausible_only"].all() or (grp["implausible_only"] | grp["reproduces"]).all():
+            bad = grp[grp["implausible_only"]]
+            if len(bad):
+                return str(bad["r_ranges"].iloc[0])
+    return ""
+
+
+def _analysis_phrase(row: pd.Series) -> str:
+    name = _ANALYSIS_NAMES.get(row["analysis"], row["analysis"])
+    if "/r_solved/" in str(row.get("method", "")):
+        return f"{name} (with any pre-post correlation r >= 0)"
+    return name if pd.isna(row["r"]) else f"{name} with r = {row['r']:g}"
 
 
 def _value_phrase(stat: str, row: pd.Series) -> str:
+    solved = "/r_solved/" in str(row.get("method", ""))
+    if solved or pd.isna(row.get(_POINT.get(stat, "p"))):
+        lo, hi = row["value_low"], row["value_high"]
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            return "no finite value"
+        name = {"p": "p", "t": "|t|", "F": "F", "df": "df", "ci": "interval ends",
+                "mean_difference": "a difference"}[stat]
+        return f"{name} from {lo:.3g} to {hi:.3g}"
     if stat == "p":
         return f"p = {row['p']:.3g}"
-    if stat == "t":
-        return f"t = {row['statistic_value']:.3f}"
+    if stat in ("t", "F"):
+        return f"{'F' if stat == 'F' else 't'} = {row['statistic_value']:.3f}"
     if stat == "df":
         return f"df = {row['df']:.2f}"
     if stat == "ci":
@@ -611,15 +645,28 @@ def _value_phrase(stat: str, row: pd.Series) -> str:
     return f"{row['estimate']:.3f}"
 
 
-def _describe_analyses(good: pd.DataFrame, allv: pd.DataFrame) -> str:
+_POINT = {"p": "p", "t": "statistic_value", "F": "statistic_value", "df": "df",
+          "ci": "ci_low", "mean_difference": "estimate"}
+
+
+def _describe_analyses(good: pd.DataFrame, allv: pd.DataFrame, sub: pd.DataFrame) -> str:
     phrases = []
     for analysis in dict.fromkeys(good["analysis"]):
-        rs = good.loc[good["analysis"] == analysis, "r"]
+        g = good[good["analysis"] == analysis]
         name = _ANALYSIS_NAMES.get(analysis, analysis)
+        if g["solved"].all():
+            ok = sub[(sub["analysis"] == analysis) & sub["reproduces"]]
+            hard = ok.loc[ok["r_low"].idxmax()] if ok["r_low"].notna().any() else ok.iloc[0]
+            words = str(hard["r_ranges"])
+            cond = words if words.startswith("whatever") else f"if {words}"
+            many = (f", the most demanding of {len(ok)} comparisons" if len(ok) > 1 else "")
+            phrases.append(f"{name} {cond} (one r for both arms{many})")
+            continue
+        rs = g["key_r"]
         if rs.isna().all():
             phrases.append(name)
             continue
-        all_rs = allv.loc[allv["analysis"] == analysis, "r"].dropna().sort_values()
+        all_rs = allv.loc[allv["analysis"] == analysis, "key_r"].dropna().sort_values()
         ok_rs = rs.dropna().sort_values()
         if len(ok_rs) == len(all_rs):
             phrases.append(f"{name} (every r tried, {all_rs.min():g} to {all_rs.max():g})")

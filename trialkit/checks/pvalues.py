@@ -353,7 +353,7 @@ def recompute_p(trial: Trial, r: float | None = None, *,
             continue
         frames.append(matched.assign(**head, note=""))
     columns = ["id", "statistic", "relation", "reported", "outcome", "timepoint",
-               "comparison", "analysis", "r", "r_ranges", "implausible_only", "estimate",
+               "comparison", "analysis", "r", "r_ranges", "r_low", "r_high", "implausible_only", "estimate",
                "ci_low", "ci_high", "statistic_value", "df", "p", "value_low", "value_high",
                "reproduces", "robust", "note", "method"]
     if not frames:

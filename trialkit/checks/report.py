@@ -249,6 +249,7 @@ def check(trial: Trial, r: float | None = None) -> pd.DataFrame:
     - ``sd_bounds``: printed SDs of outcomes with a lower and an upper bound;
     - ``se_as_sd``: one row per outcome, whether its SDs look like SEs;
     - ``baseline_balance``: Carlisle's test of baseline similarity (parallel trials);
+    - ``implied_r``: the pre-post correlation each arm's printed SDs imply (change rows);
     - ``claim: <statistic>`` and ``recompute_p: <statistic>``: each statement in
       ``reported.csv`` (see :func:`trialkit.checks.claims`, :func:`recompute_p`).
 
@@ -286,5 +287,34 @@ def check(trial: Trial, r: float | None = None) -> pd.DataFrame:
     rows += _bounds_rows(trial)
     rows += _se_rows(trial)
     rows += _balance_rows(trial)
+    rows += _implied_r_rows(trial)
     rows += _claim_rows(trial, r)
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _implied_r_rows(trial: Trial) -> list[dict[str, Any]]:
+    from trialkit.checks.changes import implied_r
+
+    out = []
+    for _, r in implied_r(trial).iterrows():
+        sds = (f"SDs {r['sd_pre']:g} at baseline, {r['sd_post']:g} at follow-up and "
+               f"{r['sd_change']:g} of the change")
+        span = (f"{r['r_low']:.2f} to {r['r_high']:.2f}" if r["r_high"] - r["r_low"] >= 0.005
+                else f"{r['r']:.2f}")
+        if r["possible"]:
+            verdict = CONSISTENT
+            detail = (f"The {sds} imply a pre-post correlation of {r['r']:.2f} (within the "
+                      f"rounding, {span}).")
+            if r["r_high"] < 0:
+                detail = detail[:-1] + ("; a negative correlation is unusual for the same "
+                                        "measure.")
+        else:
+            verdict = INCONSISTENT
+            detail = (f"Impossible table: the {sds} imply a pre-post correlation of "
+                      f"{r['r']:.2f} (within the rounding, {span}), outside [-1, 1], so they "
+                      f"cannot all be right.")
+        out.append({"check": "implied_r", "outcome": r["outcome"], "arm": r["arm"],
+                    "timepoint": r["timepoint"],
+                    "reported": f"SD {r['sd_pre']:g}, {r['sd_post']:g}, change {r['sd_change']:g}",
+                    "verdict": verdict, "detail": detail})
+    return out
