@@ -193,22 +193,30 @@ def _balance_rows(trial: Trial) -> list[dict[str, Any]]:
         return []
     res = baseline_balance(trial)
     single = res[~res["variable"].str.startswith("combined (")]
-    k = len(single)
+    usable = single[np.isfinite(single["p_least"].to_numpy(float))]
+    k = len(usable)
+    head = {"check": "baseline_balance", "outcome": "*", "arm": "*",
+            "timepoint": trial.baseline}
+    if len(single) and k == 0:
+        return [{**head, "reported": f"{len(single)} baseline variable(s)", "verdict": CANNOT,
+                 "detail": "No baseline p value could be computed from the printed means and "
+                           "SDs (they are not finite numbers a test can use)."}]
     if k == 0:
         return []
     if k < 3:
-        return [{"check": "baseline_balance", "outcome": "*", "arm": "*",
-                 "timepoint": trial.baseline, "reported": f"{k} baseline variable(s)",
-                 "verdict": CANNOT,
+        return [{**head, "reported": f"{k} baseline variable(s)", "verdict": CANNOT,
                  "detail": f"Only {k} baseline variable(s): too few to judge whether the arms "
                            f"are more alike (or unlike) than randomization makes likely."}]
     comb = res.set_index("variable")
     stouffer = comb.loc["combined (Stouffer)"]
     by_domain = ("combined (Stouffer, by domain)" in comb.index)
     judge = comb.loc["combined (Stouffer, by domain)"] if by_domain else stouffer
-    ps = single["p"]
-    detail = (f"Baseline p values of {k} variables range {ps.min():.2f}-{ps.max():.2f}; "
-              f"combined (Stouffer, independent) p = {stouffer['p_similar']:.2g} for arms "
+    ps = usable["p_least"]
+    left = len(single) - k
+    detail = (f"Baseline p values of {k} variables, each the least extreme the rounding of "
+              f"the printed means and SDs allows, range {ps.min():.2f}-{ps.max():.2f}"
+              + (f" ({left} could not be computed)" if left else "")
+              + f"; combined (Stouffer, independent) p = {stouffer['p_similar']:.2g} for arms "
               f"this alike and {stouffer['p_different']:.2g} for arms this different")
     if by_domain:
         detail += (f"; counting each correlated domain once ({int(judge['k'])} domains), "
@@ -222,8 +230,7 @@ def _balance_rows(trial: Trial) -> list[dict[str, Any]]:
         detail += f", neither below {BALANCE_THRESHOLD:g} (Carlisle's method)."
     if trial.illustrative:
         detail = detail[:-1] + "; the baseline numbers are illustrative."
-    return [{"check": "baseline_balance", "outcome": "*", "arm": "*",
-             "timepoint": trial.baseline, "reported": f"{k} baseline variables",
+    return [{**head, "reported": f"{k} baseline variables",
              "verdict": INCONSISTENT if surprising else CONSISTENT, "detail": detail}]
 
 
