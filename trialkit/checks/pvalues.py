@@ -13,12 +13,9 @@ import numpy as np
 import pandas as pd
 
 from trialkit.checks import _numbers as num
-from trialkit.checks._reported import holds, parse_ci, text_interval
-from trialkit.checks.rsolve import R_GRID, describe_ranges, solve_r
+from trialkit.checks._reported import text_interval
+from trialkit.checks.rsolve import R_GRID
 from trialkit.checks.summary_tests import (
-    CANNOT_TEST,
-    allowed_analyses,
-    anova_box,
     change_rows,
     r_evaluator,
 )
@@ -279,8 +276,15 @@ def recompute_p(trial: Trial, r: float | None = None, *,
     change (Welch, and Student on the change scores); and the baseline-adjusted (ANCOVA)
     difference. With patient data these come from the data (observed change scores, OLS
     ANCOVA; a crossover trial gets the paired t test). From summary statistics the change
-    and ANCOVA analyses need the pre-post correlation: each ``r`` in ``r_values`` is tried
-    (or only ``r`` when given). Because the summary means and SDs are rounded, each
+    and ANCOVA analyses need the pre-post correlation r: by default it is solved for
+    (:func:`trialkit.checks.rsolve.solve_r`, one r for both arms): ``r_ranges`` says which
+    correlations reproduce the statement, ``r_low``/``r_high`` their span, and a statement
+    reproduced only by r < 0 has ``implausible_only`` and is not ``reproduces``. Printed
+    change rows (``trial.changes``) give Student's and Welch's t tests on change directly,
+    without r. A statement's ``test`` and ``analysis`` columns restrict the analyses; rank
+    tests, mixed models and tests of counts cannot be recomputed (``note`` says why); an
+    ``anova``/``welch_anova`` statement (or an unnamed p or F across 3+ arms) is matched
+    with one-way / Welch ANOVA (statsmodels ``anova_generic``). Because the summary means and SDs are rounded, each
     statistic is recomputed at every corner of the box of values that round to them, giving
     a range; a reported number is reproduced when that range meets the number's own rounding
     interval (``=``), or when some value in the range satisfies the stated inequality
@@ -293,8 +297,9 @@ def recompute_p(trial: Trial, r: float | None = None, *,
     trial : Trial
     r : float, optional
         Use only this pre-post correlation (summary-only trials).
-    r_values : sequence of float, default ``DEFAULT_R_VALUES``
-        Correlations to try when ``r`` is not given.
+    r_values : sequence of float, optional
+        Try only these correlations (the former grid, e.g. ``DEFAULT_R_VALUES``) instead of
+        solving for r.
     rounding : str, default "up_or_down"
         Rounding scheme of the printed numbers (see :func:`trialkit.checks.grim`).
 
@@ -353,9 +358,9 @@ def recompute_p(trial: Trial, r: float | None = None, *,
             continue
         frames.append(matched.assign(**head, note=""))
     columns = ["id", "statistic", "relation", "reported", "outcome", "timepoint",
-               "comparison", "analysis", "r", "r_ranges", "r_low", "r_high", "implausible_only", "estimate",
-               "ci_low", "ci_high", "statistic_value", "df", "p", "value_low", "value_high",
-               "reproduces", "robust", "note", "method"]
+               "comparison", "analysis", "r", "r_ranges", "r_low", "r_high",
+               "implausible_only", "estimate", "ci_low", "ci_high", "statistic_value", "df",
+               "p", "value_low", "value_high", "reproduces", "robust", "note", "method"]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     with warnings.catch_warnings():
