@@ -4,6 +4,7 @@ trial's own data."""
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,19 @@ _ANALYSIS_NAMES = {
     "welch_anova_followup": "Welch's ANOVA at follow-up",
 }
 _REL_WORDS = {"=": "=", "~": "about", "<": "<", ">": ">", "<=": "<=", ">=": ">="}
+
+
+_NOT_A_NUMBER = re.compile(r"(?<![A-Za-z])(nan|-?inf)(?![A-Za-z])", re.IGNORECASE)
+
+
+def no_nan_sentence(res: dict[str, Any]) -> dict[str, Any]:
+    """A sentence showing NaN or inf means the check computed nothing: say so."""
+    if _NOT_A_NUMBER.search(str(res["detail"])):
+        return {**res, "verdict": CANNOT, "computed": math.nan,
+                "detail": "Cannot check: the recomputation gave no finite number from the "
+                          "data given (a value is missing, zero where it must not be, or too "
+                          "large to compute with)."}
+    return res
 
 
 def _result(verdict: str, detail: str, computed: float = math.nan,
@@ -179,7 +193,11 @@ def _claim_percent_female(trial: Trial, row: pd.Series, rounding: str,
                        f"({pct:.1f}%); the paper says {text}%.", pct, "count/patients.sex")
     lo, hi, _ = text_interval(text, rounding)
     k_lo, k_hi = math.ceil(lo * n / 100 - 1e-12), math.floor(hi * n / 100 + 1e-12)
-    counts = [k for k in range(max(k_lo, 0), min(k_hi, n) + 1)
+    # Only the ends of [k_lo, k_hi] need testing (every count between them rounds to the
+    # printed percentage), so an arm of 10^12 costs no more than one of 10.
+    first, last = max(k_lo, 0), min(k_hi, n)
+    candidates = sorted({k for k in (first, first + 1, last - 1, last) if first <= k <= last})
+    counts = [k for k in candidates
               if holds(row["relation"], text, 100 * k / n, 100 * k / n, rounding)[0]]
     if counts:
         k = counts[0]
@@ -532,9 +550,9 @@ def _claim_mcid(trial: Trial, row: pd.Series, rounding: str, **_: Any) -> dict[s
                 changes.append((tp, ch["change"] * sign))
         if not changes:
             continue
-        if out.mcid is None:
+        if out.mcid is None or not math.isfinite(float(out.mcid)):
             unknown.append(o)
-            if out.mdc is not None:
+            if out.mdc is not None and math.isfinite(float(out.mdc)):
                 over = all(c > out.mdc for _, c in changes)
                 mdc_notes.append((o, over))
             continue
@@ -779,6 +797,7 @@ def claims(trial: Trial, r: float | None = None, *, rounding: str = "up_or_down"
                 res = handler(trial, row, rounding, recomputed=recomputed)
             except (TrialDataError, KeyError, ValueError) as exc:
                 res = _result(CANNOT, f"Could not be checked: {exc}.")
+        res = no_nan_sentence(res)
         rows.append({"id": row["id"], "statistic": row["statistic"], "outcome": row["outcome"],
                      "arm": row["arm"], "timepoint": row["timepoint"],
                      "comparison": row["comparison"], "relation": row["relation"],

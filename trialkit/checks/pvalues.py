@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from trialkit.checks import _numbers as num
-from trialkit.checks._reported import text_interval
+from trialkit.checks._reported import holds, parse_ci, text_interval  # noqa: F401 (re-exported)
 from trialkit.checks.rsolve import R_GRID
 from trialkit.checks.summary_tests import (
     change_rows,

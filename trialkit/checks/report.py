@@ -12,7 +12,13 @@ import pandas as pd
 
 from trialkit.checks.balance import baseline_balance, se_as_sd
 from trialkit.checks.bounds import check_sd_bounds
-from trialkit.checks.claims import CANNOT, CONSISTENT, INCONSISTENT, claims
+from trialkit.checks.claims import (
+    CANNOT,
+    CONSISTENT,
+    INCONSISTENT,
+    claims,
+    no_nan_sentence,
+)
 from trialkit.checks.grim import grim
 from trialkit.checks.grimmer import grimmer
 from trialkit.checks.pvalues import P_STATISTICS
@@ -176,11 +182,12 @@ def _se_rows(trial: Trial) -> list[dict[str, Any]]:
             verdict = INCONSISTENT
         else:
             g = printed["max_abs_g"].max()
+            ratio = printed["ratio_to_typical"].dropna()
+            within = (f", each within {ratio.min():.2f}-{ratio.max():.2f} times the others' "
+                      f"median" if len(ratio) else "")
             detail = (f"No SD of {label} looks like an SE: SDs range "
-                      f"{printed['sd'].min():g}-{printed['sd'].max():g}, each within "
-                      f"{printed['ratio_to_typical'].min():.2f}-"
-                      f"{printed['ratio_to_typical'].max():.2f} times the others' median"
-                      + (f", and between-arm |g| is at most {g:.2f}." if not np.isnan(g)
+                      f"{printed['sd'].min():g}-{printed['sd'].max():g}{within}"
+                      + (f", and between-arm |g| is at most {g:.2f}." if np.isfinite(g)
                          else "."))
             verdict = CONSISTENT
         out.append({"check": "se_as_sd", "outcome": oid, "arm": "*", "timepoint": "*",
@@ -296,7 +303,7 @@ def check(trial: Trial, r: float | None = None) -> pd.DataFrame:
     rows += _balance_rows(trial)
     rows += _implied_r_rows(trial)
     rows += _claim_rows(trial, r)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame([no_nan_sentence(row) for row in rows], columns=COLUMNS)
 
 
 def _implied_r_rows(trial: Trial) -> list[dict[str, Any]]:
