@@ -24,7 +24,8 @@ def test_mcid_nan_cannot_be_checked(make_trial, monkeypatch):
     except trialkit.TrialDataError:
         # The reader refuses it at load; claims must not depend on that, so give the loaded
         # trial's outcome an MCID of NaN (a stub, unavoidable once the reader refuses it).
-        trial = trialkit.read_trial(make_trial(toml=TOML + "mcid = 2\nmcid_source = \"x\"\n", reported=reported))
+        toml = TOML + 'mcid = 2\nmcid_source = "x"\n'
+        trial = trialkit.read_trial(make_trial(toml=toml, reported=reported))
         real = trial.outcome("pain")
         stub = dataclasses.replace(real, mcid=float("nan"))
         monkeypatch.setattr(type(trial), "outcome", lambda self, o: stub)

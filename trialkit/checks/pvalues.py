@@ -284,13 +284,13 @@ def recompute_p(trial: Trial, r: float | None = None, *,
     without r. A statement's ``test`` and ``analysis`` columns restrict the analyses; rank
     tests, mixed models and tests of counts cannot be recomputed (``note`` says why); an
     ``anova``/``welch_anova`` statement (or an unnamed p or F across 3+ arms) is matched
-    with one-way / Welch ANOVA (statsmodels ``anova_generic``). Because the summary means and SDs are rounded, each
-    statistic is recomputed at every corner of the box of values that round to them, giving
-    a range; a reported number is reproduced when that range meets the number's own rounding
-    interval (``=``), or when some value in the range satisfies the stated inequality
-    (``<``, ``>``), in the spirit of statcheck. ``robust`` says whether every value in the
-    range does. A statement about outcome ``*`` or timepoint ``*`` ("P < .01 for all
-    comparisons") is checked against every matching comparison.
+    with one-way / Welch ANOVA (statsmodels ``anova_generic``). Because the summary means
+    and SDs are rounded, each statistic is recomputed at every corner of the box of values
+    that round to them, giving a range; a reported number is reproduced when that range
+    meets the number's own rounding interval (``=``), or when some value in the range
+    satisfies the stated inequality (``<``, ``>``), in the spirit of statcheck. ``robust``
+    says whether every value in the range does. A statement about outcome ``*`` or timepoint
+    ``*`` ("P < .01 for all comparisons") is checked against every matching comparison.
 
     Parameters
     ----------
