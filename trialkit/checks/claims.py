@@ -677,7 +677,8 @@ def _describe_analyses(good: pd.DataFrame, allv: pd.DataFrame, sub: pd.DataFrame
             hard = ok.loc[ok["r_low"].idxmax()] if ok["r_low"].notna().any() else ok.iloc[0]
             words = str(hard["r_ranges"])
             cond = words if words.startswith("whatever") else f"if {words}"
-            many = (f", the most demanding of {len(ok)} comparisons" if len(ok) > 1 else "")
+            many = (f", the most demanding of {len(ok)} comparisons"
+                    if len(ok) > 1 and not words.startswith("whatever") else "")
             phrases.append(f"{name} {cond} (one r for both arms{many})")
             continue
         rs = g["key_r"]
