@@ -66,3 +66,23 @@ def test_single_sd_row_has_no_nan_ratio(make_trial):
     # one row of an outcome: no 'others' median, so no 'within nan-nan times'
     table = check(trialkit.read_trial(make_trial()), r=0.5)
     assert not table.detail.str.contains("nan", case=False).any()
+
+
+def _ratio_trial(make_trial, treat_post: str):
+    summary = SUMMARY.replace("pain,treat,post,10,3.40,1.50", f"pain,treat,post,10,{treat_post}")
+    reported = REPORTED + "q1,ratio_of_means,pain,,post,treat-control,=,0.65,,T2\n"
+    toml = TOML.replace("integer = true\n", "")
+    return trialkit.read_trial(make_trial(toml=toml, summary=summary, reported=reported))
+
+
+def test_ratio_of_means_claim_and_geary(make_trial):
+    # 3.40 / 5.20 = 0.6538 (hand), within the rounding 3.395/5.205 = 0.6523 to
+    # 3.405/5.195 = 0.6554: rounds to 0.65. Geary: 3.40 sqrt(10) / 1.50 = 7.17 and
+    # 5.20 sqrt(10) / 1.40 = 11.75, both >= 3: reliable.
+    row = claims(_ratio_trial(make_trial, "3.40,1.50")).iloc[0]
+    assert row.verdict == "consistent" and "0.654" in row.detail
+    assert "unreliable" not in row.detail
+    # SD 4.00: 3.40 sqrt(10) / 4.00 = 2.69 < 3: Geary's condition fails.
+    row = claims(_ratio_trial(make_trial, "3.40,4.00")).iloc[0]
+    assert "unreliable" in row.detail and "2.69" in row.detail
+    assert "geary=fail" in row.method

@@ -32,7 +32,7 @@ from trialkit.checks.claims_change import (
     _claim_percent_change,
 )
 from trialkit.checks.claims_counts import _claim_n, _claim_n_arm, _claim_percent_female
-from trialkit.checks.claims_effects import _claim_inferential, _claim_smd
+from trialkit.checks.claims_effects import _claim_inferential, _claim_ratio, _claim_smd
 from trialkit.checks.pvalues import P_STATISTICS, recompute_p
 from trialkit.errors import TrialDataError
 
@@ -197,6 +197,7 @@ _HANDLERS: dict[str, Callable[..., dict[str, Any]]] = {
     "mean_change": _claim_change,
     "sd_change": _claim_change,
     "smd": _claim_smd,
+    "ratio_of_means": _claim_ratio,
     "direction": _claim_direction,
     "mcid_exceeded": _claim_mcid,
     **{s: _claim_inferential for s in P_STATISTICS},
@@ -225,6 +226,8 @@ def claims(trial: Trial, r: float | None = None, *, rounding: str = "up_or_down"
     - ``mean``, ``sd``, ``sd_divisor_n``, ``median``, ``min``, ``max``: the summary table (or
       the within-patient differences of a crossover comparison);
     - ``mean_change``, ``sd_change``: change from baseline (the SD needs patient data);
+    - ``ratio_of_means``: arm mean / reference mean at a follow-up, over the rounding box;
+      called unreliable where Geary's condition (mean x sqrt(n) / SD >= 3) fails;
     - ``smd``: Hedges' g at follow-up, signed so that positive favours the first arm of the
       comparison given the outcome's direction;
     - ``direction``: which arm the change from baseline favours (comparison), or whether an

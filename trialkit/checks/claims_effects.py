@@ -17,6 +17,7 @@ from trialkit.checks._claims_common import (
     CONSISTENT,
     INCONSISTENT,
     _favoured_sign,
+    _fmt_value,
     _followups,
     _ids,
     _label,
@@ -198,3 +199,53 @@ def _describe_analyses(good: pd.DataFrame, allv: pd.DataFrame, sub: pd.DataFrame
         return ", ".join(phrases[:-1]) + " and " + phrases[-1]
     return phrases[0]
 
+
+
+def _geary(res: Any, m1: float, sd1: float, n1: int, m2: float, sd2: float,
+           n2: int) -> tuple[bool, float, float]:
+    """Geary's condition per arm (mean x sqrt(n) / SD >= 3; Lajeunesse 2015, Hedges et al.
+    1999): from ``effects.ratio_of_means``'s ``geary_ok`` when it has one, else by hand."""
+    g1 = m1 * math.sqrt(n1) / sd1 if sd1 > 0 else math.inf
+    g2 = m2 * math.sqrt(n2) / sd2 if sd2 > 0 else math.inf
+    if res is not None and "geary_ok" in res.columns:
+        return (bool(res["geary_ok"].iloc[0]), float(res.get("geary1", [g1])[0]),
+                float(res.get("geary2", [g2])[0]))
+    return g1 >= 3 and g2 >= 3, g1, g2
+
+
+def _claim_ratio(trial: Trial, row: pd.Series, rounding: str, **_: Any) -> dict[str, Any]:
+    """A ratio of means (arm / reference) at a follow-up, over the rounding box of the printed
+    means; flagged unreliable where Geary's condition fails."""
+    from trialkit import effects
+
+    parts = str(row["comparison"]).split("-")
+    if len(parts) != 2 or row["outcome"] in ("", "*") or row["timepoint"] in ("", "*"):
+        return _result(CANNOT, "A ratio of means needs one outcome, one timepoint and a "
+                       "comparison arm-reference.")
+    a, b = (_row_stats(trial, row["outcome"], x, row["timepoint"], rounding) for x in parts)
+    if a is None or b is None:
+        return _result(CANNOT, "The data hold no matching comparison.")
+    (l1, h1), (l2, h2) = a["mean_box"], b["mean_box"]
+    if min(l1, l2) <= 0:
+        return _result(CANNOT, "A ratio of means needs both means above zero.")
+    low, high = l1 / h2, h1 / l2
+    value = a["mean"] / b["mean"]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = effects.ratio_of_means(a["mean"], a["sd"], a["n"], b["mean"], b["sd"],
+                                         b["n"], bias_correction=False)
+    except (ValueError, TypeError):
+        res = None
+    ok, g1, g2 = _geary(res, a["mean"], a["sd"], a["n"], b["mean"], b["sd"], b["n"])
+    text = str(row["value"]).lstrip("+").strip()
+    possible = holds(row["relation"], text, low, high, rounding)[0]
+    detail = (f"{_fmt_value(a, 'mean')} / {_fmt_value(b, 'mean')} = {value:.3f} (within the "
+              f"rounding, {low:.3f} to {high:.3f}); the paper says "
+              f"{_REL_WORDS.get(row['relation'], row['relation'])} {row['value']}")
+    if not ok:
+        detail += (f"; the ratio is unreliable: Geary's condition (mean x sqrt(n) / SD >= 3) "
+                   f"fails ({g1:.2f} and {g2:.2f}), so its interval and any bias correction "
+                   f"cannot be trusted")
+    return _result(CONSISTENT if possible else INCONSISTENT, detail + ".", value,
+                   "ratio_of_means/plain" + ("" if ok else "/geary=fail"))
