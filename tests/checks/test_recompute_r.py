@@ -156,3 +156,13 @@ def test_three_arm_anova_statement(make_trial):
     assert c.loc["f1", "verdict"] == "consistent" and "ANOVA" in c.loc["f1", "detail"]
     assert c.loc["p1", "verdict"] == "consistent" and "tried" in c.loc["p1", "detail"]
     assert c.loc["p2", "verdict"] == "inconsistent"
+
+
+def test_named_test_and_analysis_restrict_the_analyses(make_trial):
+    trial = _trial(make_trial, "w1,p,pain,,post,treat-control,<,0.05,,T2,welch,follow_up\n"
+                               "a1,p,pain,,post,treat-control,<,0.05,,T2,ancova,\n"
+                               "c1,p,pain,,post,treat-control,<,0.05,,T2,,change\n")
+    res = recompute_p(trial)
+    assert set(res[res.id == "w1"].analysis) == {"welch_followup"}
+    assert set(res[res.id == "a1"].analysis) == {"ancova"}
+    assert set(res[res.id == "c1"].analysis) == {"student_change", "welch_change"}

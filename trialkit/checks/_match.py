@@ -187,6 +187,9 @@ def match_statement(trial: Trial, table: pd.DataFrame, row: pd.Series,
     test, kind = str(row.get("test") or ""), str(row.get("analysis") or "")
     stat = str(row["statistic"])
     if test in CANNOT_TEST:
+        if trial.ipd is not None and test not in ("chi2", "fisher"):
+            return None, (f"trialkit does not recompute a {test.replace('_', '-')} test, even "
+                          f"from patient data")
         return None, f"summary data cannot reproduce this test: {CANNOT_TEST[test]}"
     n_arms = len(trial.arms)
     comparison = str(row.get("comparison") or "")
@@ -215,9 +218,11 @@ def match_statement(trial: Trial, table: pd.DataFrame, row: pd.Series,
             if test == "paired_t":
                 return None, ("a paired t test between arms needs each patient in both arms "
                               "(a crossover trial with patient data)")
-            named = " ".join(x for x in (test, kind) if x and x != "unknown")
-            return None, (f"the statement names {named}, which the data here cannot "
-                          f"recompute (the change needs a baseline row)")
+            named = " on ".join(x.replace("_", "-") for x in (test, kind)
+                                if x and x != "unknown")
+            return None, (f"the statement names {named}, and none of the analyses that fit "
+                          f"it ({', '.join(sorted(allowed))}) can be recomputed from these "
+                          f"data")
     try:
         return match(sel, row, rounding), ""
     except TrialDataError as exc:
