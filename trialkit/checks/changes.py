@@ -34,8 +34,9 @@ def implied_r(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``outcome, arm, timepoint, sd_pre, sd_post, sd_change, r, r_low, r_high, possible,
-        method``; one row per printed change row with a baseline and a follow-up row.
+        ``outcome, arm, timepoint, printed`` (the three SDs as printed), ``sd_pre, sd_post,
+        sd_change, r, r_low, r_high, possible, method``; one row per printed change row
+        with a baseline and a follow-up row.
 
     References
     ----------
@@ -52,8 +53,8 @@ def implied_r(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFrame:
     from trialkit.checks.pvalues import _box, _corners
 
     rounding = num.check_rounding(rounding)
-    cols = ["outcome", "arm", "timepoint", "sd_pre", "sd_post", "sd_change", "r", "r_low",
-            "r_high", "possible", "method"]
+    cols = ["outcome", "arm", "timepoint", "printed", "sd_pre", "sd_post", "sd_change", "r",
+            "r_low", "r_high", "possible", "method"]
     ch = trial.changes
     if ch.empty or trial.baseline is None:
         return pd.DataFrame(columns=cols)
@@ -72,9 +73,16 @@ def implied_r(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFrame:
             r = effects.r_from_sds(box["pre"], box["post"], box["change"],
                                    impossible="return")
         lo, hi = float(np.nanmin(r)), float(np.nanmax(r))
-        rows.append({"outcome": o, "arm": a, "timepoint": tp, "sd_pre": float(pre["sd"]),
+        rows.append({"outcome": o, "arm": a, "timepoint": tp,
+                     "printed": tuple(_text(x) for x in (pre, post, c)),
+                     "sd_pre": float(pre["sd"]),
                      "sd_post": float(post["sd"]), "sd_change": float(c["sd"]),
                      "r": float(r[-1]), "r_low": lo, "r_high": hi,
                      "possible": bool(lo <= 1 and hi >= -1),
                      "method": "r_from_sds/cochrane_6.5.2.8/rounding_box"})
     return pd.DataFrame(rows, columns=cols)
+
+
+def _text(row: pd.Series) -> str:
+    text = row.get("sd_text") if "sd_text" in row.index else None
+    return f"{float(row['sd']):g}" if text is None or pd.isna(text) else str(text)

@@ -311,8 +311,8 @@ def _implied_r_rows(trial: Trial) -> list[dict[str, Any]]:
 
     out = []
     for _, r in implied_r(trial).iterrows():
-        sds = (f"SDs {r['sd_pre']:g} at baseline, {r['sd_post']:g} at follow-up and "
-               f"{r['sd_change']:g} of the change")
+        pre, post, change = r["printed"]
+        sds = f"SDs {pre} at baseline, {post} at follow-up and {change} of the change"
         span = (f"{r['r_low']:.2f} to {r['r_high']:.2f}" if r["r_high"] - r["r_low"] >= 0.005
                 else f"{r['r']:.2f}")
         if r["possible"]:
@@ -329,6 +329,6 @@ def _implied_r_rows(trial: Trial) -> list[dict[str, Any]]:
                       f"cannot all be right.")
         out.append({"check": "implied_r", "outcome": r["outcome"], "arm": r["arm"],
                     "timepoint": r["timepoint"],
-                    "reported": f"SD {r['sd_pre']:g}, {r['sd_post']:g}, change {r['sd_change']:g}",
+                    "reported": f"SD {pre}, {post}, change {change}",
                     "verdict": verdict, "detail": detail})
     return out
