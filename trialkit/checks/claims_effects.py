@@ -175,6 +175,9 @@ def _describe_analyses(good: pd.DataFrame, allv: pd.DataFrame, sub: pd.DataFrame
     for analysis in dict.fromkeys(good["analysis"]):
         g = good[good["analysis"] == analysis]
         name = _ANALYSIS_NAMES.get(analysis, analysis)
+        if sub.loc[sub["analysis"] == analysis, "method"].astype(str).str.contains(
+                "on_printed_change").any():
+            name += " (the printed change SDs, no r needed)"
         if g["solved"].all():
             ok = sub[(sub["analysis"] == analysis) & sub["reproduces"]]
             hard = ok.loc[ok["r_low"].idxmax()] if ok["r_low"].notna().any() else ok.iloc[0]
