@@ -182,8 +182,10 @@ def _anova_p(means: np.ndarray, sds: np.ndarray, ns: np.ndarray) -> np.ndarray:
 
 
 def _least_extreme(p_low: float, p_high: float) -> float:
-    """The p in [p_low, p_high] closest to 0.5: the least evidence either way (Carlisle
-    2017 uses the p values a trial's rounded numbers allow, not only the printed ones)."""
+    """The p in [p_low, p_high] closest to 0.5: the least evidence either way that the
+    printed (rounded) means and SDs allow. Carlisle (2017) computes baseline p values from
+    the printed means, SDs and n; taking the least extreme over the rounding box is
+    trialkit's choice, so that rounding alone never counts as evidence."""
     if not (math.isfinite(p_low) and math.isfinite(p_high)):
         return math.nan
     return min(max(0.5, p_low), p_high)
