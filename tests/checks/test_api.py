@@ -18,7 +18,8 @@ from trialkit import TrialDataError, checks
 from trialkit.checks import _numbers as num
 
 PUBLIC = ["grim", "grimmer", "sd_bounds", "check_sd_bounds", "sprite", "plot_sprite",
-          "recompute_p", "statcheck", "claims", "se_as_sd", "baseline_balance", "check"]
+          "recompute_p", "statcheck", "claims", "se_as_sd", "baseline_balance", "check",
+          "implied_r", "solve_r"]
 
 
 def test_exports_and_lazy_access():

@@ -75,13 +75,17 @@ def test_mejuto_check_table(mejuto_check):
 
 def test_mejuto_p_analyses(mejuto_check):
     res = recompute_p(trialkit.load("mejuto2014"))
-    per = res.groupby(["analysis", "r"], dropna=False).reproduces.all()
+    per = res.groupby("analysis").reproduces.all()
     # follow-up t tests reproduce P < .01 in all 20 comparisons; change scores only at high r
     # (trial.toml notes: "under change-score t tests only if the pre-post correlation is about
-    # 0.8 or more (at r = 0.5 ... lateral flexion to the nonpainful side, gives p = 0.06)")
-    assert per.loc["welch_followup"].all()
-    assert per.loc["student_followup"].all()
-    assert per.loc[("welch_change", 0.8)] and not per.loc[("welch_change", 0.5)]
+    # 0.8 or more (at r = 0.5 ... lateral flexion to the nonpainful side, gives p = 0.06)").
+    # The correlation is now solved for: that comparison needs r above 0.5 (p = 0.06 there)
+    # and the toml's "about 0.8" is reproduced.
+    assert per.loc["welch_followup"] and per.loc["student_followup"]
+    row = res[(res.analysis == "welch_change") & (res.outcome == "rom_latflex_nonpainful")
+              & (res.timepoint == "10min")].iloc[0]
+    assert 0.5 < row.r_low < 0.8 and row.r_high > 0.99
+    assert row.r_ranges.startswith("the pre-post correlation is at least")
 
 
 # --- bundled trials with external reference values -----------------------------------------

@@ -17,7 +17,11 @@ sprite
 statcheck
     :func:`statcheck`: APA-style results in text, p recomputed (Nuijten et al. 2016).
 pvalues
-    :func:`recompute_p`: which analysis reproduces a trial's reported p values.
+    :func:`recompute_p`: which analysis reproduces a trial's reported p values;
+    :func:`solve_r`: the pre-post correlations that reproduce a statement.
+changes
+    :func:`implied_r`: the pre-post correlation printed change SDs imply (|r| > 1 is
+    impossible).
 claims
     :func:`claims`: every statement of ``reported.csv`` checked against the data.
 balance
@@ -38,11 +42,13 @@ from __future__ import annotations
 from trialkit.checks._numbers import ROUNDING_ALIASES, ROUNDING_SCHEMES
 from trialkit.checks.balance import baseline_balance, se_as_sd
 from trialkit.checks.bounds import check_sd_bounds, sd_bounds
+from trialkit.checks.changes import implied_r
 from trialkit.checks.claims import VERDICTS, claims
 from trialkit.checks.grim import grim, grim_consistent
 from trialkit.checks.grimmer import grimmer, grimmer_consistent
 from trialkit.checks.pvalues import DEFAULT_R_VALUES, recompute_p
 from trialkit.checks.report import check
+from trialkit.checks.rsolve import solve_r
 from trialkit.checks.sprite import SpriteResult, plot_sprite, sprite
 from trialkit.checks.statcheck import statcheck
 
@@ -60,10 +66,12 @@ __all__ = [
     "grim_consistent",
     "grimmer",
     "grimmer_consistent",
+    "implied_r",
     "plot_sprite",
     "recompute_p",
     "sd_bounds",
     "se_as_sd",
+    "solve_r",
     "sprite",
     "statcheck",
 ]

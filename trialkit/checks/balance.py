@@ -168,15 +168,64 @@ def _tracks_sqrt_n(sub: pd.DataFrame) -> dict[tuple[str, str], bool]:
 
 
 def _anova_p(means: np.ndarray, sds: np.ndarray, ns: np.ndarray) -> np.ndarray:
-    """One-way ANOVA p from summary statistics; rows are corners, columns arms."""
+    """One-way ANOVA p from summary statistics; rows are corners, columns arms (NaN where
+    the numbers overflow or the SDs are all zero)."""
     N = ns.sum()
     k = ns.shape[0]
-    grand = (means * ns).sum(axis=-1, keepdims=True) / N
-    between = (ns * (means - grand) ** 2).sum(axis=-1) / (k - 1)
-    within = ((ns - 1) * sds**2).sum(axis=-1) / (N - k)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
+        grand = (means * ns).sum(axis=-1, keepdims=True) / N
+        between = (ns * (means - grand) ** 2).sum(axis=-1) / (k - 1)
+        within = ((ns - 1) * sds**2).sum(axis=-1) / (N - k)
         F = between / within
-    return stats.f.sf(F, k - 1, N - k)
+        p = stats.f.sf(F, k - 1, N - k)
+    return np.where(np.isfinite(F) | (F == np.inf), p, np.nan)
+
+
+def _least_extreme(p_low: float, p_high: float) -> float:
+    """The p in [p_low, p_high] closest to 0.5: the least evidence either way that the
+    printed (rounded) means and SDs allow. Carlisle (2017) computes baseline p values from
+    the printed means, SDs and n; taking the least extreme over the rounding box is
+    trialkit's choice, so that rounding alone never counts as evidence."""
+    if not (math.isfinite(p_low) and math.isfinite(p_high)):
+        return math.nan
+    return min(max(0.5, p_low), p_high)
+
+
+def _rounded_p(grp: pd.DataFrame, rounding: str) -> tuple[float, float, float]:
+    """(p at the printed values, least p, greatest p) over the rounding box of the arms'
+    means and SDs. The greatest p has the means as close together as the box allows (each
+    mean clamped to a common value c, the minimiser of the between-arm sum of squares) and
+    the largest SDs; the least p the means at the corner farthest apart and the smallest SDs.
+    """
+    from scipy.optimize import minimize_scalar
+
+    ns = grp["n"].to_numpy(float)
+    mb = np.array([_box(r, "mean", rounding) for _, r in grp.iterrows()], float)
+    sb = np.array([_box(r, "sd", rounding) for _, r in grp.iterrows()], float)
+    sb = np.maximum(sb, 1e-12)
+    centre = float(_anova_p(grp["mean"].to_numpy(float)[None, :],
+                            grp["sd"].to_numpy(float)[None, :], ns)[0])
+    corners = np.array(list(itertools.product(*[(lo, hi) for lo, hi in mb])), float)
+    p_low = float(np.nanmin(_anova_p(corners, sb[:, 0][None, :], ns), initial=np.inf))
+    lo, hi = mb[:, 0], mb[:, 1]
+    if not (np.all(np.isfinite(mb)) and np.all(np.isfinite(sb))):
+        return math.nan, math.nan, math.nan
+
+    def ss(c: float) -> float:
+        m = np.clip(c, lo, hi)
+        return float((ns * (m - (m * ns).sum() / ns.sum()) ** 2).sum())
+
+    if lo.max() <= hi.min():
+        closest = np.full_like(lo, lo.max())
+    else:
+        with np.errstate(all="ignore"):
+            c = minimize_scalar(ss, bounds=(hi.min(), lo.max()), method="bounded",
+                                options={"xatol": 1e-12 * max(1.0, abs(lo.max()))}).x
+        closest = np.clip(c, lo, hi)
+    p_high = float(_anova_p(closest[None, :], sb[:, 1][None, :], ns)[0])
+    if not math.isfinite(p_low):
+        p_low = math.nan
+    return centre, p_low, p_high
 
 
 def baseline_balance(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFrame:
@@ -190,7 +239,11 @@ def baseline_balance(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
     given: Stouffer's ``Z = sum(Phi^-1(p_i)) / sqrt(k)`` and Fisher's
     ``X = -2 sum(log p_i)`` (chi-squared on 2k df), each one-sided in both directions.
     Because the printed means and SDs are rounded, each p is recomputed over the box of
-    values that round to them (``p_low``, ``p_high``).
+    values that round to them (``p_low``, ``p_high``), and the combination uses the least
+    extreme of these, ``p_least`` (the p in [p_low, p_high] closest to 0.5), so that means
+    that are identical once rounded (4.9 vs 4.9) are not evidence by themselves. Variables
+    whose p cannot be computed (NaN, overflow) are left out of the combination; when none is
+    left there are no combined rows.
 
     Caveats (also in the ``note`` column of the combined rows and in ``attrs["caveats"]``):
     few variables give little information; correlated variables (the same measure at
@@ -207,7 +260,8 @@ def baseline_balance(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
     Returns
     -------
     pandas.DataFrame
-        One row per baseline variable (``variable, source, k, p, p_low, p_high, method``)
+        One row per baseline variable (``variable, source, k, p, p_low, p_high, p_least,
+        method``)
         then the combined rows (``variable`` "combined (Stouffer)" and "combined (Fisher)",
         with ``k`` variables, ``p_similar``, ``p_different`` and ``note``; when several
         outcomes share a domain, also "combined (Stouffer, by domain)", which counts each
@@ -240,25 +294,13 @@ def baseline_balance(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
             grp = s[(s["outcome"] == o.id) & (s["timepoint"] == base)]
             if len(grp) < 2 or (grp["n"] < 2).any():
                 continue
-            boxes = []
-            for _, r in grp.iterrows():
-                m = _box(r, "mean", rounding)
-                sd = _box(r, "sd", rounding)
-                boxes.append((m, (max(sd[0], 1e-12), max(sd[1], 1e-12)), r))
-            ns = grp["n"].to_numpy(float)
-            centre = _anova_p(grp["mean"].to_numpy(float)[None, :],
-                              grp["sd"].to_numpy(float)[None, :], ns)[0]
-            corners = list(itertools.product(*[(b[0][0], b[0][1]) for b in boxes]))
-            sd_c = list(itertools.product(*[(b[1][0], b[1][1]) for b in boxes]))
-            M = np.array([c for c in corners for _ in sd_c], dtype=float)
-            SD = np.array([c for _ in corners for c in sd_c], dtype=float)
-            ps = _anova_p(M, SD, ns)
-            k_arms = len(grp)
-            method = ("student_t/summary" if k_arms == 2 else "anova/summary")
+            p, p_low, p_high = _rounded_p(grp, rounding)
+            method = "student_t/summary" if len(grp) == 2 else "anova/summary"
             rows.append({"variable": o.id, "source": f"{o.label} at baseline",
-                         "k": 1, "p": float(centre), "p_low": float(np.min(ps)),
-                         "p_high": float(np.max(ps)), "p_similar": math.nan,
-                         "p_different": math.nan, "method": method, "note": ""})
+                         "k": 1, "p": p, "p_low": p_low, "p_high": p_high,
+                         "p_least": _least_extreme(p_low, p_high), "p_similar": math.nan,
+                         "p_different": math.nan, "method": method + "/rounding_box",
+                         "note": ""})
     patients = trial.patients
     if patients is not None and trial.design == "parallel":
         for col in patients.columns:
@@ -281,14 +323,16 @@ def baseline_balance(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
                 p = float(stats.chi2_contingency(table.to_numpy(), correction=False).pvalue)
                 method = "chi2_contingency/patients"
             rows.append({"variable": col, "source": "patient covariate", "k": 1, "p": p,
-                         "p_low": p, "p_high": p, "p_similar": math.nan,
+                         "p_low": p, "p_high": p, "p_least": p, "p_similar": math.nan,
                          "p_different": math.nan, "method": method, "note": ""})
     frame = pd.DataFrame(rows, columns=["variable", "source", "k", "p", "p_low", "p_high",
-                                        "p_similar", "p_different", "method", "note"])
-    k = len(frame)
+                                        "p_least", "p_similar", "p_different", "method",
+                                        "note"])
     caveats = _caveats(trial, frame)
+    finite = frame[np.isfinite(frame["p_least"].to_numpy(float))]
+    k = len(finite)
     if k:
-        p = np.clip(frame["p"].to_numpy(float), 1e-300, 1 - 1e-16)
+        p = np.clip(finite["p_least"].to_numpy(float), 1e-300, 1 - 1e-16)
         z = stats.norm.ppf(p).sum() / math.sqrt(k)
         x = float(-2 * np.log(p).sum())
         combined = [
@@ -302,7 +346,7 @@ def baseline_balance(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
              "p_different": float(stats.chi2.sf(x, 2 * k)),
              "method": "fisher/one_sided", "note": caveats},
         ]
-        domains = _domains(trial, frame)
+        domains = _domains(trial, finite)
         if len(set(domains)) < k:
             # Conservative: variables of one domain counted as one (their mean z).
             zs = pd.Series(stats.norm.ppf(p)).groupby(domains).mean()

@@ -5,7 +5,6 @@ the p values, t statistics, degrees of freedom, intervals and differences the pa
 from __future__ import annotations
 
 import itertools
-import re
 import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -14,6 +13,12 @@ import numpy as np
 import pandas as pd
 
 from trialkit.checks import _numbers as num
+from trialkit.checks._reported import holds, parse_ci, text_interval  # noqa: F401 (re-exported)
+from trialkit.checks.rsolve import R_GRID
+from trialkit.checks.summary_tests import (
+    change_rows,
+    r_evaluator,
+)
 from trialkit.errors import TrialDataError
 
 if TYPE_CHECKING:
@@ -24,59 +29,13 @@ __all__ = ["DEFAULT_R_VALUES", "recompute_p"]
 #: Pre-post correlations tried for change-score and ANCOVA analyses of summary-only trials.
 DEFAULT_R_VALUES = (0.0, 0.2, 0.4, 0.5, 0.6, 0.8)
 #: The reported statistics :func:`recompute_p` matches.
-P_STATISTICS = ("p", "t", "df", "ci", "mean_difference")
+P_STATISTICS = ("p", "t", "F", "df", "ci", "mean_difference")
 RELATIONS = ("=", "~", "<", ">", "<=", ">=")
 
 
 # ------------------------------------------------------------------------------------------
 # reported numbers: their rounding intervals and whether a computed range satisfies them
 # ------------------------------------------------------------------------------------------
-
-
-def text_interval(text: str, rounding: str = "up_or_down") -> tuple[float, float, int]:
-    """The interval of true values a printed number stands for: (low, high, decimals)."""
-    rep = num.parse_reported(str(text).replace("\u2212", "-").strip(), "value")
-    lo, hi, _, _ = num.bounds(rep.X, rep.d, rounding)
-    M = 2.0 * 10.0 ** float(rep.d[0])
-    return float(lo[0]) / M, float(hi[0]) / M, int(rep.d[0])
-
-
-def holds(relation: str, text: str, low: float, high: float,
-          rounding: str = "up_or_down") -> tuple[bool, bool]:
-    """Does a computed range ``[low, high]`` satisfy ``relation text``?
-
-    Returns (possible, robust): possible when some value in the range satisfies it (the
-    exact value, known only up to the rounding of the inputs, could), robust when every
-    value does. ``=`` and ``~`` compare with the rounding interval of the printed number.
-    """
-    relation = "=" if relation == "~" else relation
-    if relation == "=":
-        rl, rh, _ = text_interval(text, rounding)
-        return bool(low <= rh and high >= rl), bool(rl <= low and high <= rh)
-    v = float(num.parse_reported(str(text).strip(), "value").value[0])
-    if relation == "<":
-        return bool(low < v), bool(high < v)
-    if relation == "<=":
-        return bool(low <= v), bool(high <= v)
-    if relation == ">":
-        return bool(high > v), bool(low > v)
-    if relation == ">=":
-        return bool(high >= v), bool(low >= v)
-    raise TrialDataError(f"unknown relation {relation!r}", field="relation")
-
-
-_CI_RE = re.compile(r"^\s*[\[(]?\s*([-\u2212+]?\d*\.?\d+)\s*"
-                    r"(?:,|;|to|\u2013|\u2014|-(?=\s*[-\u2212]?\d))"
-                    r"\s*([-\u2212+]?\d*\.?\d+)\s*[\])]?\s*$")
-
-
-def parse_ci(text: str) -> tuple[str, str]:
-    """Split a printed interval ("1.2 to 3.4", "[-0.5, 2.1]", "1.2-3.4") into two texts."""
-    m = _CI_RE.match(str(text))
-    if not m:
-        raise TrialDataError(f"expected an interval such as '1.2 to 3.4', got {text!r}",
-                             field="value")
-    return m.group(1).replace("\u2212", "-"), m.group(2).replace("\u2212", "-")
 
 
 # ------------------------------------------------------------------------------------------
@@ -135,7 +94,9 @@ def comparisons(trial: Trial) -> list[dict[str, str]]:
     ref = trial.reference_arm
     base = trial.baseline
     times = [t.id for t in trial.timepoints if t.id != base]
-    have = set(zip(trial.summary["outcome"], trial.summary["arm"], trial.summary["timepoint"],
+    ch = trial.changes
+    have = set(zip(ch["outcome"], ch["arm"], ch["timepoint"], strict=True))
+    have |= set(zip(trial.summary["outcome"], trial.summary["arm"], trial.summary["timepoint"],
                    strict=True))
     out = []
     for o in trial.outcomes:
@@ -154,15 +115,24 @@ def _quiet(func: Callable[..., pd.DataFrame], *args: Any, **kwargs: Any) -> pd.D
         return func(*args, **kwargs)
 
 
-def _summary_analyses(trial: Trial, comp: dict[str, str], r_values: Sequence[float],
+def _summary_analyses(trial: Trial, comp: dict[str, str], r_values: Sequence[float] | None,
                       rounding: str) -> list[dict[str, Any]]:
     from trialkit import effects
 
     s = trial.summary.set_index(["outcome", "arm", "timepoint"])
     o, tp, a, ref = comp["outcome"], comp["timepoint"], comp["arm"], comp["reference"]
+    rows: list[dict[str, Any]] = []
+    printed = _printed_changes(trial, o, a, ref, tp)
+    if (o, a, tp) not in s.index or (o, ref, tp) not in s.index:
+        # only change rows printed for this follow-up: the tests on change alone
+        if printed is None:
+            return rows
+        ch1, ch2 = printed
+        c = _corners({"m1": _box(ch1, "mean", rounding), "sd1": _box(ch1, "sd", rounding, True),
+                      "m2": _box(ch2, "mean", rounding), "sd2": _box(ch2, "sd", rounding, True)})
+        return change_rows(c, int(ch1["n"]), int(ch2["n"]), _ranges)
     post1, post2 = s.loc[(o, a, tp)], s.loc[(o, ref, tp)]
     n1, n2 = int(post1["n"]), int(post2["n"])
-    rows: list[dict[str, Any]] = []
     follow = {"m1": _box(post1, "mean", rounding), "sd1": _box(post1, "sd", rounding, True),
               "m2": _box(post2, "mean", rounding), "sd2": _box(post2, "sd", rounding, True)}
     c = _corners(follow)
@@ -171,36 +141,73 @@ def _summary_analyses(trial: Trial, comp: dict[str, str], r_values: Sequence[flo
                      pooled=pooled)
         rows.append({"analysis": name, "r": np.nan, "method": str(res["method"].iloc[0]),
                      **_ranges(res)})
+    if printed is not None:
+        ch1, ch2 = printed
+        c = _corners({"m1": _box(ch1, "mean", rounding), "sd1": _box(ch1, "sd", rounding, True),
+                      "m2": _box(ch2, "mean", rounding), "sd2": _box(ch2, "sd", rounding, True)})
+        rows += change_rows(c, int(ch1["n"]), int(ch2["n"]), _ranges)
     base = trial.baseline
     if base is None or (o, a, base) not in s.index or (o, ref, base) not in s.index:
         return rows
     pre1, pre2 = s.loc[(o, a, base)], s.loc[(o, ref, base)]
-    if int(pre1["n"]) != n1 or int(pre2["n"]) != n2:
-        n1c, n2c = min(n1, int(pre1["n"])), min(n2, int(pre2["n"]))
-    else:
-        n1c, n2c = n1, n2
+    n1c, n2c = min(n1, int(pre1["n"])), min(n2, int(pre2["n"]))
     full = {"m1_pre": _box(pre1, "mean", rounding), "sd1_pre": _box(pre1, "sd", rounding, True),
             "m1_post": follow["m1"], "sd1_post": follow["sd1"],
             "m2_pre": _box(pre2, "mean", rounding), "sd2_pre": _box(pre2, "sd", rounding, True),
             "m2_post": follow["m2"], "sd2_post": follow["sd2"]}
     cc = _corners(full)
+    names = ("ancova",) if printed is not None else ("welch_change", "student_change", "ancova")
+    if r_values is None:
+        return rows + [_solved_row(name, cc, n1c, n2c) for name in names]
     args = [cc[k] for k in full]
     for r in r_values:
-        res = _quiet(effects.diff_in_change, *args, n1c, n2c, r=r)
-        rows.append({"analysis": "welch_change", "r": float(r),
-                     "method": str(res["method"].iloc[0]), **_ranges(res)})
-        sdc1 = effects.sd_change(cc["sd1_pre"], cc["sd1_post"], r)
-        sdc2 = effects.sd_change(cc["sd2_pre"], cc["sd2_post"], r)
-        res = _quiet(effects.mean_difference, cc["m1_post"] - cc["m1_pre"], sdc1, n1c,
-                     cc["m2_post"] - cc["m2_pre"], sdc2, n2c, pooled=True)
-        rows.append({"analysis": "student_change", "r": float(r),
-                     "method": f"{res['method'].iloc[0]}/on_change/r={r:g}(assumed)",
-                     **_ranges(res)})
+        if "welch_change" in names:
+            res = _quiet(effects.diff_in_change, *args, n1c, n2c, r=r)
+            rows.append({"analysis": "welch_change", "r": float(r),
+                         "method": str(res["method"].iloc[0]), **_ranges(res)})
+        if "student_change" in names:
+            sdc1 = effects.sd_change(cc["sd1_pre"], cc["sd1_post"], r)
+            sdc2 = effects.sd_change(cc["sd2_pre"], cc["sd2_post"], r)
+            res = _quiet(effects.mean_difference, cc["m1_post"] - cc["m1_pre"], sdc1, n1c,
+                         cc["m2_post"] - cc["m2_pre"], sdc2, n2c, pooled=True)
+            rows.append({"analysis": "student_change", "r": float(r),
+                         "method": f"{res['method'].iloc[0]}/on_change/r={r:g}(assumed)",
+                         **_ranges(res)})
         if abs(r) < 1:
             res = _quiet(effects.ancova_from_summary, *args, n1c, n2c, r=r)
             rows.append({"analysis": "ancova", "r": float(r),
                          "method": str(res["method"].iloc[0]), **_ranges(res)})
     return rows
+
+
+def _printed_changes(trial: Trial, o: str, a: str, ref: str,
+                     tp: str) -> tuple[pd.Series, pd.Series] | None:
+    """Both arms' printed change rows (mean change and SD of change to ``tp``), if any."""
+    ch = trial.changes
+    if ch.empty:
+        return None
+    ch = ch.set_index(["outcome", "arm", "timepoint"])
+    if (o, a, tp) not in ch.index or (o, ref, tp) not in ch.index:
+        return None
+    return ch.loc[(o, a, tp)], ch.loc[(o, ref, tp)]
+
+
+def _solved_row(name: str, cc: dict[str, np.ndarray], n1: int, n2: int) -> dict[str, Any]:
+    """An r-dependent analysis whose correlation is solved for per statement: the ranges of
+    its statistics over r in [0, 1) (for display) and the evaluator :func:`solve_r` uses."""
+    evaluate = r_evaluator(name, cc, n1, n2)
+    with np.errstate(all="ignore"):
+        vals = evaluate(R_GRID[R_GRID >= 0], ci=False)
+        vals.update({k: v for k, v in evaluate(np.linspace(0, 0.999, 11), ci=True).items()
+                     if k.startswith("ci_")})
+    out: dict[str, Any] = {"analysis": name, "r": np.nan, "evaluate": evaluate,
+                           "method": f"{name}/r_solved/one_r_both_arms"}
+    for col in ("estimate", "ci_low", "ci_high", "statistic", "df", "p"):
+        v = np.abs(vals[col]) if col == "statistic" else vals[col]
+        key = "statistic_value" if col == "statistic" else col
+        out[key] = np.nan
+        out[f"{key}_low"], out[f"{key}_high"] = float(np.nanmin(v)), float(np.nanmax(v))
+    return out
 
 
 def _ipd_analyses(trial: Trial, comp: dict[str, str]) -> list[dict[str, Any]]:
@@ -256,7 +263,7 @@ def _ipd_analyses(trial: Trial, comp: dict[str, str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _analyses(trial: Trial, r_values: Sequence[float], rounding: str) -> pd.DataFrame:
+def _analyses(trial: Trial, r_values: Sequence[float] | None, rounding: str) -> pd.DataFrame:
     rows = []
     for comp in comparisons(trial):
         found = (_ipd_analyses(trial, comp) if trial.ipd is not None
@@ -266,78 +273,11 @@ def _analyses(trial: Trial, r_values: Sequence[float], rounding: str) -> pd.Data
     return pd.DataFrame(rows)
 
 
-# ------------------------------------------------------------------------------------------
-# matching reported statements
-# ------------------------------------------------------------------------------------------
-
-_STAT_COLUMN = {"p": "p", "t": "statistic_value", "df": "df", "mean_difference": "estimate"}
-
-
-def _select(table: pd.DataFrame, row: pd.Series, trial: Trial) -> tuple[pd.DataFrame, str]:
-    """The computed comparisons a reported statement is about, or a reason it cannot be
-    checked."""
-    outcome, timepoint, comparison = (str(row.get(k) or "") for k in
-                                      ("outcome", "timepoint", "comparison"))
-    if not comparison:
-        return table.iloc[0:0], "the statement names no between-arm comparison"
-    if table.empty:
-        return table, "the trial has no between-arm comparison that trialkit can recompute"
-    sel = table[table["comparison"] == comparison]
-    if sel.empty:
-        parts = comparison.split("-")
-        if len(parts) == 2:
-            sel = table[(table["arm"] == parts[1]) & (table["reference"] == parts[0])]
-            if not sel.empty:
-                sel = sel.copy()
-                sel["estimate"], sel["estimate_low"], sel["estimate_high"] = (
-                    -sel["estimate"], -sel["estimate_high"], -sel["estimate_low"])
-                lo, hi = -sel["ci_high"], -sel["ci_low"]
-                lo_l, lo_h = -sel["ci_high_high"], -sel["ci_high_low"]
-                hi_l, hi_h = -sel["ci_low_high"], -sel["ci_low_low"]
-                sel["ci_low"], sel["ci_high"] = lo, hi
-                sel["ci_low_low"], sel["ci_low_high"] = lo_l, lo_h
-                sel["ci_high_low"], sel["ci_high_high"] = hi_l, hi_h
-        if sel.empty:
-            return sel, f"no comparison {comparison!r} can be recomputed from the data"
-    if outcome and outcome != "*":
-        sel = sel[sel["outcome"] == outcome]
-    if timepoint and timepoint != "*":
-        sel = sel[sel["timepoint"] == timepoint]
-    elif not timepoint:
-        times = sorted(set(sel["timepoint"]))
-        if len(times) > 1:
-            return sel.iloc[0:0], (f"the statement names no timepoint and the data have "
-                                   f"{len(times)} follow-ups ({', '.join(times)})")
-    if sel.empty:
-        return sel, "the data hold no matching comparison"
-    return sel, ""
-
-
-def _match(sel: pd.DataFrame, row: pd.Series, rounding: str) -> pd.DataFrame:
-    stat = str(row["statistic"])
-    rel, text = str(row["relation"]), str(row["value"])
-    out = sel.copy()
-    if stat == "ci":
-        lo_t, hi_t = parse_ci(text)
-        res = [(holds("=", lo_t, a, b, rounding), holds("=", hi_t, c, d, rounding)) for
-               a, b, c, d in zip(out["ci_low_low"], out["ci_low_high"], out["ci_high_low"],
-                                 out["ci_high_high"], strict=True)]
-        out["reproduces"] = [x[0][0] and x[1][0] for x in res]
-        out["robust"] = [x[0][1] and x[1][1] for x in res]
-        out["value_low"], out["value_high"] = out["ci_low_low"], out["ci_high_high"]
-        return out
-    col = _STAT_COLUMN[stat]
-    text_cmp = text.lstrip("+") if stat != "t" else text.lstrip("+-\u2212")
-    res = [holds(rel, text_cmp, lo, hi, rounding)
-           for lo, hi in zip(out[f"{col}_low"], out[f"{col}_high"], strict=True)]
-    out["reproduces"] = [x[0] for x in res]
-    out["robust"] = [x[1] for x in res]
-    out["value_low"], out["value_high"] = out[f"{col}_low"], out[f"{col}_high"]
-    return out
+from trialkit.checks._match import match_statement  # noqa: E402
 
 
 def recompute_p(trial: Trial, r: float | None = None, *,
-                r_values: Sequence[float] = DEFAULT_R_VALUES, rounding: str = "up_or_down"
+                r_values: Sequence[float] | None = None, rounding: str = "up_or_down"
                 ) -> pd.DataFrame:
     """Recompute every between-arm comparison under each plausible analysis and say which
     reproduces each p value, t, df, interval or mean difference in ``trial.reported``.
@@ -346,22 +286,30 @@ def recompute_p(trial: Trial, r: float | None = None, *,
     change (Welch, and Student on the change scores); and the baseline-adjusted (ANCOVA)
     difference. With patient data these come from the data (observed change scores, OLS
     ANCOVA; a crossover trial gets the paired t test). From summary statistics the change
-    and ANCOVA analyses need the pre-post correlation: each ``r`` in ``r_values`` is tried
-    (or only ``r`` when given). Because the summary means and SDs are rounded, each
-    statistic is recomputed at every corner of the box of values that round to them, giving
-    a range; a reported number is reproduced when that range meets the number's own rounding
-    interval (``=``), or when some value in the range satisfies the stated inequality
-    (``<``, ``>``), in the spirit of statcheck. ``robust`` says whether every value in the
-    range does. A statement about outcome ``*`` or timepoint ``*`` ("P < .01 for all
-    comparisons") is checked against every matching comparison.
+    and ANCOVA analyses need the pre-post correlation r: by default it is solved for
+    (:func:`trialkit.checks.rsolve.solve_r`, one r for both arms): ``r_ranges`` says which
+    correlations reproduce the statement, ``r_low``/``r_high`` their span, and a statement
+    reproduced only by r < 0 has ``implausible_only`` and is not ``reproduces``. Printed
+    change rows (``trial.changes``) give Student's and Welch's t tests on change directly,
+    without r. A statement's ``test`` and ``analysis`` columns restrict the analyses; rank
+    tests, mixed models and tests of counts cannot be recomputed (``note`` says why); an
+    ``anova``/``welch_anova`` statement (or an unnamed p or F across 3+ arms) is matched
+    with one-way / Welch ANOVA (statsmodels ``anova_generic``). Because the summary means
+    and SDs are rounded, each statistic is recomputed at every corner of the box of values
+    that round to them, giving a range; a reported number is reproduced when that range
+    meets the number's own rounding interval (``=``), or when some value in the range
+    satisfies the stated inequality (``<``, ``>``), in the spirit of statcheck. ``robust``
+    says whether every value in the range does. A statement about outcome ``*`` or timepoint
+    ``*`` ("P < .01 for all comparisons") is checked against every matching comparison.
 
     Parameters
     ----------
     trial : Trial
     r : float, optional
         Use only this pre-post correlation (summary-only trials).
-    r_values : sequence of float, default ``DEFAULT_R_VALUES``
-        Correlations to try when ``r`` is not given.
+    r_values : sequence of float, optional
+        Try only these correlations (the former grid, e.g. ``DEFAULT_R_VALUES``) instead of
+        solving for r.
     rounding : str, default "up_or_down"
         Rounding scheme of the printed numbers (see :func:`trialkit.checks.grim`).
 
@@ -396,40 +344,33 @@ def recompute_p(trial: Trial, r: float | None = None, *,
         if not -1 < float(r) < 1:
             raise TrialDataError(f"r must lie strictly between -1 and 1, got {r}", field="r")
         r_values = (float(r),)
-    else:
+    elif r_values is not None:
         r_values = tuple(float(v) for v in r_values)
         bad = [v for v in r_values if not -1 < v < 1]
         if bad or not r_values:
             raise TrialDataError(f"every r must lie strictly between -1 and 1, got "
                                  f"{list(r_values)}", field="r_values")
     reported = trial.reported
-    reported = reported[reported["statistic"].isin(P_STATISTICS)]
-    table = _analyses(trial, r_values, rounding)
+    reported = reported[reported["statistic"].isin(P_STATISTICS)].fillna("")
+    with np.errstate(all="ignore"):
+        table = _analyses(trial, r_values, rounding)
     frames = []
     for _, row in reported.iterrows():
         head = {"id": row["id"], "statistic": row["statistic"], "relation": row["relation"],
                 "reported": row["value"]}
-        sel, why = _select(table, row, trial)
-        if why:
+        with np.errstate(all="ignore"):
+            matched, why = match_statement(trial, table, row, rounding)
+        if matched is None:
             frames.append(pd.DataFrame([{**head, "outcome": row["outcome"],
                                          "timepoint": row["timepoint"],
                                          "comparison": row["comparison"], "analysis": "",
                                          "note": why}]))
             continue
-        try:
-            matched = _match(sel, row, rounding)
-        except TrialDataError as exc:
-            frames.append(pd.DataFrame([{**head, "outcome": row["outcome"],
-                                         "timepoint": row["timepoint"],
-                                         "comparison": row["comparison"], "analysis": "",
-                                         "note": f"the printed value cannot be read ({exc})"}]))
-            continue
-        matched = matched.assign(**head, note="")
-        frames.append(matched)
+        frames.append(matched.assign(**head, note=""))
     columns = ["id", "statistic", "relation", "reported", "outcome", "timepoint",
-               "comparison", "analysis", "r", "estimate", "ci_low", "ci_high",
-               "statistic_value", "df", "p", "value_low", "value_high", "reproduces",
-               "robust", "note", "method"]
+               "comparison", "analysis", "r", "r_ranges", "r_low", "r_high",
+               "implausible_only", "estimate", "ci_low", "ci_high", "statistic_value", "df",
+               "p", "value_low", "value_high", "reproduces", "robust", "note", "method"]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     with warnings.catch_warnings():
@@ -437,5 +378,8 @@ def recompute_p(trial: Trial, r: float | None = None, *,
         out = pd.concat(frames, ignore_index=True)
     for col in columns:
         if col not in out:
-            out[col] = np.nan if col not in ("note", "method", "analysis") else ""
+            out[col] = ("" if col in ("note", "method", "analysis", "r_ranges")
+                        else False if col == "implausible_only" else np.nan)
+    out["r_ranges"] = out["r_ranges"].fillna("")
+    out["implausible_only"] = out["implausible_only"].fillna(False).astype(bool)
     return out[columns]

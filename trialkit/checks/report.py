@@ -12,7 +12,13 @@ import pandas as pd
 
 from trialkit.checks.balance import baseline_balance, se_as_sd
 from trialkit.checks.bounds import check_sd_bounds
-from trialkit.checks.claims import CANNOT, CONSISTENT, INCONSISTENT, claims
+from trialkit.checks.claims import (
+    CANNOT,
+    CONSISTENT,
+    INCONSISTENT,
+    claims,
+    no_nan_sentence,
+)
 from trialkit.checks.grim import grim
 from trialkit.checks.grimmer import grimmer
 from trialkit.checks.pvalues import P_STATISTICS
@@ -176,11 +182,12 @@ def _se_rows(trial: Trial) -> list[dict[str, Any]]:
             verdict = INCONSISTENT
         else:
             g = printed["max_abs_g"].max()
+            ratio = printed["ratio_to_typical"].dropna()
+            within = (f", each within {ratio.min():.2f}-{ratio.max():.2f} times the others' "
+                      f"median" if len(ratio) else "")
             detail = (f"No SD of {label} looks like an SE: SDs range "
-                      f"{printed['sd'].min():g}-{printed['sd'].max():g}, each within "
-                      f"{printed['ratio_to_typical'].min():.2f}-"
-                      f"{printed['ratio_to_typical'].max():.2f} times the others' median"
-                      + (f", and between-arm |g| is at most {g:.2f}." if not np.isnan(g)
+                      f"{printed['sd'].min():g}-{printed['sd'].max():g}{within}"
+                      + (f", and between-arm |g| is at most {g:.2f}." if np.isfinite(g)
                          else "."))
             verdict = CONSISTENT
         out.append({"check": "se_as_sd", "outcome": oid, "arm": "*", "timepoint": "*",
@@ -193,22 +200,30 @@ def _balance_rows(trial: Trial) -> list[dict[str, Any]]:
         return []
     res = baseline_balance(trial)
     single = res[~res["variable"].str.startswith("combined (")]
-    k = len(single)
+    usable = single[np.isfinite(single["p_least"].to_numpy(float))]
+    k = len(usable)
+    head = {"check": "baseline_balance", "outcome": "*", "arm": "*",
+            "timepoint": trial.baseline}
+    if len(single) and k == 0:
+        return [{**head, "reported": f"{len(single)} baseline variable(s)", "verdict": CANNOT,
+                 "detail": "No baseline p value could be computed from the printed means and "
+                           "SDs (they are not finite numbers a test can use)."}]
     if k == 0:
         return []
     if k < 3:
-        return [{"check": "baseline_balance", "outcome": "*", "arm": "*",
-                 "timepoint": trial.baseline, "reported": f"{k} baseline variable(s)",
-                 "verdict": CANNOT,
+        return [{**head, "reported": f"{k} baseline variable(s)", "verdict": CANNOT,
                  "detail": f"Only {k} baseline variable(s): too few to judge whether the arms "
                            f"are more alike (or unlike) than randomization makes likely."}]
     comb = res.set_index("variable")
     stouffer = comb.loc["combined (Stouffer)"]
     by_domain = ("combined (Stouffer, by domain)" in comb.index)
     judge = comb.loc["combined (Stouffer, by domain)"] if by_domain else stouffer
-    ps = single["p"]
-    detail = (f"Baseline p values of {k} variables range {ps.min():.2f}-{ps.max():.2f}; "
-              f"combined (Stouffer, independent) p = {stouffer['p_similar']:.2g} for arms "
+    ps = usable["p_least"]
+    left = len(single) - k
+    detail = (f"Baseline p values of {k} variables, each the least extreme the rounding of "
+              f"the printed means and SDs allows, range {ps.min():.2f}-{ps.max():.2f}"
+              + (f" ({left} could not be computed)" if left else "")
+              + f"; combined (Stouffer, independent) p = {stouffer['p_similar']:.2g} for arms "
               f"this alike and {stouffer['p_different']:.2g} for arms this different")
     if by_domain:
         detail += (f"; counting each correlated domain once ({int(judge['k'])} domains), "
@@ -222,8 +237,7 @@ def _balance_rows(trial: Trial) -> list[dict[str, Any]]:
         detail += f", neither below {BALANCE_THRESHOLD:g} (Carlisle's method)."
     if trial.illustrative:
         detail = detail[:-1] + "; the baseline numbers are illustrative."
-    return [{"check": "baseline_balance", "outcome": "*", "arm": "*",
-             "timepoint": trial.baseline, "reported": f"{k} baseline variables",
+    return [{**head, "reported": f"{k} baseline variables",
              "verdict": INCONSISTENT if surprising else CONSISTENT, "detail": detail}]
 
 
@@ -249,6 +263,7 @@ def check(trial: Trial, r: float | None = None) -> pd.DataFrame:
     - ``sd_bounds``: printed SDs of outcomes with a lower and an upper bound;
     - ``se_as_sd``: one row per outcome, whether its SDs look like SEs;
     - ``baseline_balance``: Carlisle's test of baseline similarity (parallel trials);
+    - ``implied_r``: the pre-post correlation each arm's printed SDs imply (change rows);
     - ``claim: <statistic>`` and ``recompute_p: <statistic>``: each statement in
       ``reported.csv`` (see :func:`trialkit.checks.claims`, :func:`recompute_p`).
 
@@ -286,5 +301,34 @@ def check(trial: Trial, r: float | None = None) -> pd.DataFrame:
     rows += _bounds_rows(trial)
     rows += _se_rows(trial)
     rows += _balance_rows(trial)
+    rows += _implied_r_rows(trial)
     rows += _claim_rows(trial, r)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame([no_nan_sentence(row) for row in rows], columns=COLUMNS)
+
+
+def _implied_r_rows(trial: Trial) -> list[dict[str, Any]]:
+    from trialkit.checks.changes import implied_r
+
+    out = []
+    for _, r in implied_r(trial).iterrows():
+        pre, post, change = r["printed"]
+        sds = f"SDs {pre} at baseline, {post} at follow-up and {change} of the change"
+        span = (f"{r['r_low']:.2f} to {r['r_high']:.2f}" if r["r_high"] - r["r_low"] >= 0.005
+                else f"{r['r']:.2f}")
+        if r["possible"]:
+            verdict = CONSISTENT
+            detail = (f"The {sds} imply a pre-post correlation of {r['r']:.2f} (within the "
+                      f"rounding, {span}).")
+            if r["r_high"] < 0:
+                detail = detail[:-1] + ("; a negative correlation is unusual for the same "
+                                        "measure.")
+        else:
+            verdict = INCONSISTENT
+            detail = (f"Impossible table: the {sds} imply a pre-post correlation of "
+                      f"{r['r']:.2f} (within the rounding, {span}), outside [-1, 1], so they "
+                      f"cannot all be right.")
+        out.append({"check": "implied_r", "outcome": r["outcome"], "arm": r["arm"],
+                    "timepoint": r["timepoint"],
+                    "reported": f"SD {pre}, {post}, change {change}",
+                    "verdict": verdict, "detail": detail})
+    return out

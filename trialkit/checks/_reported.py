@@ -1,0 +1,86 @@
+"""Reported numbers: the rounding interval a printed number stands for, and whether a
+computed range satisfies a stated relation."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from trialkit.checks import _numbers as num
+from trialkit.errors import TrialDataError
+
+__all__ = ["holds", "holds_margin", "parse_ci", "text_interval"]
+
+
+def text_interval(text: str, rounding: str = "up_or_down") -> tuple[float, float, int]:
+    """The interval of true values a printed number stands for: (low, high, decimals)."""
+    rep = num.parse_reported(str(text).replace("\u2212", "-").strip(), "value")
+    lo, hi, _, _ = num.bounds(rep.X, rep.d, rounding)
+    M = 2.0 * 10.0 ** float(rep.d[0])
+    return float(lo[0]) / M, float(hi[0]) / M, int(rep.d[0])
+
+
+def _value(text: str) -> float:
+    return float(num.parse_reported(str(text).strip(), "value").value[0])
+
+
+def holds(relation: str, text: str, low: float, high: float,
+          rounding: str = "up_or_down") -> tuple[bool, bool]:
+    """Does a computed range ``[low, high]`` satisfy ``relation text``?
+
+    Returns (possible, robust): possible when some value in the range satisfies it (the
+    exact value, known only up to the rounding of the inputs, could), robust when every
+    value does. ``=`` and ``~`` compare with the rounding interval of the printed number.
+    """
+    relation = "=" if relation == "~" else relation
+    if relation == "=":
+        rl, rh, _ = text_interval(text, rounding)
+        return bool(low <= rh and high >= rl), bool(rl <= low and high <= rh)
+    v = _value(text)
+    if relation == "<":
+        return bool(low < v), bool(high < v)
+    if relation == "<=":
+        return bool(low <= v), bool(high <= v)
+    if relation == ">":
+        return bool(high > v), bool(low > v)
+    if relation == ">=":
+        return bool(high >= v), bool(low >= v)
+    raise TrialDataError(f"unknown relation {relation!r}", field="relation")
+
+
+def holds_margin(relation: str, text: str, low: np.ndarray, high: np.ndarray,
+                 rounding: str = "up_or_down") -> np.ndarray:
+    """Vectorized :func:`holds` (possible): a margin that is >= 0 exactly where some value of
+    ``[low, high]`` satisfies ``relation text``, and continuous in ``low`` and ``high``
+    (so that a root finder can locate where a statement stops holding)."""
+    relation = "=" if relation == "~" else relation
+    low, high = np.asarray(low, float), np.asarray(high, float)
+    if relation == "=":
+        rl, rh, _ = text_interval(text, rounding)
+        return np.minimum(rh - low, high - rl)
+    v = _value(text)
+    tiny = 1e-12 * max(abs(v), 1e-300)
+    if relation == "<":
+        return v - low - tiny
+    if relation == "<=":
+        return v - low
+    if relation == ">":
+        return high - v - tiny
+    if relation == ">=":
+        return high - v
+    raise TrialDataError(f"unknown relation {relation!r}", field="relation")
+
+
+_CI_RE = re.compile(r"^\s*[\[(]?\s*([-\u2212+]?\d*\.?\d+)\s*"
+                    r"(?:,|;|to|\u2013|\u2014|-(?=\s*[-\u2212]?\d))"
+                    r"\s*([-\u2212+]?\d*\.?\d+)\s*[\])]?\s*$")
+
+
+def parse_ci(text: str) -> tuple[str, str]:
+    """Split a printed interval ("1.2 to 3.4", "[-0.5, 2.1]", "1.2-3.4") into two texts."""
+    m = _CI_RE.match(str(text))
+    if not m:
+        raise TrialDataError(f"expected an interval such as '1.2 to 3.4', got {text!r}",
+                             field="value")
+    return m.group(1).replace("\u2212", "-"), m.group(2).replace("\u2212", "-")

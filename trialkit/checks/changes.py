@@ -1,0 +1,88 @@
+"""Printed change rows: the pre-post correlation each arm's three SDs imply."""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from trialkit.checks import _numbers as num
+
+if TYPE_CHECKING:
+    from trialkit.trial import Trial
+
+__all__ = ["implied_r"]
+
+
+def implied_r(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFrame:
+    """The pre-post correlation implied by each arm's baseline, follow-up and change SDs.
+
+    ``r = (sd_pre^2 + sd_post^2 - sd_change^2) / (2 sd_pre sd_post)`` (Cochrane Handbook
+    6.5.2.8, :func:`trialkit.effects.r_from_sds`), computed at every corner of the rounding
+    box of the three printed SDs (``r_low``, ``r_high``). No data can have ``|r| > 1``: when
+    the whole range lies outside [-1, 1] the three SDs cannot all be right (``possible`` is
+    False).
+
+    Parameters
+    ----------
+    trial : Trial
+    rounding : str, default "up_or_down"
+        Rounding scheme of the printed SDs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outcome, arm, timepoint, printed`` (the three SDs as printed), ``sd_pre, sd_post,
+        sd_change, r, r_low, r_high, possible, method``; one row per printed change row
+        with a baseline and a follow-up row.
+
+    References
+    ----------
+    Higgins, Li & Deeks (2023), Cochrane Handbook v6.4, section 6.5.2.8.
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> from trialkit.checks.changes import implied_r
+    >>> implied_r(trialkit.load("mejuto2014")).empty  # it prints no change rows
+    True
+    """
+    from trialkit import effects
+    from trialkit.checks.pvalues import _box, _corners
+
+    rounding = num.check_rounding(rounding)
+    cols = ["outcome", "arm", "timepoint", "printed", "sd_pre", "sd_post", "sd_change", "r",
+            "r_low", "r_high", "possible", "method"]
+    ch = trial.changes
+    if ch.empty or trial.baseline is None:
+        return pd.DataFrame(columns=cols)
+    s = trial.summary.set_index(["outcome", "arm", "timepoint"])
+    rows: list[dict[str, Any]] = []
+    for _, c in ch.iterrows():
+        o, a, tp = c["outcome"], c["arm"], c["timepoint"]
+        if (o, a, trial.baseline) not in s.index or (o, a, tp) not in s.index:
+            continue
+        pre, post = s.loc[(o, a, trial.baseline)], s.loc[(o, a, tp)]
+        box = _corners({"pre": _box(pre, "sd", rounding, True),
+                        "post": _box(post, "sd", rounding, True),
+                        "change": _box(c, "sd", rounding, True)})
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            r = effects.r_from_sds(box["pre"], box["post"], box["change"],
+                                   impossible="return")
+        lo, hi = float(np.nanmin(r)), float(np.nanmax(r))
+        rows.append({"outcome": o, "arm": a, "timepoint": tp,
+                     "printed": tuple(_text(x) for x in (pre, post, c)),
+                     "sd_pre": float(pre["sd"]),
+                     "sd_post": float(post["sd"]), "sd_change": float(c["sd"]),
+                     "r": float(r[-1]), "r_low": lo, "r_high": hi,
+                     "possible": bool(lo <= 1 and hi >= -1),
+                     "method": "r_from_sds/cochrane_6.5.2.8/rounding_box"})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _text(row: pd.Series) -> str:
+    text = row.get("sd_text") if "sd_text" in row.index else None
+    return f"{float(row['sd']):g}" if text is None or pd.isna(text) else str(text)
