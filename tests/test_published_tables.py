@@ -189,12 +189,15 @@ def _verdicts_of_statement(name: str, statement: str) -> list[str]:
 
 
 def _verdicts_of_cell(name: str, entry: dict[str, Any]) -> list[str]:
-    """Verdicts of a GRIM / GRIMMER row for one printed mean or SD."""
+    """Verdicts of a GRIM / GRIMMER row for one printed mean or SD ("*": of any check)."""
     table = _checked(name)
-    rows = table[(table["check"] == entry["check"]) & (table["outcome"] == entry["outcome"])
-                 & (table["arm"] == entry["arm"])]
+    rows = table[(table["outcome"] == entry["outcome"]) & (table["arm"] == entry["arm"])]
+    if entry["check"] != "*":
+        rows = rows[rows["check"] == entry["check"]]
     if "timepoint" in entry:
         rows = rows[rows["timepoint"] == entry["timepoint"]]
+    if "sd_text" not in entry and "mean_text" not in entry:
+        return list(rows["verdict"])
     if "sd_text" in entry:
         wanted, label = _number(entry["sd_text"]), "SD"
     else:
