@@ -23,6 +23,7 @@ from trialkit.reanalysis import (
     minimal_effect,
     pool,
     prior_parameters,
+    responders,
     sample_size,
 )
 
@@ -320,3 +321,47 @@ def test_pool_fixed_effect_by_hand_and_labels():
     assert res[res["kind"] == "trial"]["weight"].sum() == pytest.approx(100)
     with pytest.raises(TrialDataError, match="labels"):
         pool([0.1, 0.3], [0.01, 0.02], labels=["A"])
+
+
+# ------------------------------------------------------------------------------------------
+# responders: the distributional method against R distdichoR and by hand
+# ------------------------------------------------------------------------------------------
+
+
+def test_responders_match_distdichor():
+    rows = _reference("distdicho")
+    cases: dict[str, dict[str, float]] = {}
+    for row in rows:
+        cases.setdefault(row["case"], {})[row["quantity"]] = float(row["value"])
+    assert len(cases) == 26
+    for case, expected in cases.items():
+        p = dict(kv.split("=") for kv in case.split(";"))
+        # distdichoR's tail "lower" counts patients below the cut-point: responders when lower
+        # is better; "upper" counts those above: responders when higher is better.
+        direction = "lower_is_better" if p["tail"] == "lower" else "higher_is_better"
+        res = responders(float(p["m1"]), float(p["s1"]), int(p["n1"]), float(p["m2"]),
+                         float(p["s2"]), int(p["n2"]), float(p["cp"]),
+                         direction=direction).iloc[0]
+        for ours, theirs in (("p1", "p1"), ("p2", "p2"), ("estimate", "diff"),
+                             ("ci_low", "ci_low"), ("ci_high", "ci_high"), ("rr", "rr"),
+                             ("rr_low", "rr_low"), ("rr_high", "rr_high")):
+            assert res[ours] == pytest.approx(expected[theirs], rel=1e-9, abs=1e-12), (case, ours)
+
+
+def test_responders_by_hand_and_direction():
+    # Change in pain -3.0 (SD 2.0, n 20) vs -1.0 (SD 2.0, n 20); responder = change <= -1.3.
+    # Pooled SD 2.0; z1 = (-1.3 + 3)/2 = 0.85 -> p1 = Phi(0.85) = 0.802337
+    #               z2 = (-1.3 + 1)/2 = -0.15 -> p2 = Phi(-0.15) = 0.440382
+    # SE = sqrt(phi(0.85)^2/20 + phi(0.15)^2/20) = sqrt(0.277985^2/20 + 0.394479^2/20) = 0.107910
+    res = responders(-3.0, 2.0, 20, -1.0, 2.0, 20, threshold=-1.3,
+                     direction="lower_is_better").iloc[0]
+    assert res["p1"] == pytest.approx(0.802337, abs=1e-6)
+    assert res["p2"] == pytest.approx(0.440382, abs=1e-6)
+    assert res["se"] == pytest.approx(0.107910, abs=1e-6)
+    assert res["nnt"] == pytest.approx(1 / (0.802337 - 0.440382), abs=1e-4)
+    assert res["nnt_interval"] == "NNTB 1.7 to NNTB 6.6"
+    # Mirrored: the same patients on a higher-is-better scale give the same answer.
+    mirrored = responders(3.0, 2.0, 20, 1.0, 2.0, 20, threshold=1.3,
+                          direction="higher_is_better").iloc[0]
+    for col in ("p1", "p2", "estimate", "se", "rr", "nnt"):
+        assert mirrored[col] == pytest.approx(res[col], abs=1e-12)

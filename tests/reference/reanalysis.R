@@ -1,8 +1,10 @@
 # Reference values for trialkit.reanalysis, computed with R packages (not with trialkit).
 # Run:  Rscript tests/reference/reanalysis.R > tests/reference/reanalysis.csv
-# Printed with R 4.2.2 (Debian 12), BayesFactor 0.9.12-4.4, metafor 3.8.1, pwr 1.3.0.
+# Printed with R 4.2.2 (Debian 12), BayesFactor 0.9.12-4.4, metafor 3.8.1, pwr 1.3.0,
+# distdichoR 0.1-1 (CRAN; Sauzet's implementation of Peacock et al. 2012).
 # Output: one CSV row per value: check,case,quantity,value (17 significant digits).
-suppressPackageStartupMessages({library(BayesFactor); library(metafor); library(pwr)})
+suppressPackageStartupMessages({library(BayesFactor); library(metafor); library(pwr)
+                                library(distdichoR)})
 out <- function(check, case, quantity, value)
   cat(sprintf("%s,%s,%s,%.17g\n", check, case, quantity, value))
 cat("check,case,quantity,value\n")
@@ -46,4 +48,26 @@ for (m in c("DL", "PM", "REML", "FE")) for (kh in c(FALSE, TRUE)) {
 for (d in c(0.2, 0.5, 0.8, 1.3 / 2.1)) for (pw in c(0.8, 0.9)) {
   n <- pwr.t.test(d = d, power = pw, sig.level = 0.05, type = "two.sample")$n
   out("pwr", sprintf("d=%.17g;power=%g", d, pw), "n_per_arm", n)
+}
+
+# 4. Distributional responders: distdichoR::distdichoi with equal variances (R = 1), its
+#    documented birth-weight example (Peacock et al. 1995 data) and a seeded battery.
+cases <- list(c(494, 3267.4, 441.3, 983, 3452, 435.9, 2500))
+set.seed(2012)
+for (i in 1:12) {
+  n1 <- sample(8:80, 1); n2 <- sample(8:80, 1)
+  m1 <- round(rnorm(1, 0, 2), 2); m2 <- round(rnorm(1, 0, 2), 2)
+  s1 <- round(runif(1, 0.8, 3), 2); s2 <- round(runif(1, 0.8, 3), 2)
+  cases[[length(cases) + 1]] <- c(n1, m1, s1, n2, m2, s2, round(rnorm(1, 0, 1.5), 2))
+}
+for (cs in cases) for (tail in c("lower", "upper")) {
+  res <- distdichoi(n1 = cs[1], m1 = cs[2], s1 = cs[3], n2 = cs[4], m2 = cs[5], s2 = cs[6],
+                    cp = cs[7], tail = tail, R = 1)
+  case <- sprintf("n1=%d;m1=%.17g;s1=%.17g;n2=%d;m2=%.17g;s2=%.17g;cp=%.17g;tail=%s",
+                  cs[1], cs[2], cs[3], cs[4], cs[5], cs[6], cs[7], tail)
+  out("distdicho", case, "p1", res$prop[1]); out("distdicho", case, "p2", res$prop[2])
+  out("distdicho", case, "diff", res$dist.estimates[1])
+  out("distdicho", case, "ci_low", res$ci[1]); out("distdicho", case, "ci_high", res$ci[2])
+  out("distdicho", case, "rr", res$dist.estimates[2])
+  out("distdicho", case, "rr_low", res$ci[3]); out("distdicho", case, "rr_high", res$ci[4])
 }

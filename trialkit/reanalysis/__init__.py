@@ -14,6 +14,9 @@ design
     2014; Lu, Qiu & Deng 2019). :func:`sample_size`: patients a trial needs to detect the MCID.
 pooling
     :func:`pool`: fixed and random effects with tau^2, I^2, Q and a prediction interval.
+responders
+    :func:`responders`: patients beyond a threshold (e.g. the MCID) in each arm, their
+    difference, risk ratio and NNT, from means and SDs (Peacock et al. 2012).
 
 "Benefit" always means improvement for patients, given the outcome's direction.
 
@@ -28,6 +31,7 @@ from trialkit.reanalysis.bayes import NAMED_PRIORS, bayes, prior_parameters
 from trialkit.reanalysis.design import design, design_curve, sample_size
 from trialkit.reanalysis.evidence import bayes_factor, minimal_effect
 from trialkit.reanalysis.pooling import TAU2_METHODS, pool
+from trialkit.reanalysis.responders import responders
 
 __all__ = [
     "NAMED_PRIORS",
@@ -39,5 +43,6 @@ __all__ = [
     "minimal_effect",
     "pool",
     "prior_parameters",
+    "responders",
     "sample_size",
 ]
