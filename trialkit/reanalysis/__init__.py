@@ -14,6 +14,8 @@ design
     2014; Lu, Qiu & Deng 2019). :func:`sample_size`: patients a trial needs to detect the MCID.
 pooling
     :func:`pool`: fixed and random effects with tau^2, I^2, Q and a prediction interval.
+reanalyse
+    :func:`reanalyse`: all of the above for every outcome and follow-up of a trial.
 responders
     :func:`responders`: patients beyond a threshold (e.g. the MCID) in each arm, their
     difference, risk ratio and NNT, from means and SDs (Peacock et al. 2012).
@@ -31,9 +33,11 @@ from trialkit.reanalysis.bayes import NAMED_PRIORS, bayes, prior_parameters
 from trialkit.reanalysis.design import design, design_curve, sample_size
 from trialkit.reanalysis.evidence import bayes_factor, minimal_effect
 from trialkit.reanalysis.pooling import TAU2_METHODS, pool
+from trialkit.reanalysis.reanalyse import DEFAULT_PRIORS, reanalyse
 from trialkit.reanalysis.responders import responders
 
 __all__ = [
+    "DEFAULT_PRIORS",
     "NAMED_PRIORS",
     "TAU2_METHODS",
     "bayes",
@@ -43,6 +47,7 @@ __all__ = [
     "minimal_effect",
     "pool",
     "prior_parameters",
+    "reanalyse",
     "responders",
     "sample_size",
 ]
