@@ -29,7 +29,7 @@ responders
 
 from __future__ import annotations
 
-from trialkit.reanalysis.bayes import NAMED_PRIORS, bayes, prior_parameters
+from trialkit.reanalysis.bayes import NAMED_PRIORS, bayes, posterior_curves, prior_parameters
 from trialkit.reanalysis.design import design, design_curve, sample_size
 from trialkit.reanalysis.evidence import bayes_factor, minimal_effect
 from trialkit.reanalysis.pooling import TAU2_METHODS, pool
@@ -46,6 +46,7 @@ __all__ = [
     "design_curve",
     "minimal_effect",
     "pool",
+    "posterior_curves",
     "prior_parameters",
     "reanalyse",
     "responders",

@@ -8,14 +8,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import integrate, stats
 
 from trialkit.effects import _core
 from trialkit.effects._core import ArrayLike
 from trialkit.errors import TrialDataError
 from trialkit.reanalysis._common import benefit_sign
 
-__all__ = ["NAMED_PRIORS", "bayes", "prior_parameters"]
+__all__ = ["NAMED_PRIORS", "bayes", "posterior_curves", "prior_parameters"]
 
 #: Named priors, each anchored at the MCID (see :func:`prior_parameters`).
 NAMED_PRIORS = ("skeptical", "neutral", "enthusiastic", "flat")
@@ -264,6 +264,7 @@ def bayes(estimate: ArrayLike, se: ArrayLike, *, prior: Any = "skeptical",
                 res = _row(est, s, m0, s0, d, mcid_value, sign, level)
                 rows.append({"row": i, "prior": name, "prior_mean": m0, "prior_sd": s0,
                              "likelihood": "normal" if d is None else f"student_t(df={d:g})",
+                             "likelihood_df": np.nan if d is None else d,
                              **res, "mcid": np.nan if mcid_value is None else mcid_value,
                              "data_estimate": est, "data_se": s,
                              "method": _method(name, m0, s0, d, mcid_value, direction, res)})
@@ -286,3 +287,53 @@ def _method(name: str, m0: float, s0: float, df: float | None, mcid: float | Non
     if np.isnan(res["se"]):
         parts.append("se=NaN(posterior SD infinite for df <= 2)")
     return "/".join(parts)
+
+
+def posterior_curves(frame: pd.DataFrame, *, points: int = 401, width: float = 4.5
+                     ) -> pd.DataFrame:
+    """Posterior densities of :func:`bayes` rows, on a grid, for plotting.
+
+    Normal-likelihood rows are N(estimate, se^2); Student-t rows are recomputed from the
+    row's prior, data and df (normal prior x t likelihood, normalised on the grid; a flat
+    prior gives the scaled t density). The grid spans ``estimate +- width * se`` of each row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``row, prior, likelihood, theta, density`` (long form), one block per input row.
+
+    Examples
+    --------
+    >>> from trialkit.reanalysis import bayes, posterior_curves
+    >>> curves = posterior_curves(bayes(-2.0, 0.8, prior="flat"), points=5)
+    >>> curves["theta"].round(2).tolist()
+    [-5.6, -3.8, -2.0, -0.2, 1.6]
+    """
+    need = {"prior_mean", "prior_sd", "likelihood_df", "data_estimate", "data_se",
+            "estimate", "se"}
+    missing = need - set(frame.columns)
+    if missing:
+        raise TrialDataError(f"posterior_curves needs a frame from bayes(); missing "
+                             f"{', '.join(sorted(missing))}", field="frame")
+    if not isinstance(points, int) or not 3 <= points <= 100_000:
+        raise TrialDataError(f"points must be a whole number from 3 to 100000, got {points!r}",
+                             field="points")
+    blocks = []
+    for idx, row in frame.iterrows():
+        spread = row["se"] if np.isfinite(row["se"]) else row["data_se"] * 3
+        theta = np.linspace(row["estimate"] - width * spread, row["estimate"] + width * spread,
+                            points)
+        df = row["likelihood_df"]
+        if np.isnan(df):
+            dens = stats.norm.pdf(theta, row["estimate"], row["se"])
+        elif np.isnan(row["prior_mean"]):
+            dens = stats.t.pdf(theta, df, loc=row["data_estimate"], scale=row["data_se"])
+        else:
+            logp = (stats.norm.logpdf(theta, row["prior_mean"], row["prior_sd"])
+                    + stats.t.logpdf((row["data_estimate"] - theta) / row["data_se"], df))
+            dens = np.exp(logp - logp.max())
+            dens /= integrate.trapezoid(dens, theta)
+        blocks.append(pd.DataFrame({"row": idx, "prior": row["prior"],
+                                    "likelihood": row["likelihood"], "theta": theta,
+                                    "density": dens}))
+    return pd.concat(blocks, ignore_index=True)
