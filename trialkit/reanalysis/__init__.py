@@ -13,7 +13,8 @@ design
     :func:`design`, :func:`design_curve`: power, type S and type M errors (Gelman & Carlin
     2014; Lu, Qiu & Deng 2019). :func:`sample_size`: patients a trial needs to detect the MCID.
 pooling
-    :func:`pool`: fixed and random effects with tau^2, I^2, Q and a prediction interval.
+    :func:`pool`: fixed and random effects with tau^2, I^2, Q and a prediction interval;
+    :func:`pool_trials`: the same for one outcome and follow-up across several trials.
 reanalyse
     :func:`reanalyse`: all of the above for every outcome and follow-up of a trial.
 responders
@@ -32,7 +33,7 @@ from __future__ import annotations
 from trialkit.reanalysis.bayes import NAMED_PRIORS, bayes, posterior_curves, prior_parameters
 from trialkit.reanalysis.design import design, design_curve, sample_size
 from trialkit.reanalysis.evidence import bayes_factor, minimal_effect
-from trialkit.reanalysis.pooling import TAU2_METHODS, pool
+from trialkit.reanalysis.pooling import TAU2_METHODS, pool, pool_trials
 from trialkit.reanalysis.reanalyse import DEFAULT_PRIORS, reanalyse
 from trialkit.reanalysis.responders import responders
 
@@ -46,6 +47,7 @@ __all__ = [
     "design_curve",
     "minimal_effect",
     "pool",
+    "pool_trials",
     "posterior_curves",
     "prior_parameters",
     "reanalyse",

@@ -4,7 +4,7 @@ interval."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -15,7 +15,7 @@ from trialkit.effects import _core
 from trialkit.effects._core import ArrayLike
 from trialkit.errors import TrialDataError
 
-__all__ = ["TAU2_METHODS", "pool"]
+__all__ = ["TAU2_METHODS", "pool", "pool_trials"]
 
 #: Estimators of the between-trial variance tau^2.
 TAU2_METHODS = ("DL", "PM", "REML", "FE")
@@ -173,3 +173,82 @@ def pool(estimates: ArrayLike, variances: ArrayLike, *, method: str = "REML",
     cols = ["label", "kind", "estimate", "se", "ci_low", "ci_high", "weight", "tau2", "i2",
             "q", "q_df", "q_p", "pi_low", "pi_high", "k", "method"]
     return frame[cols]
+
+
+def pool_trials(trials: Sequence[Any], outcome: str | Mapping[str, str],
+                timepoint: str | Mapping[str, str], *,
+                comparison: str | Mapping[str, str] | None = None, measure: str = "hedges_g",
+                r: float | None = None, method: str = "REML", hksj: bool = False,
+                level: float = 0.95) -> pd.DataFrame:
+    """Pool one outcome at one follow-up across several trials.
+
+    Each trial contributes one arm-versus-reference effect from
+    :func:`trialkit.analysis.between`, with variance ``se^2``; then :func:`pool`. A trial
+    with several comparisons (3+ arms) needs ``comparison`` to say which one.
+
+    Parameters
+    ----------
+    trials : sequence of Trial
+    outcome, timepoint : str or mapping of trial id to str
+        The outcome and follow-up to pool, one id for all trials or one per trial.
+    comparison : str or mapping of trial id to str, optional
+        Such as ``"cbt-control"``; needed for trials with more than one.
+    measure : str, default "hedges_g"
+        A ``measure`` of :func:`trialkit.analysis.between` ("hedges_g" makes different
+        scales poolable; "mean_difference", "ancova", "diff_in_change" need one scale).
+    r : float, optional
+        Pre-post correlation for the change and ANCOVA measures of summary-only trials.
+    method, hksj, level
+        As for :func:`pool`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`pool`'s frame, labelled by trial id, with ``illustrative`` (True where any
+        trial's numbers are illustrative).
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> from trialkit.reanalysis import pool_trials
+    >>> res = pool_trials([trialkit.load("anorexia")], "weight", "post",
+    ...                   comparison="ft-control", method="FE")
+    >>> res["label"].tolist()
+    ['anorexia', 'Fixed effect', 'Random effects']
+    """
+    import warnings
+
+    from trialkit.analysis import between
+
+    if not trials:
+        raise TrialDataError("give at least one trial", field="trials")
+    ys, vs, labels, flags = [], [], [], []
+    for trial in trials:
+        o = outcome[trial.id] if isinstance(outcome, Mapping) else outcome
+        t = timepoint[trial.id] if isinstance(timepoint, Mapping) else timepoint
+        trial.outcome(o)
+        trial.timepoint(t)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            b = between(trial, r=r, outcome=o)
+        for w in caught:
+            warnings.warn(f"{trial.id}: {w.message}", w.category, stacklevel=2)
+        rows = b[(b["timepoint"] == t) & (b["measure"] == measure)]
+        c = comparison.get(trial.id) if isinstance(comparison, Mapping) else comparison
+        if c is not None:
+            rows = rows[rows["comparison"] == c]
+        if rows.empty:
+            raise TrialDataError(f"trial {trial.id!r} has no {measure} for {o}/{t}"
+                                 + (f"/{c}" if c else ""), field="measure")
+        if rows["comparison"].nunique() > 1:
+            raise TrialDataError(f"trial {trial.id!r} has several comparisons "
+                                 f"({', '.join(rows['comparison'])}): pass comparison=",
+                                 field="comparison")
+        row = rows.iloc[0]
+        ys.append(float(row["estimate"]))
+        vs.append(float(row["se"]) ** 2)
+        labels.append(trial.id)
+        flags.append(bool(row["illustrative"]))
+    out = pool(ys, vs, method=method, hksj=hksj, labels=labels, level=level)
+    out["illustrative"] = [*flags, any(flags), any(flags)]
+    return out
