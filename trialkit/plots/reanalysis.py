@@ -34,7 +34,7 @@ def _prob(p: float) -> str:
         return "> 0.99"
     if p < 0.005:
         return "< 0.01"
-    return f"= {p:.2f}"
+    return f"{p:.2f}"
 
 
 def posterior(frame: pd.DataFrame, curves: pd.DataFrame, *, ax: Axes | None = None,
@@ -67,7 +67,7 @@ def posterior(frame: pd.DataFrame, curves: pd.DataFrame, *, ax: Axes | None = No
     ...             direction="lower_is_better")
     >>> ax = posterior(res, posterior_curves(res), unit="points")
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['skeptical: P(benefit ≥ MCID) = 0.29', 'flat: P(benefit ≥ MCID) = 0.81']
+    ['skeptical: 0.29', 'flat: 0.81']
     """
     rows = select(frame, "posterior plot", likelihood=likelihood)
     if rows["row"].nunique() != 1:
@@ -86,7 +86,7 @@ def posterior(frame: pd.DataFrame, curves: pd.DataFrame, *, ax: Axes | None = No
             colour = _PRIOR_COLOURS.get(row["prior"], OKABE_ITO[5])
             label = row["prior"]
             if np.isfinite(row["p_mcid"]):
-                label += f": P(benefit \u2265 MCID) {_prob(row['p_mcid'])}"
+                label += f": {_prob(row['p_mcid'])}"
             ax.plot(c["theta"], c["density"], color=colour, label=label,
                     gid=f"trialkit-posterior-{row['prior']}")
             if np.isfinite(mcid):
@@ -109,13 +109,20 @@ def posterior(frame: pd.DataFrame, curves: pd.DataFrame, *, ax: Axes | None = No
                     xytext=(4 if benefit_negative else -4, 4), textcoords="offset points",
                     ha="left" if benefit_negative else "right", va="bottom",
                     fontsize=spec["note"], color=MUTED, gid="trialkit-benefit-side")
-        ax.set_ylim(bottom=0)
+        # Headroom above the tallest curve for the MCID label and the stamp.
+        top = float(curves.loc[curves["row"].isin(rows.index), "density"].max())
+        ax.set_ylim(0, top * 1.18)
         ax.set_yticks([])
         ax.grid(False)
         ax.set_ylabel("Posterior density")
         ax.set_xlabel(f"True difference{f' ({unit})' if unit else ''}")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="Prior",
-                  alignment="left")
+        title = "Prior: P(benefit \u2265 MCID)" if np.isfinite(mcid) else "Prior"
+        if ax.figure.get_figwidth() >= 6:  # room beside the axes (slides, wide figures)
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title=title,
+                      alignment="left")
+        else:  # a journal column: below the axes
+            ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.22), title=title,
+                      alignment="left", ncol=2)
         if illustrative:
             stamp_illustrative(ax, style=style)
     return ax
@@ -261,9 +268,11 @@ def pooled_forest(frame: pd.DataFrame, *, ax: Axes | None = None, style: str = "
         ax.set_ylim(-0.8, k + 0.8)
         ax.grid(False)
         ax.set_xlabel(f"Effect{f' ({unit})' if unit else ''}")
-        ax.set_title(f"tau\u00b2 = {pooled['tau2']:.3g}, I\u00b2 = {pooled['i2']:.0f}%; "
-                     f"dashed: 95% prediction interval", fontsize=spec["note"], loc="left",
-                     color=MUTED, fontweight="normal")
+        note = f"\u03c4\u00b2 = {pooled['tau2']:.3g}, I\u00b2 = {pooled['i2']:.0f}%"
+        if np.isfinite(pooled["pi_low"]):
+            note += "\ndashed: 95% prediction interval for a new trial"
+        ax.set_title(note, fontsize=spec["note"], loc="left", color=MUTED,
+                     fontweight="normal")
         if illustrative:
             stamp_illustrative(ax, style=style)
     return ax
