@@ -38,7 +38,7 @@ _LAZY = {
     "from_table": ("trialkit.tables", "from_table"),
 }
 _SUBMODULES = ("analysis", "bundled", "cells", "checks", "display", "effects", "figures", "io",
-               "ipd", "meta", "plots", "tables", "trial")
+               "ipd", "meta", "plots", "reanalysis", "tables", "trial")
 
 if TYPE_CHECKING:
     from trialkit.bundled import datasets, load

@@ -47,8 +47,8 @@ def test_mejuto_published_claims_are_consistent(mejuto_claims):
 
 def test_mejuto_details_explain_the_numbers(mejuto_claims):
     d = mejuto_claims["detail"]
-    # 4.33 / 6.44 - 1 = -32.76% and 2.22 / 6.44 - 1 = -65.53% (hand calculation)
-    assert "32.8% decrease" in d["pain_pct_10min"] and "33%" in d["pain_pct_10min"]
+    # 4.88 / 7.25 - 1 = -32.69% and 2.50 / 7.25 - 1 = -65.52% (hand calculation)
+    assert "32.7% decrease" in d["pain_pct_10min"] and "33%" in d["pain_pct_10min"]
     assert "65.5% decrease" in d["pain_pct_1wk"] and "66%" in d["pain_pct_1wk"]
     # 9 / 17 = 52.9% rounds to 53%; 8 / 17 = 47.1% would not
     assert "9 of 17 is 52.9%" in d["percent_female"]
@@ -68,7 +68,7 @@ def test_mejuto_check_table(mejuto_check):
     assert len(c[c.check == "grim"]) == 6  # the integer outcome (pain): 2 arms x 3 times
     assert len(c[c.check == "sd_bounds"]) == 42  # pain and the six 0-180 ROM outcomes
     claims_rows = c[c.check.str.startswith(("claim", "recompute_p"))]
-    assert len(claims_rows) == 13
+    assert len(claims_rows) == 14
     assert (claims_rows.verdict != "inconsistent").all()
     assert all(isinstance(x, str) and x.endswith(".") for x in c.detail)
 

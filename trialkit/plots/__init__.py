@@ -11,6 +11,7 @@ from trialkit.plots._style import OKABE_ITO, STYLES, arm_colours, new_figure, sa
 from trialkit.plots.estimation import estimation
 from trialkit.plots.forest import forest
 from trialkit.plots.percent import percent_change
+from trialkit.plots.reanalysis import exaggeration, pooled_forest, posterior, responder_bars
 from trialkit.plots.rom import rom_deltas
 from trialkit.plots.sensitivity import sensitivity
 from trialkit.plots.trajectory import trajectory
@@ -20,9 +21,13 @@ __all__ = [
     "STYLES",
     "arm_colours",
     "estimation",
+    "exaggeration",
     "forest",
     "new_figure",
     "percent_change",
+    "pooled_forest",
+    "posterior",
+    "responder_bars",
     "rom_deltas",
     "save",
     "sensitivity",
