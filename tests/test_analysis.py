@@ -394,3 +394,19 @@ def test_errors_from_the_statistics_name_trial_outcome_and_arms(make_trial):
     with pytest.raises(TrialDataError, match=r"trial 'mini', outcome 'pain', timepoint 'post', "
                                              r"arm 'treat'"):
         within(trial, r=0.5)
+
+
+def test_a_printed_sd_of_zero_loads_and_is_left_out_with_a_warning():
+    # JNER 2020 (robot hand) prints "0.00 (0.00)": no patient in the arm had pain. The value
+    # loads as printed; the statistics that divide by it are left out, and a warning says so.
+    table = ("outcome\ttimepoint\tA (n=10)\tB (n=10)\n"
+             "Pain\tBaseline\t0.00 (0.00)\t0.5 (0.8)\nPain\tPost\t2.0 (1.1)\t3.0 (1.2)\n"
+             "Grip\tBaseline\t1.0 (1.0)\t1.0 (1.0)\nGrip\tPost\t2.0 (1.0)\t1.0 (1.0)\n")
+    trial = trialkit.from_table(table)
+    assert trial.summary.query("outcome == 'pain' and arm == 'a'")["sd"].iloc[0] == 0
+    with pytest.warns(UserWarning, match=r"SD of 0 \(a at baseline\)"):
+        b = between(trial, r=0.5)
+    assert set(b["outcome"]) == {"grip"}
+    # Grip at follow-up, by hand: 2.0 - 1.0 = 1.0
+    md = b.query("measure == 'mean_difference'").iloc[0]
+    assert md["estimate"] == pytest.approx(1.0)

@@ -283,7 +283,7 @@ def test_trial_analyses_run_on_converted_spreads():
 @pytest.mark.parametrize(
     ("summary_line", "match"),
     [
-        ("pain,treat,post,10,3.40,0,Table 2", "SD of 0"),
+        ("pain,treat,post,10,3.40,-0.5,Table 2", "cannot be negative"),
         ("pain,treat,post,1,3.40,1.50,Table 2", "n = 1"),
         ("pain,treat,post,10,inf,1.50,Table 2", "expected a number"),
         ("pain,treat,post,10,3.40,nan,Table 2", "expected a number"),

@@ -185,6 +185,28 @@ def means(trial: Trial, *, outcome: str | Sequence[str] | None = None,
     return add_labels(out, trial)
 
 
+def _zero_sd(trial: Trial, outcome: str, arms: tuple[str, ...], timepoint: str) -> bool:
+    """True (with a warning) when a printed SD the statistics need is 0.
+
+    An SD of 0 is a real printed value (every patient scored the same), kept at load; the
+    SD-based statistics for that arm and visit are undefined, so they are left out, and the
+    warning names what was left out and why.
+    """
+    if trial.ipd is not None:
+        return False
+    s = trial.summary
+    rows = s[(s["outcome"] == outcome) & s["arm"].isin(arms)
+             & s["timepoint"].isin([timepoint, trial.baseline])]
+    zero = rows[rows["sd"] == 0]
+    if zero.empty:
+        return False
+    where = ", ".join(f"{a} at {t}" for a, t in zip(zero["arm"], zero["timepoint"], strict=True))
+    warnings.warn(f"{trial.id}: {outcome} has an SD of 0 ({where}); effect sizes, tests and "
+                  f"intervals that divide by it are undefined and left out for "
+                  f"{', '.join(arms)} at {timepoint}", UserWarning, stacklevel=3)
+    return True
+
+
 def _pairs(trial: Trial, outcome: str, arm: str, timepoint: str) -> dict[str, Any] | None:
     """Baseline and follow-up statistics of one arm; from patient data where they exist."""
     import numpy as np
@@ -371,6 +393,8 @@ def within(trial: Trial, r: float | None = None, *, outcome: str | Sequence[str]
         out = trial.outcome(oid)
         for arm in trial.arms:
             for tp in _followups(trial):
+                if _zero_sd(trial, oid, (arm.id,), tp):
+                    continue
                 with _context(trial, oid, tp, (arm.id,)):
                     st = _pairs(trial, oid, arm.id, tp)
                     change = None if trial.ipd is not None else _change(trial, oid, arm.id, tp)
@@ -541,7 +565,7 @@ def between(trial: Trial, r: float | None = None, *,
 
                 ancova_rows = ancova(trial, oid, tp, level=level).set_index("arm").to_dict("index")
             for arm in trial.arms:
-                if arm.id == ref:
+                if arm.id == ref or _zero_sd(trial, oid, (arm.id, ref), tp):
                     continue
                 with _context(trial, oid, tp, (arm.id, ref)):
                     k1, k2 = (oid, arm.id, tp), (oid, ref, tp)

@@ -173,10 +173,12 @@ def _summary_row(rec: Mapping[str, str], meta: TrialMeta, name: str,
             continue
         out[col] = parse_number(text, file=name, row=row, field=rec.get("_column", col))
     for col in ("sd", "se"):
-        if col in out and out[col] <= 0:
+        # An SD of 0 is a real value (every patient scored the same, e.g. no pain at all)
+        # and is kept as printed; the statistics that divide by it say so where they are
+        # computed. A negative spread, or an SE of 0 with patients, cannot be.
+        if col in out and (out[col] < 0 or (col == "se" and out[col] == 0)):
             why = ("cannot be negative" if out[col] < 0 else
-                   "of 0 means every patient had the same value; no SD-based statistic "
-                   "(effect size, test, interval) is defined for it")
+                   "of 0 is impossible for a sample of patients")
             raise TrialDataError(f"an {col.upper()} {why}, got {rec[col]!r}", file=name,
                                  row=row, field=rec.get("_column", col))
     if change:

@@ -178,9 +178,6 @@ def _stat_record(text: str, stat: StatColumn, outcome: str, tp: str, comparison:
     if stat.statistic == "p" and not 0 <= number <= 1:
         raise TrialDataError(f"a p value lies between 0 and 1, got {text!r}", file=name,
                              row=row, field=stat.header)
-    if stat.statistic == "f" and number < 0:
-        raise TrialDataError(f"an F statistic cannot be negative, got {text!r}", file=name,
-                             row=row, field=stat.header)
     note = f" (footnote {footnote})" if footnote else ""
     kind = "_change" if change else ""
     return {
