@@ -77,7 +77,8 @@ def sure_notes(trial: Trial, part: pd.DataFrame) -> str:
     """The reanalysis rows behind the 'how sure' slide, with the posterior intervals."""
     lines = []
     for _, x in part.iterrows():
-        head = (f"{trial.outcome(x['outcome']).label}, {x['timepoint']}, {x['comparison']}, "
+        head = (f"{trial.outcome(x['outcome']).label}, {trial.timepoint(x['timepoint']).label}, "
+                f"{x['comparison']}, "
                 f"prior {x['prior']}: effect {fmt_est(x['effect'])} (SE "
                 f"{fmt_est(x['effect_se'])}); posterior mean {fmt_est(x['estimate'])} (95% CrI "
                 f"{fmt_ci(x['ci_low'], x['ci_high'])}); P(benefit) {fmt_prob(x['p_benefit'])}")

@@ -91,7 +91,9 @@ def _claims_slides(prs: Any, rep: Report) -> None:
     claims = c[c["check"].str.startswith(("claim", "recompute_p"))]
     if claims.empty:
         claims = c
-    chunks = [claims.iloc[k:k + CLAIM_ROWS] for k in range(0, len(claims), CLAIM_ROWS)]
+    n_slides = -(-len(claims) // CLAIM_ROWS)
+    size = -(-len(claims) // n_slides)  # balanced: no slide with a lone row
+    chunks = [claims.iloc[k:k + size] for k in range(0, len(claims), size)]
     for k, part in enumerate(chunks):
         title = "What the paper claims vs what we recompute"
         if len(chunks) > 1:
@@ -130,7 +132,7 @@ def _results_slide(prs: Any, rep: Report) -> None:
              fmt_ci(x["ci_low"], x["ci_high"]), fmt_p(x["p"])] for _, x in part.iterrows()]
     slide = _slide(prs, f"Results: {rep.trial.outcome(oid).label}", results_notes(part))
     _table(slide, ["Follow-up", "Comparison", "Measure", "Estimate", "95% CI", "p"], rows,
-           1.4, [1.8, 3.2, 2.8, 1.4, 2.2, 1.0], size=14 if len(rows) < 10 else 11)
+           1.4, [1.7, 3.1, 2.7, 1.4, 2.3, 1.3], size=14 if len(rows) < 10 else 11)
 
 
 def _sure_slide(prs: Any, rep: Report) -> None:
@@ -144,7 +146,7 @@ def _sure_slide(prs: Any, rep: Report) -> None:
     part = with_mcid if not with_mcid.empty else re
     oid = str(part["outcome"].iloc[0])
     part = part[part["outcome"] == oid]
-    rows = [[str(x["timepoint"]), str(x["prior"]), fmt_prob(x["p_benefit"]),
+    rows = [[rep.trial.timepoint(str(x["timepoint"])).label, str(x["prior"]), fmt_prob(x["p_benefit"]),
              fmt_prob(x["p_mcid"]) if x["mcid"] == x["mcid"] else "–",
              fmt_prob(x["power_mcid"]) if x["mcid"] == x["mcid"] else "–",
              fmt_est(x["type_m_mcid"]) if x["mcid"] == x["mcid"] else "–"]
