@@ -24,6 +24,7 @@ __all__ = ["deck"]
 
 FIXED = dt.datetime(1980, 1, 1)
 W, H = 13.333, 7.5
+WIDTH_EMU, HEIGHT_EMU = 12_192_000, 6_858_000  # exactly 16:9 (13.333 x 7.5 in)
 CLAIM_ROWS = 6
 
 
@@ -108,11 +109,9 @@ def _claims_slides(prs: Any, rep: Report) -> None:
 
 
 def _figure_slides(prs: Any, rep: Report) -> None:
-    from pptx.util import Inches
-
     for fig in rep.figures:
         slide = prs.slides.add_slide(prs.slide_layouts[6])
-        slide.shapes.add_picture(io.BytesIO(fig.png), 0, 0, width=Inches(W))
+        slide.shapes.add_picture(io.BytesIO(fig.png), 0, 0, width=WIDTH_EMU)
         pic = slide.shapes[-1]
         pic._element.nvPicPr.cNvPr.set("descr", fig.alt)
         slide.notes_slide.notes_text_frame.text = figure_notes(rep, fig.name) or fig.alt
@@ -161,10 +160,9 @@ def _sure_slide(prs: Any, rep: Report) -> None:
 def deck(rep: Report, path: Path, *, date: str | None = None) -> Path:
     """Write the deck to ``path``; returns it."""
     from pptx import Presentation
-    from pptx.util import Inches
 
     prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(W), Inches(H)
+    prs.slide_width, prs.slide_height = WIDTH_EMU, HEIGHT_EMU
     _title_slide(prs, rep, date)
     _claims_slides(prs, rep)
     _figure_slides(prs, rep)
