@@ -56,7 +56,7 @@ def test_html_sections_and_banner(mejuto_report, anorexia_report):
         assert f'id="{key}"' in html
     # MCID, direction and the outcomes without an MCID are said in words
     assert "MCID: 1.3 points (Cleland" in html
-    assert "no MCID is given, so only the flat-prior" in html
+    assert "No MCID is given for PPT over the C5-C6 zygapophyseal joint, " in html
     # every figure inline as SVG with alt text; no request can leave the file
     assert html.count("<svg ") == len(mejuto_report.figures) == 8
     assert html.count('role="img" aria-label="') == 8

@@ -56,7 +56,7 @@ def fmt_p(value: Any) -> str:
     p = float(value)
     if p < 0.001:
         return "< 0.001"
-    digits = max(3 - int(math.floor(math.log10(p))) - 1, 0)
+    digits = max(2 - math.floor(math.log10(p)), 0)
     return f"{p:.{digits}f}"
 
 
@@ -87,7 +87,7 @@ def fmt_int(value: Any) -> str:
     """A count."""
     if is_missing(value):
         return MISSING
-    return f"{int(round(float(value)))}"
+    return f"{round(float(value))}"
 
 
 def fmt_value(value: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from trialkit.report._format import fmt_est, is_missing
+from trialkit.report._format import is_missing
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,14 +56,16 @@ def reanalysis_sentences(trial: Trial, re: pd.DataFrame | None) -> list[str]:
         out.append(f"{trial.outcome(oid).label}: the direction of benefit is not declared, "
                    "so no probability of benefit is given.")
     rest = re.drop(skipped.index)
-    for oid in dict.fromkeys(rest.loc[rest["mcid"].isna(), "outcome"]):
-        out.append(f"{trial.outcome(oid).label}: no MCID is given, so only the flat-prior "
+    no_mcid = [trial.outcome(o).label for o in dict.fromkeys(
+        rest.loc[rest["mcid"].isna(), "outcome"])]
+    if no_mcid:
+        out.append(f"No MCID is given for {', '.join(no_mcid)}: for these only the flat-prior "
                    "probability of any benefit is shown; P(benefit ≥ MCID), power and "
                    "exaggeration at the MCID are not defined.")
     for oid, mcid in rest.dropna(subset=["mcid"]).drop_duplicates("outcome")[
             ["outcome", "mcid"]].itertuples(index=False):
         out.insert(0, f"{trial.outcome(oid).label}: probabilities against an MCID of "
-                   f"{fmt_est(mcid)} {trial.outcome(oid).unit}.")
+                   f"{mcid:g} {trial.outcome(oid).unit}.")
     return out
 
 

@@ -141,11 +141,14 @@ def _sure_slide(prs: Any, rep: Report) -> None:
     if re is None or "likelihood" not in re.columns:
         return
     re = re[re["likelihood"] == "normal"]
+    if re.empty:
+        return
     with_mcid = re.dropna(subset=["mcid"])
     part = with_mcid if not with_mcid.empty else re
     oid = str(part["outcome"].iloc[0])
     part = part[part["outcome"] == oid]
-    rows = [[rep.trial.timepoint(str(x["timepoint"])).label, str(x["prior"]), fmt_prob(x["p_benefit"]),
+    rows = [[rep.trial.timepoint(str(x["timepoint"])).label, str(x["prior"]),
+             fmt_prob(x["p_benefit"]),
              fmt_prob(x["p_mcid"]) if x["mcid"] == x["mcid"] else "–",
              fmt_prob(x["power_mcid"]) if x["mcid"] == x["mcid"] else "–",
              fmt_est(x["type_m_mcid"]) if x["mcid"] == x["mcid"] else "–"]

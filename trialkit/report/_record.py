@@ -64,12 +64,14 @@ def _assumptions(frames: Frames) -> list[tuple[str, str]]:
             out.append((f"pre-post correlation ({name})",
                         f"r = {x['r']:g} ({x['r_source']})"))
     if frames.reanalysis is not None and "prior" in frames.reanalysis.columns:
-        pri = frames.reanalysis.dropna(subset=["prior"])
-        for _, x in pri[["outcome", "prior", "prior_mean", "prior_sd"]].drop_duplicates(
-                ["outcome", "prior"]).iterrows():
+        pri = frames.reanalysis.dropna(subset=["prior"]).drop_duplicates(["outcome", "prior"])
+        shapes: dict[tuple[str, str], list[str]] = {}
+        for _, x in pri.iterrows():  # one row per prior, naming the outcomes it served
             shape = ("flat (improper)" if is_missing(x["prior_sd"]) else
                      f"normal, mean {fmt_est(x['prior_mean'])}, SD {fmt_est(x['prior_sd'])}")
-            out.append((f"prior: {x['outcome']}, {x['prior']}", shape))
+            shapes.setdefault((str(x["prior"]), shape), []).append(str(x["outcome"]))
+        for (prior, shape), outcomes in shapes.items():
+            out.append((f"prior: {prior}", f"{shape}; for {', '.join(outcomes)}"))
     s = frames.summary
     if "method" in s.columns:
         for _, x in s[s["method"].astype(str) != ""].iterrows():

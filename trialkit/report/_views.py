@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from trialkit.report._format import fmt_ci, fmt_est, fmt_int, fmt_p, fmt_pct, fmt_prob, \
-    is_missing
+from trialkit.report._format import (
+    fmt_ci,
+    fmt_est,
+    fmt_int,
+    fmt_p,
+    fmt_pct,
+    fmt_prob,
+    is_missing,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,30 +115,40 @@ def checks_table(trial: Trial, c: pd.DataFrame) -> Table:
                  rows=rows, numeric=[], note="")
 
 
-def reanalysis_table(trial: Trial, re: pd.DataFrame) -> Table:
+def _comparisons(b: pd.DataFrame | None) -> dict[str, str]:
+    if b is None:
+        return {}
+    pairs = b.drop_duplicates("comparison")
+    return {str(x["comparison"]): f"{x['arm_label']} vs {x['reference_label']}"
+            for _, x in pairs.iterrows()}
+
+
+def reanalysis_table(trial: Trial, re: pd.DataFrame, b: pd.DataFrame | None = None) -> Table:
+    names = _comparisons(b)
     rows = []
     for _, x in re.iterrows():
         if str(x["method"]).startswith("reanalyse/skipped"):
             rows.append([_label(trial, "outcome", x["outcome"]),
-                         _label(trial, "timepoint", x["timepoint"]), str(x["comparison"]),
+                         _label(trial, "timepoint", x["timepoint"]),
+                         names.get(str(x["comparison"]), str(x["comparison"])),
                          "–", "–", "–", "–", "–", "–", "–",
-                         "Direction of benefit not declared: benefit is undefined."])
+                         "direction not declared"])
             continue
         no_mcid = is_missing(x["mcid"])
         rows.append([
             _label(trial, "outcome", x["outcome"]), _label(trial, "timepoint", x["timepoint"]),
-            str(x["comparison"]), f"{x['prior']} / {x['likelihood']}", fmt_est(x["estimate"]),
+            names.get(str(x["comparison"]), str(x["comparison"])),
+            f"{x['prior']} / {x['likelihood']}", fmt_est(x["estimate"]),
             fmt_ci(x["ci_low"], x["ci_high"]), fmt_prob(x["p_benefit"]),
             "–" if no_mcid else fmt_prob(x["p_mcid"]),
             "–" if no_mcid else fmt_prob(x["power_mcid"]),
             "–" if no_mcid else fmt_est(x["type_m_mcid"]),
-            "No MCID for this outcome: flat prior only; P(≥ MCID), power and exaggeration "
-            "are not defined." if no_mcid else f"MCID {fmt_est(x['mcid'])}"])
+            "none" if no_mcid else f"{x['mcid']:g}"])
     return Table(title="How sure can we be? Probabilities against the MCID",
                  columns=["Outcome", "Follow-up", "Comparison", "Prior / likelihood",
                           "Posterior mean", "95% CrI", "P(benefit)", "P(benefit ≥ MCID)",
-                          "Power at MCID", "Exaggeration at MCID", "Note"],
-                 rows=rows, numeric=[4, 5, 6, 7, 8, 9],
+                          "Power at MCID", "Exaggeration at MCID", "MCID"],
+                 rows=rows, numeric=[4, 5, 6, 7, 8, 9, 10],
                  note="Benefit follows each outcome's declared direction. Power and "
                       "exaggeration (type M): what a trial with this standard error can show "
                       "about a true effect the size of the MCID.")
@@ -146,5 +163,6 @@ def views(trial: Trial, frames: Frames) -> list[Table]:
         out.append(Table(key="between", **between_table(frames.between)))
     out.append(Table(key="checks", **checks_table(trial, frames.checks)))
     if frames.reanalysis is not None:
-        out.append(Table(key="reanalysis", **reanalysis_table(trial, frames.reanalysis)))
+        out.append(Table(key="reanalysis", **reanalysis_table(trial, frames.reanalysis,
+                                                               frames.between)))
     return out
