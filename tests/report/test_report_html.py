@@ -145,3 +145,11 @@ def test_command_pdf_without_browser(monkeypatch, tmp_path):
     assert "Chromium" in message and "not installed" in message and "\n" not in message
     with pytest.raises(TrialDataError, match="nothing to write"):
         command.run(_args("anorexia"))
+
+
+def test_templates_ship_inside_the_package():
+    from importlib.resources import files
+
+    folder = files("trialkit.report") / "templates"
+    names = {p.name for p in folder.iterdir()}
+    assert {"report.html.j2", "table.html.j2", "report.css"} <= names

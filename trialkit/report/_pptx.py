@@ -105,7 +105,7 @@ def _claims_slides(prs: Any, rep: Report) -> None:
         rows = [[f"{x['reported']}", str(x["verdict"]), str(x["detail"])]
                 for _, x in part.iterrows()]
         _table(slide, ["The paper says", "Verdict", "What we recompute"], rows, 1.3,
-               [3.0, 1.6, 7.7], size=12)
+               [3.0, 1.6, 7.7], size=14)
 
 
 def _figure_slides(prs: Any, rep: Report) -> None:
@@ -158,6 +158,11 @@ def _sure_slide(prs: Any, rep: Report) -> None:
     _table(slide, ["Follow-up", "Prior", "P(benefit)", "P(≥ MCID)", "Power at MCID",
                    "Exaggeration"], rows, 1.4, [1.8, 2.2, 1.9, 1.9, 2.2, 2.0],
            size=14 if len(rows) < 10 else 11)
+    _text(slide, "P(benefit), P(≥ MCID): posterior probabilities (normal likelihood) that the "
+          "effect favours the treatment at all, and by at least the MCID. Power and "
+          "exaggeration: what a trial with this standard error can show about a true effect "
+          "the size of the MCID (a significant estimate overstates it by that factor).",
+          0.5, 6.0, W - 1.0, 1.2, 14, colour=(0x57, 0x60, 0x6A))
 
 
 def deck(rep: Report, path: Path, *, date: str | None = None) -> Path:
