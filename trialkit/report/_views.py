@@ -88,7 +88,7 @@ def within_table(w: pd.DataFrame) -> Table:
                  note="Percent change is relative to the arm's own baseline mean.")
 
 
-def between_table(b: pd.DataFrame) -> Table:
+def between_table(trial: Trial, b: pd.DataFrame) -> Table:
     rows = []
     for _, x in b.iterrows():
         fav = x.get("favours", "")
@@ -96,7 +96,7 @@ def between_table(b: pd.DataFrame) -> Table:
                      f"{x['arm_label']} vs {x['reference_label']}",
                      MEASURES.get(x["measure"], x["measure"]), fmt_est(x["estimate"]),
                      fmt_ci(x["ci_low"], x["ci_high"]), fmt_p(x["p"]),
-                     "" if is_missing(fav) else str(fav)])
+                     "" if is_missing(fav) else _label(trial, "arm", fav)])
     return Table(title="Between arms: each arm minus the reference",
                  columns=["Outcome", "Follow-up", "Comparison", "Measure", "Estimate",
                           "95% CI", "p", "Favours"],
@@ -160,7 +160,7 @@ def views(trial: Trial, frames: Frames) -> list[Table]:
     if frames.within is not None:
         out.append(Table(key="within", **within_table(frames.within)))
     if frames.between is not None:
-        out.append(Table(key="between", **between_table(frames.between)))
+        out.append(Table(key="between", **between_table(trial, frames.between)))
     out.append(Table(key="checks", **checks_table(trial, frames.checks)))
     if frames.reanalysis is not None:
         out.append(Table(key="reanalysis", **reanalysis_table(trial, frames.reanalysis,
