@@ -12,11 +12,11 @@ $(BIN)/python:
 
 # Re-install only when the package metadata changes.
 $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
-	$(PIP) install -e .
+	$(PIP) install -e ".[report]"
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(PIP) install -e ".[test,notebooks]"
+	$(PIP) install -e ".[test,notebooks,report]"
 	@touch $@ $(VENV)/.installed-demo
 
 ## demo: the main job: the bundled trials, the flagship's numbers, and every figure
@@ -33,10 +33,21 @@ demo: $(VENV)/.installed-demo
 		$(BIN)/trialkit figures $$trial --out figures --style $$style --format png || exit 1; \
 	done; done
 	@echo
-	@echo "Figures written to figures/ (slide: 16:9 for a projector; paper: journal column)."
+	$(BIN)/trialkit report mejuto2014 --html figures/mejuto2014_report.html \
+		--pptx figures/mejuto2014_deck.pptx
+	@echo
+	@echo "Figures written to figures/ (slide: 16:9 for a projector; paper: journal column);"
+	@echo "the report (HTML) and the deck (PPTX) beside them."
 
 ## test: the whole test suite (unit, reference values, data, CLI, wheel, style)
+# The browser tests need Debian's chromium and chromedriver: installed here when missing and
+# running as root; otherwise those tests skip with one line saying why.
 test: $(VENV)/.installed-test
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update && apt-get install -y chromium chromium-driver) || \
+			echo "could not install chromium: the browser tests will skip"; \
+		else echo "chromium not installed and not root: the browser tests will skip"; fi
 	$(BIN)/python -m pytest
 
 ## bench: timing goals, measured side by side with the peers; writes bench/RESULTS.md

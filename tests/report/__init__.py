@@ -1,0 +1,1 @@
+"""Tests of trialkit.report (a package so its conftest does not shadow tests/conftest.py)."""

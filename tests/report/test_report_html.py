@@ -1,0 +1,155 @@
+"""The HTML report and the tables: every shown number is a frame's number, formatted."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from markupsafe import escape
+
+from trialkit.errors import TrialDataError
+from trialkit.report._format import fmt_ci, fmt_est, fmt_p, fmt_pct, fmt_prob
+
+DATA = Path(__file__).parent / "data"
+GENERATED = re.compile(r'^<p id="generated-at">.*$', re.M)
+
+
+def test_formats_by_hand():
+    # p: 3 significant digits, "< 0.001" below (written out by hand)
+    assert [fmt_p(x) for x in (0.000906, 0.0012345, 0.04321, 0.5, 1.0)] == [
+        "< 0.001", "0.00123", "0.0432", "0.500", "1.00"]
+    assert fmt_est(-1.951013) == "−1.95" and fmt_est(-0.001) == "0.00"
+    assert fmt_ci(-3.060075, -1.159925) == "−3.06 to −1.16"
+    assert fmt_pct(-32.763975) == "−33%"
+    assert [fmt_prob(x) for x in (0.553643, 0.999096, 0.000904)] == ["55%", "> 99%", "< 1%"]
+    assert fmt_p(float("nan")) == "–"
+
+
+def test_html_holds_the_frames_numbers(mejuto_report):
+    html = mejuto_report.html()
+    f = mejuto_report.frames
+    for _, x in f.between.iterrows():
+        assert fmt_est(x["estimate"]) in html
+        assert fmt_ci(x["ci_low"], x["ci_high"]) in html
+    for _, x in f.within[f.within["measure"] == "percent_change"].iterrows():
+        assert f"{fmt_pct(x['ci_low'])} to {fmt_pct(x['ci_high'])}" in html
+    re_ = f.reanalysis.dropna(subset=["mcid"])
+    assert len(re_) > 0
+    for _, x in re_.iterrows():
+        assert fmt_ci(x["ci_low"], x["ci_high"]) in html
+        assert str(escape(fmt_prob(x["p_mcid"]))) in html
+    for detail in f.checks["detail"]:  # every verdict's sentence, as written
+        assert str(escape(detail)) in html
+    for text in f.summary["mean_text"]:
+        assert f'<td class="num">{text}</td>' in html
+
+
+def test_html_sections_and_banner(mejuto_report, anorexia_report):
+    html = mejuto_report.html()
+    assert 'id="illustrative-banner"' in html and "ILLUSTRATIVE NUMBERS" in html
+    assert 'id="illustrative-banner"' not in anorexia_report.html()
+    for key in ("trial", "section-summary", "section-within", "section-between",
+                "section-checks", "section-reanalysis", "figures", "record"):
+        assert f'id="{key}"' in html
+    # MCID, direction and the outcomes without an MCID are said in words
+    assert "MCID: 1.3 points (Cleland" in html
+    assert "No MCID is given for PPT over the C5-C6 zygapophyseal joint, " in html
+    # every figure inline as SVG with alt text; no request can leave the file
+    assert html.count("<svg ") == len(mejuto_report.figures) == 8
+    assert html.count('role="img" aria-label="') == 8
+    assert "<script" not in html and "<link" not in html and "@import" not in html
+    assert not re.search(r'(?:src|href)="(?!#)', html)
+    assert not re.search(r"url\((?!#)", html)
+    # record: r assumed, versions, the data files' hashes
+    assert "r = 0.5 (assumed)" in html
+    for name in ("numpy", "pandas", "scipy", "statsmodels", "matplotlib"):
+        assert f"<th scope=\"row\">{name}</th>" in html
+    folder = Path(mejuto_report.trial.path)
+    for p in sorted(folder.iterdir()):
+        assert hashlib.sha256(p.read_bytes()).hexdigest() in html
+
+
+def test_same_inputs_same_html_apart_from_generated_at():
+    import trialkit
+    from trialkit.report import build
+
+    trial = trialkit.load("anorexia")
+    one = build(trial, figures=False).html()
+    two = build(trial, figures=False, generated_at="another time").html()
+    assert one != two
+    assert GENERATED.sub("", one) == GENERATED.sub("", two)
+    assert len(GENERATED.findall(one)) == 1
+
+
+def test_figures_deterministic_and_deck_byte_identical(tmp_path):
+    from trialkit.report import build
+    from trialkit.tables import from_table
+
+    trial = from_table(DATA / "typed_table.csv", trial_id="typed")
+    a, b = build(trial), build(trial)
+    assert GENERATED.sub("", a.html()) == GENERATED.sub("", b.html())
+    assert a.save_pptx(tmp_path / "a.pptx").read_bytes() == \
+        b.save_pptx(tmp_path / "b.pptx").read_bytes()
+
+
+def test_tables_csv_and_markdown(anorexia_report, tmp_path):
+    tables = anorexia_report.tables()
+    assert {"summary", "within", "between", "checks", "reanalysis", "record"} <= set(tables)
+    files = anorexia_report.save_tables(tmp_path)
+    assert len(files) == 2 * len(tables)
+    back = pd.read_csv(tmp_path / "anorexia_between.csv")
+    assert back["estimate"].tolist() == pytest.approx(tables["between"]["estimate"].tolist(),
+                                                      rel=1e-12)
+    md = (tmp_path / "anorexia_between.md").read_text(encoding="utf-8")
+    x = tables["between"].iloc[0]
+    assert md.startswith("**Between arms") and fmt_ci(x["ci_low"], x["ci_high"]) in md
+
+
+def _args(*argv):
+    from trialkit.cli import _Parser
+    from trialkit.report import command
+
+    parser = _Parser(prog="trialkit")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    command.add_parser(sub)
+    return parser.parse_args(["report", *argv])
+
+
+def test_command_typed_in_table(tmp_path, capsys):
+    from trialkit.report import command
+
+    table = DATA / "typed_table.csv"
+    args = _args(str(table), "--html", str(tmp_path / "r.html"), "--pptx",
+                 str(tmp_path / "r.pptx"), "--tables", str(tmp_path / "t"))
+    assert command.run(args) == 0
+    out, err = capsys.readouterr()
+    assert err == ""  # the progress display is silent when stderr is not a terminal
+    assert str(tmp_path / "r.html") in out
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert hashlib.sha256(table.read_bytes()).hexdigest() in html
+    assert "the direction of benefit is not declared" in html
+    assert 'id="illustrative-banner"' not in html
+    assert (tmp_path / "t" / "typed_table_between.md").exists()
+
+
+def test_command_pdf_without_browser(monkeypatch, tmp_path):
+    from trialkit.report import command
+
+    monkeypatch.setattr(command, "find_browser", lambda: None)
+    with pytest.raises(TrialDataError) as info:
+        command.run(_args("anorexia", "--pdf", str(tmp_path / "r.pdf")))
+    message = str(info.value)
+    assert "Chromium" in message and "not installed" in message and "\n" not in message
+    with pytest.raises(TrialDataError, match="nothing to write"):
+        command.run(_args("anorexia"))
+
+
+def test_templates_ship_inside_the_package():
+    from importlib.resources import files
+
+    folder = files("trialkit.report") / "templates"
+    names = {p.name for p in folder.iterdir()}
+    assert {"report.html.j2", "table.html.j2", "report.css"} <= names

@@ -1,0 +1,72 @@
+"""The report's numbers: the library's frames, computed once (nothing is computed here)."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from trialkit.trial import Trial
+
+__all__ = ["Frames", "compute"]
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Every frame a report shows, as the library returned it (full precision).
+
+    ``within``/``between`` are None for a trial without a baseline; ``reanalysis`` is None
+    when the trial has no between-arm effect to reanalyse (``reanalysis_note`` says why).
+    ``notes`` are the warnings the library gave (e.g. an assumed correlation), once each.
+    """
+
+    summary: pd.DataFrame
+    changes: pd.DataFrame
+    within: pd.DataFrame | None
+    between: pd.DataFrame | None
+    checks: pd.DataFrame
+    reanalysis: pd.DataFrame | None
+    reanalysis_note: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def compute(trial: Trial, r: float | None = None) -> Frames:
+    """Call analysis, checks and reanalysis for ``trial`` and collect their warnings."""
+    from trialkit.analysis import between, within
+    from trialkit.checks import check
+    from trialkit.errors import TrialDataError
+    from trialkit.reanalysis import reanalyse
+
+    note = ""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        has_baseline = trial.baseline is not None
+        w = within(trial, r=r) if has_baseline else None
+        b = between(trial, r=r) if has_baseline else None
+        c = check(trial, r=r)
+        try:
+            re = reanalyse(trial, r=r)
+        except TrialDataError as exc:
+            re, note = None, str(exc)
+    notes = tuple(dict.fromkeys(str(x.message) for x in caught))
+    return Frames(summary=trial.summary, changes=trial.changes, within=w, between=b,
+                  checks=c, reanalysis=re, reanalysis_note=note, notes=notes)
+
+
+def tables(frames: Frames, record: pd.DataFrame) -> dict[str, Any]:
+    """The result tables by name, as the library returned them (for CSV and Markdown)."""
+    out: dict[str, Any] = {"summary": frames.summary}
+    if not frames.changes.empty:
+        out["changes"] = frames.changes
+    if frames.within is not None:
+        out["within"] = frames.within
+    if frames.between is not None:
+        out["between"] = frames.between
+    out["checks"] = frames.checks
+    if frames.reanalysis is not None:
+        out["reanalysis"] = frames.reanalysis
+    out["record"] = record
+    return {k: v.reset_index(drop=True) for k, v in out.items()}
