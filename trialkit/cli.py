@@ -287,6 +287,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "one-outcome figures, such as the sensitivity plot (default: the primary "
                    "outcome, else the first)")
     p.set_defaults(func=_cmd_figures)
+
+    from trialkit import cli_reanalyse
+    from trialkit.report import command as report_command
+
+    cli_reanalyse.add_parser(sub)
+    report_command.add_parser(sub)
     return parser
 
 

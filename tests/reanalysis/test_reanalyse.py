@@ -56,3 +56,18 @@ def test_undeclared_direction_is_not_given_a_benefit():
     res = _quiet(trialkit.from_table(table), r=0.5)
     assert res["method"].str.contains("direction of benefit is not declared").all()
     assert "p_benefit" not in res.columns or res["p_benefit"].isna().all()
+
+
+def test_cli_reanalyse_prints_a_sentence_per_outcome(capsys):
+    from trialkit.cli import main
+
+    assert main(["reanalyse", "mejuto2014", "--r", "0.5", "--outcome", "pain"]) == 0
+    out = capsys.readouterr().out
+    res = _quiet(trialkit.load("mejuto2014"), r=0.5, outcome="pain")
+    row = res.query("timepoint == '10min' and prior == 'skeptical' and likelihood == 'normal'"
+                    ).iloc[0]
+    assert (f"Under a skeptical prior, the probability that Dry needling lowers Neck pain "
+            f"intensity (NPRS) by at least 1.3 points at 10 minutes is {row['p_mcid']:.2f} "
+            f"(illustrative data).") in out
+    assert main(["reanalyse", "mejuto2014", "--mcid", "-1"]) == 2
+    assert main(["reanalyse", "mejuto2014", "--prior", "optimistic"]) == 2

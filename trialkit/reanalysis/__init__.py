@@ -34,7 +34,7 @@ from trialkit.reanalysis.bayes import NAMED_PRIORS, bayes, posterior_curves, pri
 from trialkit.reanalysis.design import design, design_curve, sample_size
 from trialkit.reanalysis.evidence import bayes_factor, minimal_effect
 from trialkit.reanalysis.pooling import TAU2_METHODS, pool, pool_trials
-from trialkit.reanalysis.reanalyse import DEFAULT_PRIORS, reanalyse
+from trialkit.reanalysis.reanalyse import DEFAULT_PRIORS, reanalyse, sentences
 from trialkit.reanalysis.responders import responders
 
 __all__ = [
@@ -53,4 +53,5 @@ __all__ = [
     "reanalyse",
     "responders",
     "sample_size",
+    "sentences",
 ]

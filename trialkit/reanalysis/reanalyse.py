@@ -14,7 +14,7 @@ from trialkit.errors import TrialDataError
 if TYPE_CHECKING:
     from trialkit.trial import Trial
 
-__all__ = ["DEFAULT_PRIORS", "reanalyse"]
+__all__ = ["DEFAULT_PRIORS", "reanalyse", "sentences"]
 
 DEFAULT_PRIORS = ("skeptical", "neutral", "enthusiastic", "flat")
 _MEASURES = ("ancova", "mean_difference", "diff_in_change")
@@ -84,8 +84,8 @@ def reanalyse(trial: Trial, *, r: float | None = None, priors: Any = DEFAULT_PRI
     >>> res.query("prior == 'skeptical' and likelihood == 'normal'")[
     ...     ["timepoint", "p_benefit", "p_mcid"]].round(3)
       timepoint  p_benefit  p_mcid
-    0     10min      0.999   0.554
-    8       1wk      1.000   0.995
+    0     10min        1.0   0.816
+    8       1wk        1.0   0.956
     """
     from trialkit.analysis import between
     from trialkit.reanalysis.bayes import bayes
@@ -144,3 +144,46 @@ def _one_effect(trial: Trial, eff: pd.Series, priors: Any,
     post["direction"] = direction
     post["illustrative"] = bool(eff["illustrative"])
     return post
+
+
+def sentences(frame: pd.DataFrame, trial: Trial, *, prior: str = "skeptical",
+              likelihood: str = "normal") -> list[str]:
+    """One plain-language sentence per outcome, follow-up and comparison of :func:`reanalyse`.
+
+    The sentence reads the frame's ``p_mcid`` (or ``p_benefit`` where the outcome has no
+    MCID) under the chosen prior; it says when the numbers are illustrative, when the
+    outcome has no MCID, and when its direction is not declared.
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> from trialkit.reanalysis import reanalyse, sentences
+    >>> trial = trialkit.load("mejuto2014")
+    >>> sentences(reanalyse(trial, r=0.5, outcome="pain"), trial)[1]  # doctest: +ELLIPSIS
+    'Under a skeptical prior, the probability that Dry needling lowers Neck pain ... is 0.96 (illustrative data).'
+    """
+    out = []
+    keys = ["outcome", "timepoint", "comparison"]
+    for (oid, tp, comp), rows in frame.groupby(keys, sort=False):
+        o, t = trial.outcome(str(oid)), trial.timepoint(str(tp))
+        arm = trial.arm(str(comp).split("-")[0]).label
+        tail = " (illustrative data)." if bool(rows["illustrative"].iloc[0]) else "."
+        if "p_benefit" not in rows or rows["direction"].isna().all():
+            out.append(f"{o.label} at {t.label}: no probability of benefit, because the "
+                       f"direction of benefit is not declared{tail}")
+            continue
+        pick = rows[(rows["likelihood"] == likelihood) & (rows["prior"] == prior)]
+        if pick.empty:
+            pick = rows[(rows["likelihood"] == likelihood) & (rows["prior"] == "flat")]
+        r = pick.iloc[0]
+        verb = "lowers" if o.direction == "lower_is_better" else "raises"
+        if math.isfinite(r["mcid"]):
+            what = f"{verb} {o.label} by at least {r['mcid']:g} {o.unit}".rstrip()
+            p, prior_text = r["p_mcid"], f"a {r['prior']} prior"
+        else:
+            what = f"{verb} {o.label}"
+            p, prior_text = r["p_benefit"], "a flat prior (no MCID is given for it)"
+        shown = "> 0.99" if p >= 0.995 else "< 0.01" if p < 0.005 else f"{p:.2f}"
+        out.append(f"Under {prior_text}, the probability that {arm} {what} at {t.label} is "
+                   f"{shown}{tail}")
+    return out
