@@ -118,9 +118,9 @@ def r_from_sds(sd_pre: ArrayLike, sd_post: ArrayLike, sd_change: ArrayLike, *,
     Examples
     --------
     >>> from trialkit.effects import r_from_sds
-    >>> float(r_from_sds(4.0, 5.0, 3.0)[0])
+    >>> round(float(r_from_sds(4.0, 5.0, 3.0)[0]), 12)
     0.8
-    >>> float(r_from_sds(1.0, 1.0, 3.0, impossible="return")[0])  # (1 + 1 - 9) / 2
+    >>> round(float(r_from_sds(1.0, 1.0, 3.0, impossible="return")[0]), 12)  # (1 + 1 - 9) / 2
     -3.5
     """
     if impossible not in ("raise", "return"):

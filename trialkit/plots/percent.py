@@ -61,7 +61,7 @@ def percent_change(frame: pd.DataFrame, outcome: str | None = None, *, ax: Axes 
     >>> w = within(trialkit.load("mejuto2014"), r=0.5, outcome="pain")
     >>> ax = percent_change(w, reference="waitlist")
     >>> sorted(t.get_text() for t in ax.texts if t.get_gid() == "trialkit-value")[:2]
-    ['−2%', '−33%']
+    ['−11%', '−2%']
     """
     rows = only_outcome(frame, outcome, "percent_change")
     rows = rows[rows["measure"] == "percent_change"]

@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
                              "--pdf", field="report")
     if args.pdf and find_browser() is None:
         print_pdf(Path("-"), Path(args.pdf))  # raises the one-line error before any work
-    trial = _trial(args.trial, args.spread, args.scale, args.integer)
+    trial = _trial(args)
     ref = Path(args.trial)
     extra = [ref] if ref.suffix.lower() in TABLE_SUFFIXES and ref.is_file() else []
     words = ["trialkit report", Path(args.trial).name if extra else args.trial]
