@@ -20,6 +20,7 @@ pvalues
     :func:`recompute_p`: which analysis reproduces a trial's reported p values;
     :func:`solve_r`: the pre-post correlations that reproduce a statement.
 changes
+    :func:`change_vs_levels`: each printed mean change against its own levels;
     :func:`implied_r`: the pre-post correlation printed change SDs imply (|r| > 1 is
     impossible).
 claims
@@ -42,7 +43,7 @@ from __future__ import annotations
 from trialkit.checks._numbers import ROUNDING_ALIASES, ROUNDING_SCHEMES
 from trialkit.checks.balance import baseline_balance, se_as_sd
 from trialkit.checks.bounds import check_sd_bounds, sd_bounds
-from trialkit.checks.changes import implied_r
+from trialkit.checks.changes import change_vs_levels, implied_r
 from trialkit.checks.claims import VERDICTS, claims
 from trialkit.checks.grim import grim, grim_consistent
 from trialkit.checks.grimmer import grimmer, grimmer_consistent
@@ -59,6 +60,7 @@ __all__ = [
     "VERDICTS",
     "SpriteResult",
     "baseline_balance",
+    "change_vs_levels",
     "check",
     "check_sd_bounds",
     "claims",

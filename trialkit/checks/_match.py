@@ -54,6 +54,9 @@ def select(table: pd.DataFrame, row: pd.Series) -> tuple[pd.DataFrame, str]:
             return sel, f"no comparison {comparison!r} can be recomputed from the data"
     if outcome and outcome != "*":
         sel = sel[sel["outcome"] == outcome]
+    if "at_baseline" in sel.columns and timepoint in ("", "*"):
+        # "P < .01 for all comparisons" is about the treatment's effect, not the baseline.
+        sel = sel[~sel["at_baseline"].astype(bool)]
     if timepoint and timepoint != "*":
         sel = sel[sel["timepoint"] == timepoint]
     elif not timepoint:
@@ -69,7 +72,9 @@ def select(table: pd.DataFrame, row: pd.Series) -> tuple[pd.DataFrame, str]:
 def _texts(stat: str, text: str) -> tuple[str, ...]:
     if stat == "ci":
         return parse_ci(text)
-    return (text.lstrip("+-\u2212") if stat in ("t", "F") else text.lstrip("+"),)
+    # A t's sign only says which arm is first; an F cannot be negative, so a printed minus
+    # on an F is kept (and then matches nothing, as it should).
+    return (text.lstrip("+-\u2212") if stat == "t" else text.lstrip("+"),)
 
 
 def _match_fixed(sel: pd.DataFrame, row: pd.Series, rounding: str) -> pd.DataFrame:
@@ -227,3 +232,14 @@ def match_statement(trial: Trial, table: pd.DataFrame, row: pd.Series,
         return match(sel, row, rounding), ""
     except TrialDataError as exc:
         return None, f"the printed value cannot be read ({exc})"
+
+
+#: Spellings of a statistic's name in reported.csv and the one the checks use.
+_STATISTIC_ALIASES = {"f": "F", "T": "t", "P": "p"}
+
+
+def canonical_statistics(reported: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``reported`` with statistic names in the checks' spelling ("f" -> "F")."""
+    out = reported.copy()
+    out["statistic"] = out["statistic"].map(lambda s: _STATISTIC_ALIASES.get(str(s), s))
+    return out

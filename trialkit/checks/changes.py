@@ -13,7 +13,7 @@ from trialkit.checks import _numbers as num
 if TYPE_CHECKING:
     from trialkit.trial import Trial
 
-__all__ = ["implied_r"]
+__all__ = ["change_vs_levels", "implied_r"]
 
 
 def implied_r(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFrame:
@@ -86,3 +86,61 @@ def implied_r(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFrame:
 def _text(row: pd.Series) -> str:
     text = row.get("sd_text") if "sd_text" in row.index else None
     return f"{float(row['sd']):g}" if text is None or pd.isna(text) else str(text)
+
+
+def change_vs_levels(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFrame:
+    """Does each printed mean change agree with its own baseline and follow-up means?
+
+    For the same patients the mean of the changes equals the difference of the means, so a
+    printed change must lie within the rounding of ``mean_post - mean_pre``: the interval
+    ``[post_low - pre_high, post_high - pre_low]`` from the printed numbers' rounding
+    intervals. Where the three rows have different n (completers only, say) the identity
+    need not hold, and the row says it cannot be checked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``outcome, arm, timepoint, printed, difference_low, difference_high, change_low,
+        change_high, same_n, agrees, method``.
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> from trialkit.checks import change_vs_levels
+    >>> change_vs_levels(trialkit.load("mejuto2014")).empty  # it prints no change rows
+    True
+    """
+    from trialkit.checks.pvalues import _box
+
+    rounding = num.check_rounding(rounding)
+    cols = ["outcome", "arm", "timepoint", "printed", "difference_low", "difference_high",
+            "change_low", "change_high", "same_n", "agrees", "method"]
+    ch = trial.changes
+    if ch.empty or trial.baseline is None:
+        return pd.DataFrame(columns=cols)
+    s = trial.summary.set_index(["outcome", "arm", "timepoint"])
+    rows: list[dict[str, Any]] = []
+    for _, c in ch.iterrows():
+        o, a, tp = c["outcome"], c["arm"], c["timepoint"]
+        if (o, a, trial.baseline) not in s.index or (o, a, tp) not in s.index:
+            continue
+        pre, post = s.loc[(o, a, trial.baseline)], s.loc[(o, a, tp)]
+        if any(pd.isna(x["mean"]) for x in (pre, post, c)):
+            continue
+        p_lo, p_hi, _ = _box(pre, "mean", rounding)
+        f_lo, f_hi, _ = _box(post, "mean", rounding)
+        c_lo, c_hi, _ = _box(c, "mean", rounding)
+        d_lo, d_hi = f_lo - p_hi, f_hi - p_lo
+        same_n = int(pre["n"]) == int(post["n"]) == int(c["n"])
+        rows.append({"outcome": o, "arm": a, "timepoint": tp,
+                     "printed": tuple(_mean_text(x) for x in (pre, post, c)),
+                     "difference_low": d_lo, "difference_high": d_hi, "change_low": c_lo,
+                     "change_high": c_hi, "same_n": same_n,
+                     "agrees": bool(c_lo <= d_hi and c_hi >= d_lo),
+                     "method": "mean_change=mean_post-mean_pre/rounding_box"})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _mean_text(row: pd.Series) -> str:
+    text = row.get("mean_text") if "mean_text" in row.index else None
+    return f"{float(row['mean']):g}" if text is None or pd.isna(text) else str(text)

@@ -24,6 +24,7 @@ from trialkit.checks._claims_common import (
     _row_stats,
     no_nan_sentence,
 )
+from trialkit.checks._match import canonical_statistics
 from trialkit.checks._reported import holds
 from trialkit.checks.claims_change import (
     _claim_change,
@@ -272,7 +273,7 @@ def claims(trial: Trial, r: float | None = None, *, rounding: str = "up_or_down"
                "reported", "computed", "verdict", "detail", "method", "source"]
     if reported.empty:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    reported = reported.fillna("")
+    reported = canonical_statistics(reported.fillna(""))
     needs_p = reported["statistic"].isin(P_STATISTICS).any()
     recomputed = recompute_p(trial, r=r, rounding=rounding) if needs_p else None
     rows = []

@@ -124,8 +124,11 @@ def _claim_inferential(trial: Trial, row: pd.Series, rounding: str, *,
     if not pd.isna(good.iloc[0]["key_r"]):
         first = first[first["r"] == good.iloc[0]["key_r"]]
     computed = float(first["p" if stat == "p" else "value_low"].max())
-    return _result(CONSISTENT, f"{claim} holds for {scope} under {names}{tried_note}.",
-                   computed, "recompute_p/" + ",".join(sorted(set(good["analysis"]))))
+    text = f"{claim} holds for {scope} under {names}{tried_note}."
+    if row["timepoint"] and row["timepoint"] == trial.baseline:
+        text = text.replace(" at follow-up", " on the baseline values")
+    return _result(CONSISTENT, text, computed,
+                   "recompute_p/" + ",".join(sorted(set(good["analysis"]))))
 
 
 def _implausible_only(sub: pd.DataFrame) -> str:

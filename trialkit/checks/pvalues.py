@@ -52,7 +52,10 @@ def _box(row: pd.Series, col: str, rounding: str, positive: bool = False) -> tup
         return value, value, value
     lo, hi, _ = text_interval(str(text), rounding)
     if positive:
+        # A printed SD of "0.00" stands for a true SD in [0, 0.005): the tests divide by
+        # it, so its box starts just above 0, and so does its centre.
         lo = max(lo, min(1e-9, value) if value > 0 else 1e-9)
+        value = max(value, lo)
     return lo, hi, value
 
 
@@ -90,10 +93,13 @@ def _ranges(res: pd.DataFrame) -> dict[str, Any]:
 
 def comparisons(trial: Trial) -> list[dict[str, str]]:
     """Every arm-versus-reference comparison at every follow-up (or, for a crossover
-    without baseline, every timepoint)."""
+    without baseline, every timepoint), and at the baseline of a summary-only trial, where
+    a paper's baseline table prints p values too (those rows have ``at_baseline`` True and
+    answer only statements that name the baseline)."""
     ref = trial.reference_arm
     base = trial.baseline
-    times = [t.id for t in trial.timepoints if t.id != base]
+    times = [t.id for t in trial.timepoints
+             if t.id != base or (trial.ipd is None and base is not None)]
     ch = trial.changes
     have = set(zip(ch["outcome"], ch["arm"], ch["timepoint"], strict=True))
     have |= set(zip(trial.summary["outcome"], trial.summary["arm"], trial.summary["timepoint"],
@@ -105,7 +111,7 @@ def comparisons(trial: Trial) -> list[dict[str, str]]:
                 if a.id == ref or (o.id, a.id, tp) not in have or (o.id, ref, tp) not in have:
                     continue
                 out.append({"outcome": o.id, "timepoint": tp, "arm": a.id, "reference": ref,
-                            "comparison": f"{a.id}-{ref}"})
+                            "comparison": f"{a.id}-{ref}", "at_baseline": tp == base})
     return out
 
 
@@ -141,6 +147,8 @@ def _summary_analyses(trial: Trial, comp: dict[str, str], r_values: Sequence[flo
                      pooled=pooled)
         rows.append({"analysis": name, "r": np.nan, "method": str(res["method"].iloc[0]),
                      **_ranges(res)})
+    if tp == trial.baseline:  # a baseline table: two-sample tests of the levels only
+        return rows
     if printed is not None:
         ch1, ch2 = printed
         c = _corners({"m1": _box(ch1, "mean", rounding), "sd1": _box(ch1, "sd", rounding, True),
@@ -273,7 +281,7 @@ def _analyses(trial: Trial, r_values: Sequence[float] | None, rounding: str) -> 
     return pd.DataFrame(rows)
 
 
-from trialkit.checks._match import match_statement  # noqa: E402
+from trialkit.checks._match import canonical_statistics, match_statement  # noqa: E402
 
 
 def recompute_p(trial: Trial, r: float | None = None, *,
@@ -350,7 +358,7 @@ def recompute_p(trial: Trial, r: float | None = None, *,
         if bad or not r_values:
             raise TrialDataError(f"every r must lie strictly between -1 and 1, got "
                                  f"{list(r_values)}", field="r_values")
-    reported = trial.reported
+    reported = canonical_statistics(trial.reported)
     reported = reported[reported["statistic"].isin(P_STATISTICS)].fillna("")
     with np.errstate(all="ignore"):
         table = _analyses(trial, r_values, rounding)

@@ -302,8 +302,34 @@ def check(trial: Trial, r: float | None = None) -> pd.DataFrame:
     rows += _se_rows(trial)
     rows += _balance_rows(trial)
     rows += _implied_r_rows(trial)
+    rows += _change_level_rows(trial)
     rows += _claim_rows(trial, r)
     return pd.DataFrame([no_nan_sentence(row) for row in rows], columns=COLUMNS)
+
+
+def _change_level_rows(trial: Trial) -> list[dict[str, Any]]:
+    from trialkit.checks.changes import change_vs_levels
+
+    out = []
+    for _, r in change_vs_levels(trial).iterrows():
+        pre, post, change = r["printed"]
+        diff = (f"{post} - {pre} = {r['difference_low']:.3g} to {r['difference_high']:.3g} "
+                f"within the rounding")
+        if not r["same_n"]:
+            verdict, detail = CANNOT, (f"Cannot check the printed change {change} against "
+                                       f"{diff}: the rows have different numbers of patients.")
+        elif r["agrees"]:
+            verdict, detail = CONSISTENT, (f"The printed change {change} agrees with the "
+                                           f"levels: {diff}.")
+        else:
+            verdict, detail = INCONSISTENT, (f"The printed change {change} contradicts the "
+                                             f"arm's own levels: {diff}; for the same "
+                                             f"patients the mean change is the difference "
+                                             f"of the means.")
+        out.append({"check": "change_vs_levels", "outcome": r["outcome"], "arm": r["arm"],
+                    "timepoint": r["timepoint"], "reported": f"change {change}",
+                    "verdict": verdict, "detail": detail})
+    return out
 
 
 def _implied_r_rows(trial: Trial) -> list[dict[str, Any]]:
