@@ -35,6 +35,19 @@ from trialkit.checks import check
 
 HERE = Path(__file__).parent / "data" / "published"
 FOLDERS = sorted(p.name for p in HERE.iterdir() if (p / "source.toml").is_file())
+
+#: Tables trialkit cannot read yet, and why (strict: the mark fails once they load).
+NOT_YET = {
+    "rogers2019_vr": "cells such as '41.5% (15.7%), 19\u201375%' (mean and SD in percent, "
+                     "then the range) are not understood by the cell reader yet",
+}
+
+
+def _not_yet(name: str) -> list[Any]:
+    return ([pytest.mark.xfail(reason=NOT_YET[name], strict=True, raises=trialkit.TrialDataError)]
+            if name in NOT_YET else [])
+
+
 VERDICTS = ("consistent", "inconsistent", "cannot check", "not reproduced")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)")
 _ID_IN_REPORTED = re.compile(r"\(([^()]+)\)\s*$")
@@ -121,7 +134,7 @@ def test_source_is_complete(name: str) -> None:
     assert not missing, f"{name}: statements of reported.csv without an expectation: {missing}"
 
 
-@pytest.mark.parametrize("name", FOLDERS)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_not_yet(n)) for n in FOLDERS])
 def test_loads_as_printed(name: str) -> None:
     """Every printed cell becomes one summary or change row, its mean kept as printed."""
     trial = _trial(name)
@@ -145,7 +158,7 @@ def _expectations() -> list[Any]:
         for k, entry in enumerate(_source(name).get("expect", [])):
             what = entry.get("id") or ":".join(str(entry.get(key, "")) for key in (
                 "check", "statistic", "outcome", "timepoint", "arm", "value")).strip(":")
-            params.append(pytest.param(name, k, id=f"{name}:{what}"))
+            params.append(pytest.param(name, k, id=f"{name}:{what}", marks=_not_yet(name)))
     return params
 
 

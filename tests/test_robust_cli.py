@@ -143,9 +143,6 @@ def test_broken_tables_are_one_line_and_exit_2(case, capfd):
     check_broken(case, capfd)
 
 
-@pytest.mark.xfail(reason="empty and header-only tables raise StopIteration/EmptyDataError "
-                   "in trialkit.tables until the reader helper's fix is merged; remove this "
-                   "mark then", strict=False)
 @settings(SETTINGS, max_examples=30)
 @given(case=broken_table(NO_ROWS))
 def test_tables_without_rows_are_one_line_and_exit_2(case, capfd):
