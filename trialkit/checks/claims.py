@@ -32,7 +32,12 @@ from trialkit.checks.claims_change import (
     _claim_mcid,
     _claim_percent_change,
 )
-from trialkit.checks.claims_counts import _claim_n, _claim_n_arm, _claim_percent_female
+from trialkit.checks.claims_counts import (
+    _claim_n,
+    _claim_n_arm,
+    _claim_percent_female,
+    _claim_percent_of_arm,
+)
 from trialkit.checks.claims_effects import _claim_inferential, _claim_ratio, _claim_smd
 from trialkit.checks.pvalues import P_STATISTICS, recompute_p
 from trialkit.errors import TrialDataError
@@ -187,6 +192,7 @@ _HANDLERS: dict[str, Callable[..., dict[str, Any]]] = {
     "n": _claim_n,
     "n_arm": _claim_n_arm,
     "percent_female": _claim_percent_female,
+    "percent_of_arm": _claim_percent_of_arm,
     "percent_change": _claim_percent_change,
     "percent_of_baseline": _claim_percent_change,
     "mean": _claim_descriptive,
@@ -220,6 +226,8 @@ def claims(trial: Trial, r: float | None = None, *, rounding: str = "up_or_down"
 
     - ``n``: patients randomized (or measured at the timepoint given); ``n_arm``: each
       arm's size (``~`` allows the nearest whole numbers, as for 8.5 of 17);
+    - ``percent_of_arm``: a percentage of one arm's patients, possible for that arm's size
+      (GRIM for a percentage), and which arm sizes would make it possible;
     - ``percent_female``: the patients' recorded sex where the data carry it, otherwise
       whether a whole number of women gives the percentage (GRIM for percentages);
     - ``percent_change`` / ``percent_of_baseline``: within-arm change relative to the arm's

@@ -122,3 +122,51 @@ def _claim_percent_female(trial: Trial, row: pd.Series, rounding: str,
                    f"{below} of {n} is {100 * below / n:.1f}% and {below + 1} of {n} is "
                    f"{100 * (below + 1) / n:.1f}%.", math.nan, "grim/percent")
 
+
+
+def _count_for(text: str, n: int, relation: str, rounding: str) -> int | None:
+    """A whole count k of n whose percentage 100 k / n rounds to the printed ``text``."""
+    lo, hi, _ = text_interval(text, rounding)
+    first = max(math.ceil(lo * n / 100 - 1e-12), 0)
+    last = min(math.floor(hi * n / 100 + 1e-12), n)
+    for k in sorted({k for k in (first, first + 1, last - 1, last) if first <= k <= last}):
+        if holds(relation, text, 100 * k / n, 100 * k / n, rounding)[0]:
+            return k
+    return None
+
+
+def _claim_percent_of_arm(trial: Trial, row: pd.Series, rounding: str,
+                          **_: Any) -> dict[str, Any]:
+    """A percentage of one arm's patients (e.g. "88% had soreness"): GRIM for a percentage.
+
+    The verdict uses the arm's size in the data under ``rounding``; the sentence also says
+    which of the trial's other plausible arm sizes (every arm's n, and one either side)
+    would make the percentage possible, under conventional rounding and under truncation.
+    """
+    arm = str(row["arm"])
+    if arm in ("", "*"):
+        return _result(CANNOT, "A percentage of an arm must name its arm.")
+    text = str(row["value"]).rstrip("%").strip()
+    label, n = trial.arm(arm).label, trial.arm(arm).n
+    k = _count_for(text, n, row["relation"], rounding)
+    sizes = sorted({m for a in trial.arms for m in (a.n - 1, a.n, a.n + 1) if m >= 1})
+
+    def works(scheme: str) -> list[int]:
+        return [m for m in sizes if _count_for(text, m, row["relation"], scheme) is not None]
+
+    conventional, truncated = works("up_or_down"), works("trunc")
+    also = (f" Of arm sizes {', '.join(map(str, sizes))}, {text}% is possible with "
+            f"{_sizes(conventional)} under conventional rounding and with "
+            f"{_sizes(truncated)} if truncated.")
+    if k is not None:
+        return _result(CONSISTENT, f"{text}% of the {n} patients in {label} is possible: "
+                       f"{k} of {n} is {100 * k / n:.1f}%.{also}", 100 * k / n,
+                       "grim/percent_of_arm")
+    below = math.floor(text_interval(text, rounding)[0] * n / 100)
+    return _result(INCONSISTENT, f"No whole number of the {n} patients in {label} gives "
+                   f"{text}%: {below} of {n} is {100 * below / n:.1f}% and {below + 1} is "
+                   f"{100 * (below + 1) / n:.1f}%.{also}", math.nan, "grim/percent_of_arm")
+
+
+def _sizes(values: list[int]) -> str:
+    return ", ".join(map(str, values)) if values else "none of them"
