@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -55,16 +56,8 @@ def implied_r(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFrame:
     rounding = num.check_rounding(rounding)
     cols = ["outcome", "arm", "timepoint", "printed", "sd_pre", "sd_post", "sd_change", "r",
             "r_low", "r_high", "possible", "method"]
-    ch = trial.changes
-    if ch.empty or trial.baseline is None:
-        return pd.DataFrame(columns=cols)
-    s = trial.summary.set_index(["outcome", "arm", "timepoint"])
     rows: list[dict[str, Any]] = []
-    for _, c in ch.iterrows():
-        o, a, tp = c["outcome"], c["arm"], c["timepoint"]
-        if (o, a, trial.baseline) not in s.index or (o, a, tp) not in s.index:
-            continue
-        pre, post = s.loc[(o, a, trial.baseline)], s.loc[(o, a, tp)]
+    for (o, a, tp), pre, post, c in _with_levels(trial):
         box = _corners({"pre": _box(pre, "sd", rounding, True),
                         "post": _box(post, "sd", rounding, True),
                         "change": _box(c, "sd", rounding, True)})
@@ -81,6 +74,19 @@ def implied_r(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFrame:
                      "possible": bool(lo <= 1 and hi >= -1),
                      "method": "r_from_sds/cochrane_6.5.2.8/rounding_box"})
     return pd.DataFrame(rows, columns=cols)
+
+
+def _with_levels(trial: Trial) -> Iterator[tuple[tuple[str, str, str], pd.Series, pd.Series,
+                                                  pd.Series]]:
+    """Each printed change row with its arm's baseline and follow-up rows, where both exist."""
+    ch = trial.changes
+    if ch.empty or trial.baseline is None:
+        return
+    s = trial.summary.set_index(["outcome", "arm", "timepoint"])
+    for _, c in ch.iterrows():
+        o, a, tp = c["outcome"], c["arm"], c["timepoint"]
+        if (o, a, trial.baseline) in s.index and (o, a, tp) in s.index:
+            yield (o, a, tp), s.loc[(o, a, trial.baseline)], s.loc[(o, a, tp)], c
 
 
 def _text(row: pd.Series) -> str:
@@ -115,16 +121,8 @@ def change_vs_levels(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
     rounding = num.check_rounding(rounding)
     cols = ["outcome", "arm", "timepoint", "printed", "difference_low", "difference_high",
             "change_low", "change_high", "same_n", "agrees", "method"]
-    ch = trial.changes
-    if ch.empty or trial.baseline is None:
-        return pd.DataFrame(columns=cols)
-    s = trial.summary.set_index(["outcome", "arm", "timepoint"])
     rows: list[dict[str, Any]] = []
-    for _, c in ch.iterrows():
-        o, a, tp = c["outcome"], c["arm"], c["timepoint"]
-        if (o, a, trial.baseline) not in s.index or (o, a, tp) not in s.index:
-            continue
-        pre, post = s.loc[(o, a, trial.baseline)], s.loc[(o, a, tp)]
+    for (o, a, tp), pre, post, c in _with_levels(trial):
         if any(pd.isna(x["mean"]) for x in (pre, post, c)):
             continue
         p_lo, p_hi, _ = _box(pre, "mean", rounding)
