@@ -10,7 +10,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from trialkit.trial import Trial
 
-__all__ = ["fmt_number", "fmt_p", "frame_to_text", "meta_record", "readable",
+__all__ = ["fmt_number", "fmt_p", "fmt_probability", "frame_to_text", "meta_record", "readable",
            "results_for_display", "summary_for_display"]
 
 
@@ -90,6 +90,21 @@ def meta_record(trial: Trial) -> dict[str, Any]:
                       "mcid": o.mcid, "mcid_source": o.mcid_source, "domain": o.domain}
                      for o in m.outcomes],
     }
+
+
+def fmt_probability(p: float) -> str:
+    """A probability for display: two decimals, but never a rounded 0 or 1.
+
+    Examples
+    --------
+    >>> fmt_probability(0.2894), fmt_probability(0.9961), fmt_probability(0.001)
+    ('0.29', '> 0.99', '< 0.01')
+    """
+    if p >= 0.995:
+        return "> 0.99"
+    if p < 0.005:
+        return "< 0.01"
+    return f"{p:.2f}"
 
 
 def fmt_p(p: Any) -> str:

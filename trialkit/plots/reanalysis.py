@@ -29,12 +29,9 @@ def _num(value: float, digits: int = 2) -> str:
 
 
 def _prob(p: float) -> str:
-    """A probability as shown: two decimals, but never a rounded 0 or 1."""
-    if p >= 0.995:
-        return "> 0.99"
-    if p < 0.005:
-        return "< 0.01"
-    return f"{p:.2f}"
+    from trialkit.display import fmt_probability
+
+    return fmt_probability(p)
 
 
 def posterior(frame: pd.DataFrame, curves: pd.DataFrame, *, ax: Axes | None = None,

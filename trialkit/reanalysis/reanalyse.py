@@ -165,6 +165,8 @@ def sentences(frame: pd.DataFrame, trial: Trial, *, prior: str = "skeptical",
     >>> text.endswith("by at least 1.3 points at 1 week is 0.96 (illustrative data).")
     True
     """
+    from trialkit.display import fmt_probability
+
     out = []
     keys = ["outcome", "timepoint", "comparison"]
     for (oid, tp, comp), rows in frame.groupby(keys, sort=False):
@@ -186,7 +188,7 @@ def sentences(frame: pd.DataFrame, trial: Trial, *, prior: str = "skeptical",
         else:
             what = f"{verb} {o.label}"
             p, prior_text = r["p_benefit"], "a flat prior (no MCID is given for it)"
-        shown = "> 0.99" if p >= 0.995 else "< 0.01" if p < 0.005 else f"{p:.2f}"
+        shown = fmt_probability(p)
         out.append(f"Under {prior_text}, the probability that {arm} {what} at {t.label} is "
                    f"{shown}{tail}")
     return out
