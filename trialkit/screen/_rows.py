@@ -1,0 +1,70 @@
+"""The rows frame every screening technique takes, and seeds that do not depend on chunking.
+
+The rows frame has one row per trial x variable x arm (x timepoint), with the columns of
+:data:`ROWS_COLUMNS`:
+
+``trial``, ``variable``, ``arm``, ``timepoint`` (str; ``""`` means baseline)
+    what the row describes.
+``kind``
+    ``"continuous"`` or ``"categorical"``.
+``n``
+    the arm's size for this variable (int64).
+``mean``, ``sd``
+    float; NaN for categorical rows.
+``mean_text``, ``sd_text``
+    the numbers as printed (str; ``""`` when the input gave numbers, not text).
+``mean_decimals``, ``sd_decimals``
+    decimals printed (int64; -1 where unknown).
+``count``, ``percent``
+    categorical rows: patients in the category and its percentage (float; NaN otherwise).
+``reported_p``
+    the paper's p for this variable (float; NaN when none), repeated on each arm's row.
+``file``, ``row``
+    where the row came from (str, 1-based int64), for error messages.
+
+Monte Carlo techniques draw from :func:`trial_rng`, so a trial's random numbers depend only
+on the seed and the trial's name: a table split into chunks or Dask partitions (whole
+trials in each) gives the same results as the whole table at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+ROWS_COLUMNS: tuple[str, ...] = (
+    "trial", "variable", "arm", "timepoint", "kind", "n", "mean", "sd",
+    "mean_text", "sd_text", "mean_decimals", "sd_decimals", "count", "percent",
+    "reported_p", "file", "row",
+)
+KINDS: tuple[str, ...] = ("continuous", "categorical")
+
+
+def stable_hash(text: str) -> int:
+    """A 64-bit hash of ``text`` that is the same in every process and Python version.
+
+    Python's own ``hash`` of a string changes between processes (PYTHONHASHSEED), so it
+    cannot seed anything that must be reproduced.
+
+    Examples
+    --------
+    >>> stable_hash("Saitoh 2001") == stable_hash("Saitoh 2001")
+    True
+    """
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def trial_rng(seed: int, trial: str, *keys: str) -> np.random.Generator:
+    """The random generator for one trial (and optionally one variable) under ``seed``.
+
+    Examples
+    --------
+    >>> a = trial_rng(1, "T1", "age").standard_normal(2)
+    >>> b = trial_rng(1, "T1", "age").standard_normal(2)
+    >>> bool((a == b).all())
+    True
+    """
+    words = [int(seed) & 0xFFFFFFFFFFFFFFFF, stable_hash(trial)]
+    words.extend(stable_hash(k) for k in keys)
+    return np.random.default_rng(words)
