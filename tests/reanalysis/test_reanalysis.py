@@ -398,3 +398,55 @@ def test_pool_trials_uses_each_trials_effect():
     with pytest.raises(TrialDataError, match="several comparisons"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         pool_trials([a], "weight", "post")
+
+
+# ------------------------------------------------------------------------------------------
+# R batteries: TOST against R's t.test, design against retrodesign and Gelman & Carlin (2014)
+# ------------------------------------------------------------------------------------------
+
+
+def _cases(check: str) -> dict[str, dict[str, float]]:
+    cases: dict[str, dict[str, float]] = {}
+    for row in _reference(check):
+        cases.setdefault(row["case"], {})[row["quantity"]] = float(row["value"])
+    return cases
+
+
+def test_minimal_effect_matches_r_t_test_tost():
+    # Section 5 of tests/reference/reanalysis.R: two one-sided t.test() calls at mu = -margin
+    # (greater) and mu = +margin (less), and the 90% interval, on 16 seeded samples, half
+    # Student and half Welch. trialkit gets only the samples' means, SDs and sizes.
+    cases = _cases("tost")
+    assert len(cases) == 16
+    for case, expected in cases.items():
+        p = dict(kv.split("=") for kv in case.split(";"))
+        res = minimal_effect(float(p["m1"]), float(p["sd1"]), int(p["n1"]), float(p["m2"]),
+                             float(p["sd2"]), int(p["n2"]), float(p["margin"]),
+                             welch=p["welch"] == "TRUE").iloc[0]
+        for quantity, value in expected.items():
+            assert res[quantity] == pytest.approx(value, rel=1e-9, abs=1e-12), (case, quantity)
+        assert res["p"] == pytest.approx(max(expected["p_low"], expected["p_high"]), rel=1e-9)
+
+
+def test_design_matches_retrodesign_closed_form():
+    # Section 6: retrodesign 0.2.2's retro_design_closed_form (Lu, Qiu & Deng 2019).
+    cases = _cases("retrodesign")
+    assert len(cases) == 16
+    for case, expected in cases.items():
+        p = dict(kv.split("=") for kv in case.split(";"))
+        res = design(float(p["A"]), float(p["s"]), alpha=float(p["alpha"])).iloc[0]
+        for quantity in ("power", "type_s", "type_m"):
+            assert res[quantity] == pytest.approx(expected[quantity], rel=1e-9), (case, quantity)
+
+
+def test_design_with_df_matches_gelman_carlin_formula():
+    # Section 6: power and type S with a t-distributed estimate, from the formula printed in
+    # Gelman & Carlin's retrodesign() (2014, p. 643), evaluated by R's pt and qt.
+    cases = _cases("gelman_carlin_t")
+    assert len(cases) == 16
+    for case, expected in cases.items():
+        p = dict(kv.split("=") for kv in case.split(";"))
+        res = design(float(p["A"]), float(p["s"]), alpha=float(p["alpha"]),
+                     df=int(p["df"])).iloc[0]
+        assert res["power"] == pytest.approx(expected["power"], rel=1e-7), case
+        assert res["type_s"] == pytest.approx(expected["type_s"], rel=1e-6, abs=1e-12), case

@@ -1,10 +1,15 @@
 # Reference values for trialkit.reanalysis, computed with R packages (not with trialkit).
 # Run:  Rscript tests/reference/reanalysis.R > tests/reference/reanalysis.csv
 # Printed with R 4.2.2 (Debian 12), BayesFactor 0.9.12-4.4, metafor 3.8.1, pwr 1.3.0,
-# distdichoR 0.1-1 (CRAN; Sauzet's implementation of Peacock et al. 2012).
+# distdichoR 0.1-1 (CRAN; Sauzet's implementation of Peacock et al. 2012), retrodesign 0.2.2
+# (Timm; github.com/andytimm/retrodesign, installed with R CMD INSTALL into a private library
+# given by R_LIBS_USER; it is not on CRAN's Debian mirror).
+# effectsize 0.8.3 (Debian) has none of these methods (no Bayesian update, JZS Bayes factor,
+# type S/M, sample size, distributional responders, TOST from summary data or pooling; its
+# equivalence_test() is a ROPE rule on standardized effects), so it is not called here.
 # Output: one CSV row per value: check,case,quantity,value (17 significant digits).
 suppressPackageStartupMessages({library(BayesFactor); library(metafor); library(pwr)
-                                library(distdichoR)})
+                                library(distdichoR); library(retrodesign)})
 out <- function(check, case, quantity, value)
   cat(sprintf("%s,%s,%s,%.17g\n", check, case, quantity, value))
 cat("check,case,quantity,value\n")
@@ -70,4 +75,42 @@ for (cs in cases) for (tail in c("lower", "upper")) {
   out("distdicho", case, "ci_low", res$ci[1]); out("distdicho", case, "ci_high", res$ci[2])
   out("distdicho", case, "rr", res$dist.estimates[2])
   out("distdicho", case, "rr_low", res$ci[3]); out("distdicho", case, "rr_high", res$ci[4])
+}
+
+# 5. Two one-sided tests (TOST): R's own t.test() with mu at each bound, on seeded raw data,
+#    Student (var.equal) and Welch. TOSTER's tsum_TOST wraps the same two t tests.
+set.seed(2017)
+for (i in 1:16) {
+  n1 <- sample(6:60, 1); n2 <- sample(6:60, 1)
+  x <- rnorm(n1, rnorm(1, 0, 1), runif(1, 0.5, 3)); y <- rnorm(n2, 0, runif(1, 0.5, 3))
+  margin <- round(runif(1, 0.2, 2), 2); welch <- i %% 2 == 0
+  lo <- t.test(x, y, mu = -margin, alternative = "greater", var.equal = !welch)
+  hi <- t.test(x, y, mu = margin, alternative = "less", var.equal = !welch)
+  ci <- t.test(x, y, conf.level = 0.90, var.equal = !welch)$conf.int
+  case <- sprintf("m1=%.17g;sd1=%.17g;n1=%d;m2=%.17g;sd2=%.17g;n2=%d;margin=%.17g;welch=%s",
+                  mean(x), sd(x), n1, mean(y), sd(y), n2, margin, welch)
+  out("tost", case, "t_low", lo$statistic); out("tost", case, "p_low", lo$p.value)
+  out("tost", case, "t_high", hi$statistic); out("tost", case, "p_high", hi$p.value)
+  out("tost", case, "df", lo$parameter)
+  out("tost", case, "ci_low", ci[1]); out("tost", case, "ci_high", ci[2])
+}
+
+# 6. Design analysis: retrodesign::retro_design_closed_form (Lu, Qiu & Deng 2019) over a
+#    seeded battery; and, with degrees of freedom, the power and type S of Gelman & Carlin's
+#    own retrodesign() as printed in their 2014 paper (p. 643: p.hi <- 1 - pt(z - A/s, df),
+#    p.lo <- pt(-z - A/s, df), z <- qt(1 - alpha/2, df)). retrodesign 0.2.2's retrodesign()
+#    uses a noncentral t instead, a different model, so it is not the reference for df.
+set.seed(2014)
+for (i in 1:16) {
+  A <- round(runif(1, 0.05, 3), 3); s <- round(runif(1, 0.1, 1.5), 3)
+  alpha <- c(0.05, 0.01, 0.1)[(i %% 3) + 1]
+  cf <- retro_design_closed_form(A, s, alpha = alpha)
+  case <- sprintf("A=%.17g;s=%.17g;alpha=%.17g", A, s, alpha)
+  out("retrodesign", case, "power", cf$power); out("retrodesign", case, "type_s", cf$type_s)
+  out("retrodesign", case, "type_m", cf$type_m)
+  df <- sample(5:60, 1); z <- qt(1 - alpha / 2, df)
+  p.hi <- 1 - pt(z - A / s, df); p.lo <- pt(-z - A / s, df)
+  case <- sprintf("A=%.17g;s=%.17g;alpha=%.17g;df=%d", A, s, alpha, df)
+  out("gelman_carlin_t", case, "power", p.hi + p.lo)
+  out("gelman_carlin_t", case, "type_s", p.lo / (p.hi + p.lo))
 }

@@ -40,6 +40,8 @@ def design(true_effect: ArrayLike, se: ArrayLike, *, alpha: float = 0.05,
     Gelman & Carlin (2014) define the same quantities and estimate them by simulation; with
     ``df`` the estimate is taken as D + s T, T ~ t(df), the critical value is t's, and the
     same integrals are evaluated numerically (their ``retrodesign`` does this by simulation).
+    The R package retrodesign 0.2.2 takes a noncentral t for power and type S instead, a
+    different model; trialkit follows Gelman & Carlin's published function.
 
     Parameters
     ----------
