@@ -441,7 +441,7 @@ def test_design_matches_retrodesign_closed_form():
 
 def test_design_with_df_matches_gelman_carlin_formula():
     # Section 6: power and type S with a t-distributed estimate, from the formula printed in
-    # Gelman & Carlin's retrodesign() (2014, p. 643), evaluated by R's pt and qt.
+    # Gelman & Carlin's retrodesign() as printed in their 2014 paper, evaluated by R's pt and qt.
     cases = _cases("gelman_carlin_t")
     assert len(cases) == 16
     for case, expected in cases.items():

@@ -97,7 +97,7 @@ for (i in 1:16) {
 
 # 6. Design analysis: retrodesign::retro_design_closed_form (Lu, Qiu & Deng 2019) over a
 #    seeded battery; and, with degrees of freedom, the power and type S of Gelman & Carlin's
-#    own retrodesign() as printed in their 2014 paper (p. 643: p.hi <- 1 - pt(z - A/s, df),
+#    own retrodesign() as printed in their 2014 paper (p.hi <- 1 - pt(z - A/s, df),
 #    p.lo <- pt(-z - A/s, df), z <- qt(1 - alpha/2, df)). retrodesign 0.2.2's retrodesign()
 #    uses a noncentral t instead, a different model, so it is not the reference for df.
 set.seed(2014)
