@@ -97,58 +97,88 @@ def records_from_rows(header: Sequence[str], rows: Iterable[Sequence[Any]], name
 
 def build_ipd(records: Sequence[Mapping[str, str]], meta: TrialMeta,
               name: str) -> pd.DataFrame:
-    """Validate patient-level records and return the ipd frame."""
+    """Validate patient-level records and return the ipd frame.
+
+    Every row is read before raising: one :class:`TrialDataError` names each bad row (file,
+    row, field). Checks across rows (arm sizes, a baseline for every follow-up) run once the
+    rows themselves are readable.
+    """
     import pandas as pd
 
-    arms = [a.id for a in meta.arms]
-    outcomes = {o.id: o for o in meta.outcomes}
-    timepoints = [t.id for t in meta.timepoints]
     seen: dict[tuple[str, str, str, str], int] = {}
     patient_arm: dict[str, str] = {}
     rows = []
+    errors = ErrorCollector()
     for rec in records:
-        row = int(rec["_row"])
-        patient = rec["patient"]
-        if not patient:
-            raise TrialDataError("patient id is empty", file=name, row=row, field="patient")
-        arm, tp, outcome = rec["arm"], rec["timepoint"], rec["outcome"]
-        _check_id(arm, arms, "arm", name, row)
-        _check_id(tp, timepoints, "timepoint", name, row)
-        _check_id(outcome, outcomes, "outcome", name, row)
-        value = parse_number(rec["value"], file=name, row=row, field="value")
-        out = outcomes[outcome]
-        if out.integer and value != int(value):
-            raise TrialDataError(f"{outcome!r} takes whole numbers, got {rec['value']!r}",
-                                 file=name, row=row, field="value")
-        _check_scale(value, meta, outcome, name, row, "value")
-        key = (patient, arm, tp, outcome)
+        row = errors.call(_ipd_row, rec, meta, name)
+        if row is None:
+            continue
+        number = int(rec["_row"])
+        key = (row["patient"], row["arm"], row["timepoint"], row["outcome"])
         if key in seen:
-            raise TrialDataError(f"duplicate row: patient {patient} {arm}/{tp}/{outcome} "
-                                 f"already given in row {seen[key]}", file=name, row=row,
-                                 field="patient")
-        seen[key] = row
+            errors.add(TrialDataError(f"duplicate row: patient {key[0]} {'/'.join(key[1:])} "
+                                      f"already given in row {seen[key]}", file=name,
+                                      row=number, field="patient"))
+            continue
+        seen[key] = number
         if meta.design == "parallel":
-            first = patient_arm.setdefault(patient, arm)
-            if first != arm:
-                raise TrialDataError(f"patient {patient} appears in arms {first!r} and {arm!r}"
-                                     f" of a parallel trial", file=name, row=row, field="arm")
-        rows.append({"patient": patient, "arm": arm, "timepoint": tp, "outcome": outcome,
-                     "value": value})
+            first = patient_arm.setdefault(row["patient"], row["arm"])
+            if first != row["arm"]:
+                errors.add(TrialDataError(f"patient {row['patient']} appears in arms "
+                                          f"{first!r} and {row['arm']!r} of a parallel trial",
+                                          file=name, row=number, field="arm"))
+                continue
+        rows.append(row)
+    errors.raise_any()
     frame = pd.DataFrame(rows, columns=list(IPD_COLUMNS))
     frame["value"] = frame["value"].astype(float)
+    _check_ipd_totals(frame, seen, meta, name)
+    return sort_frame(frame, meta)
+
+
+def _ipd_row(rec: Mapping[str, str], meta: TrialMeta, name: str) -> dict[str, Any]:
+    """One validated ipd.csv row; every bad field of the row is named."""
+    row = int(rec["_row"])
+    errors = ErrorCollector()
+    if not rec["patient"]:
+        errors.add(TrialDataError("patient id is empty", file=name, row=row, field="patient"))
+    outcomes = {o.id: o for o in meta.outcomes}
+    for what, known in (("arm", [a.id for a in meta.arms]),
+                        ("timepoint", [t.id for t in meta.timepoints]),
+                        ("outcome", outcomes)):
+        errors.call(_check_id, rec[what], known, what, name, row)
+    value = errors.call(parse_number, rec["value"], file=name, row=row, field="value")
+    out = outcomes.get(rec["outcome"])
+    if value is not None and out is not None:
+        if out.integer and value != int(value):
+            errors.add(TrialDataError(f"{out.id!r} takes whole numbers, got {rec['value']!r}",
+                                      file=name, row=row, field="value"))
+        errors.call(_check_scale, value, meta, out.id, name, row, "value")
+    errors.raise_any()
+    return {"patient": rec["patient"], "arm": rec["arm"], "timepoint": rec["timepoint"],
+            "outcome": rec["outcome"], "value": value}
+
+
+def _check_ipd_totals(frame: pd.DataFrame, seen: Mapping[tuple[str, str, str, str], int],
+                      meta: TrialMeta, name: str) -> None:
+    """Patients per arm within the arm's n; a baseline value for every follow-up value."""
+    errors = ErrorCollector()
     counts = frame.groupby("arm")["patient"].nunique()
     for arm in meta.arms:
         if counts.get(arm.id, 0) > arm.n:
-            raise TrialDataError(f"{counts[arm.id]} patients in arm {arm.id!r} but trial.toml "
-                                 f"says n = {arm.n}", file=name, field="arm")
+            errors.add(TrialDataError(f"{counts[arm.id]} patients in arm {arm.id!r} but "
+                                      f"trial.toml says n = {arm.n}", file=name, field="arm"))
     base = meta.baseline
     if base is not None:
         with_base = {(o, a) for (_, a, t, o) in seen if t == base}
+        reported: set[tuple[str, str]] = set()
         for (_, a, t, o), row in seen.items():
-            if t != base and (o, a) not in with_base:
-                raise TrialDataError(f"missing baseline: {o}/{a} has {t!r} values but no "
-                                     f"{base!r} values", file=name, row=row, field="timepoint")
-    return sort_frame(frame, meta)
+            if t != base and (o, a) not in with_base and (o, a) not in reported:
+                reported.add((o, a))
+                errors.add(TrialDataError(f"missing baseline: {o}/{a} has {t!r} values but "
+                                          f"no {base!r} values", file=name, row=row,
+                                          field="timepoint"))
+    errors.raise_any()
 
 
 def summarise_ipd(ipd: pd.DataFrame, meta: TrialMeta) -> pd.DataFrame:
@@ -204,39 +234,54 @@ def build_patients(records: Sequence[Mapping[str, str]], meta: TrialMeta, ipd: p
 
 def build_reported(records: Sequence[Mapping[str, str]], meta: TrialMeta,
                    name: str) -> pd.DataFrame:
-    """Validate reported.csv: each statement the publication makes about its results."""
+    """Validate reported.csv: each statement the publication makes about its results.
+
+    Every row is read before raising: one :class:`TrialDataError` names each bad field of
+    each bad row.
+    """
     import pandas as pd
 
+    seen: dict[str, int] = {}
+    errors = ErrorCollector()
+    for rec in records:
+        row = int(rec["_row"])
+        if rec["id"] and rec["id"] in seen:
+            errors.add(TrialDataError(f"duplicate id {rec['id']!r} (also row {seen[rec['id']]})",
+                                      file=name, row=row, field="id"))
+        seen.setdefault(rec["id"], row)
+        errors.call(_reported_row, rec, meta, name)
+    errors.raise_any()
+    columns = [*REPORTED_COLUMNS, *REPORTED_OPTIONAL]
+    frame = pd.DataFrame([{c: r.get(c, "") for c in columns} for r in records],
+                         columns=columns, dtype="string")
+    return frame
+
+
+def _reported_row(rec: Mapping[str, str], meta: TrialMeta, name: str) -> None:
+    """Check one reported.csv row, naming each bad field."""
+    row = int(rec["_row"])
+    errors = ErrorCollector()
+    if not rec["id"]:
+        errors.add(TrialDataError("every statement needs an id", file=name, row=row, field="id"))
     known = {
         "outcome": [o.id for o in meta.outcomes],
         "arm": [a.id for a in meta.arms],
         "timepoint": [t.id for t in meta.timepoints],
     }
-    seen: set[str] = set()
-    for rec in records:
-        row = int(rec["_row"])
-        if not rec["id"]:
-            raise TrialDataError("every statement needs an id", file=name, row=row, field="id")
-        if rec["id"] in seen:
-            raise TrialDataError(f"duplicate id {rec['id']!r}", file=name, row=row, field="id")
-        seen.add(rec["id"])
-        for col, ids in known.items():
-            if rec[col] not in ("", "*"):
-                _check_id(rec[col], [*ids, "*"], col, name, row)
-        if rec["relation"] not in RELATIONS:
-            raise TrialDataError(f"expected one of {' '.join(RELATIONS)}, got "
-                                 f"{rec['relation']!r}", file=name, row=row, field="relation")
-        for col in ("statistic", "value", "source"):
-            if not rec[col]:
-                raise TrialDataError("required", file=name, row=row, field=col)
-        for col, allowed in (("test", TESTS), ("analysis", ANALYSES)):
-            if rec.get(col, "") not in ("", *allowed):
-                raise TrialDataError(f"expected one of {', '.join(allowed)} (or empty), got "
-                                     f"{rec[col]!r}", file=name, row=row, field=col)
-    columns = [*REPORTED_COLUMNS, *REPORTED_OPTIONAL]
-    frame = pd.DataFrame([{c: r.get(c, "") for c in columns} for r in records],
-                         columns=columns, dtype="string")
-    return frame
+    for col, ids in known.items():
+        if rec[col] not in ("", "*"):
+            errors.call(_check_id, rec[col], [*ids, "*"], col, name, row)
+    if rec["relation"] not in RELATIONS:
+        errors.add(TrialDataError(f"expected one of {' '.join(RELATIONS)}, got "
+                                  f"{rec['relation']!r}", file=name, row=row, field="relation"))
+    for col in ("statistic", "value", "source"):
+        if not rec[col]:
+            errors.add(TrialDataError("required", file=name, row=row, field=col))
+    for col, allowed in (("test", TESTS), ("analysis", ANALYSES)):
+        if rec.get(col, "") not in ("", *allowed):
+            errors.add(TrialDataError(f"expected one of {', '.join(allowed)} (or empty), got "
+                                      f"{rec[col]!r}", file=name, row=row, field=col))
+    errors.raise_any()
 
 
 def reported_records(given: Any, meta: TrialMeta,
@@ -321,7 +366,9 @@ def read_trial(path: str | Path) -> Trial:
     Raises
     ------
     TrialDataError
-        Naming the file, row and field of the first problem found.
+        Naming the file, row and field of every problem of the first file that has one
+        (trial.toml first, then ipd.csv or summary.csv, patients.csv, reported.csv); its
+        ``errors`` lists them.
 
     Examples
     --------
