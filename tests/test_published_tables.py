@@ -149,6 +149,22 @@ def test_loads_as_printed(name: str) -> None:
     assert loaded == pytest.approx(printed), name
 
 
+#: What a printed cell holds besides its numbers and their notation: footnote marks.
+_NOT_A_MARK = re.compile(r"[0-9\s().,;:±+\-\u2212\u2013\u2014\[\]%]")
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_not_yet(n)) for n in FOLDERS])
+def test_cell_footnotes_are_kept_in_the_footnote_column(name: str) -> None:
+    """Every mark printed in a cell ("0.5 ± 0.5 *", "1.3 ± 0.9 *,†") is in its row's
+    ``footnote`` column; cells without marks have none (compared as multisets of the marks
+    left in each cell once digits, spaces, brackets, signs and separators are removed)."""
+    trial = _trial(name)
+    printed = sorted(_NOT_A_MARK.sub("", text) for _, text in _printed_cells(name))
+    rows = [frame["footnote"].fillna("").tolist() if "footnote" in frame.columns
+            else [""] * len(frame) for frame in (trial.summary, trial.changes)]
+    assert sorted(str(f) for f in rows[0] + rows[1]) == printed, name
+
+
 def _expectations() -> list[Any]:
     params = []
     for name in FOLDERS:

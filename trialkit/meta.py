@@ -126,15 +126,15 @@ class TrialMeta:
 
     def arm(self, arm_id: str) -> Arm:
         """The arm with this id."""
-        return _lookup(self.arms, arm_id, "arm")
+        return _lookup(self.arms, arm_id, "arm", self.id)
 
     def outcome(self, outcome_id: str) -> Outcome:
         """The outcome with this id."""
-        return _lookup(self.outcomes, outcome_id, "outcome")
+        return _lookup(self.outcomes, outcome_id, "outcome", self.id)
 
     def timepoint(self, timepoint_id: str) -> Timepoint:
         """The timepoint with this id."""
-        return _lookup(self.timepoints, timepoint_id, "timepoint")
+        return _lookup(self.timepoints, timepoint_id, "timepoint", self.id)
 
 
 def short_ref(citation: str) -> str:
@@ -153,12 +153,13 @@ def short_ref(citation: str) -> str:
     return f"{author.group(1)} {year.group(1)}"
 
 
-def _lookup(items: tuple[Any, ...], key: str, what: str) -> Any:
+def _lookup(items: tuple[Any, ...], key: str, what: str, trial_id: str) -> Any:
     for item in items:
         if item.id == key:
             return item
     known = ", ".join(i.id for i in items)
-    raise TrialDataError(f"unknown {what} {key!r}; known: {known}", field=what)
+    raise TrialDataError(f"unknown {what} {key!r} in trial {trial_id!r}; known: {known}",
+                         field=what)
 
 
 def _freeze(value: Any) -> Any:
