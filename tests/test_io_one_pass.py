@@ -124,3 +124,27 @@ def test_cli_prints_every_problem_on_one_line_and_exits_2(make_trial, capfd):
     assert out == "" and err.count("\n") == 1 and err.startswith("trialkit: error: ")
     assert "reported.csv, row 1, field 'outcome'" in err
     assert "reported.csv, row 2, field 'source'" in err
+
+
+def test_every_bad_patients_row_is_named(make_trial):
+    from conftest import ipd_text
+
+    toml = TOML + '\n[patients]\nage = "years at randomization"\n'
+    patients = ("patient,arm,age\n"
+                "1,treat,40\n"
+                "1,treat,41\n"        # row 2: listed twice
+                "2,control,50\n"      # row 3: patient 2 is in arm treat in ipd.csv
+                "9,control,30\n"      # row 4: no rows in ipd.csv
+                "3,control,\n")       # row 5: empty age; patient 4 is missing
+    where = _problems(make_trial(toml=toml, summary=None, ipd=ipd_text(), patients=patients))
+    assert where == [("patients.csv", 2, "patient"), ("patients.csv", 3, "arm"),
+                     ("patients.csv", 4, "patient"), ("patients.csv", 5, "age"),
+                     ("patients.csv", None, "patient")]
+
+
+def test_unknown_keys_of_reported_dicts_are_all_named():
+    table = "outcome\ttimepoint\tA (n=10)\tB (n=10)\nPain\tBaseline\t6.0 (1.0)\t6.1 (1.1)\n"
+    with pytest.raises(TrialDataError) as info:
+        trialkit.from_table(table, reported=[{"id": "a", "pvalue": "0.1"},
+                                             {"id": "b", "where": "abstract"}])
+    assert [(e.row, e.field) for e in info.value.errors] == [(1, "pvalue"), (2, "where")]
