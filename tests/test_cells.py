@@ -66,6 +66,52 @@ def test_bad_cells(text, spread, match):
     assert str(info.value).startswith("table.csv, row 3, field 'TrPDN': ")
 
 
+@pytest.mark.parametrize(
+    ("text", "spread", "expected"),
+    [
+        # Rogers et al. 2019, J Neuroeng Rehabil 16:56, Table 4 ("Mean (SD) range").
+        ("41.5% (15.7%), 19–75%", "sd", {"mean": 41.5, "sd": 15.7, "min": 19, "max": 75}),
+        ("21.5% (16.5%), 0–39%", "sd", {"mean": 21.5, "sd": 16.5, "min": 0, "max": 39}),
+        ("5.2 ± 1.3; 2 to 9", "sd", {"mean": 5.2, "sd": 1.3, "min": 2, "max": 9}),
+        ("−2 (1), −5–−1", "sd", {"mean": -2, "sd": 1, "min": -5, "max": -1}),
+        ("6 (4-8), 1-12", "iqr", {"median": 6, "q1": 4, "q3": 8, "min": 1, "max": 12}),
+        ("5.2 (0.4), range 2-9", "se", {"mean": 5.2, "se": 0.4, "min": 2, "max": 9}),
+        ("41.5 (15.7), 19-75a", "sd", {"mean": 41.5, "min": 19, "max": 75, "footnote": "a"}),
+    ],
+)
+def test_a_range_after_the_spread_is_kept(text, spread, expected):
+    parsed = parse_cell(text, spread)
+    for key, value in expected.items():
+        assert parsed[key] == (value if isinstance(value, str) else pytest.approx(value))
+
+
+def test_percent_signs_are_read_and_flagged():
+    parsed = parse_cell("41.5% (15.7%), 19–75%")
+    assert parsed["percent"] is True
+    assert (parsed["mean_text"], parsed["sd_text"], parsed["min_text"], parsed["max_text"]) == (
+        "41.5", "15.7", "19", "75")
+    assert "percent" not in parse_cell("41.5 (15.7)")
+    # A CI written with a comma keeps its meaning: it is not a mean and a range.
+    assert parse_cell("5.2 (4.1, 6.3)", "ci95")["ci_high"] == 6.3
+
+
+@pytest.mark.parametrize(
+    ("text", "spread", "match"),
+    [
+        ("41.5% (15.7%), 50–75%", "sd", "mean 41.5 lies outside its own range 50-75"),
+        ("41.5 (15.7), 75–19", "sd", "range minimum 75 exceeds its maximum 19"),
+        ("6 (4-8), 5-7", "iqr", "q1 4 lies outside its own range 5-7"),
+        ("6 (1, 9), 1-12", "range", "cannot read"),
+        ("41.5 (15.7), 19–75, 3", "sd", "cannot read"),
+        ("41.5 % % (15.7)", "sd", "cannot read"),
+    ],
+)
+def test_impossible_or_unreadable_ranges(text, spread, match):
+    with pytest.raises(TrialDataError, match=match) as info:
+        parse_cell(text, spread, file="table.csv", row=2, field="VR")
+    assert str(info.value).startswith("table.csv, row 2, field 'VR': ")
+
+
 def test_unknown_spread():
     with pytest.raises(TrialDataError, match="spread must be one of"):
         parse_cell("5 (1)", "variance")  # type: ignore[arg-type]

@@ -239,3 +239,13 @@ def test_input_frames_are_not_mutated(make_trial):
     trial = trialkit.read_trial(make_trial())
     before = trial.summary
     pd.testing.assert_frame_equal(before, trial.summary)
+
+
+def test_lookups_after_loading_name_the_trial():
+    trial = trialkit.load("mejuto2014")
+    for lookup, what in ((trial.outcome, "outcome"), (trial.arm, "arm"),
+                         (trial.timepoint, "timepoint")):
+        with pytest.raises(TrialDataError) as info:
+            lookup("itch")
+        assert f"unknown {what} 'itch' in trial 'mejuto2014'; known: " in str(info.value)
+        assert info.value.field == what

@@ -137,3 +137,31 @@ def test_baseline_argument():
     assert trial.baseline == "1_week"
     with pytest.raises(TrialDataError, match="baseline 'Day 3' is not a timepoint"):
         trialkit.from_table(TAB_TABLE, baseline="Day 3")
+
+
+def test_median_iqr_and_range_in_one_cell_use_the_five_number_summary():
+    """'6 (4-8), 1-10' with spread='iqr': median, quartiles and the range after them, so the
+    mean and SD come from all five numbers (Luo et al. 2018, Stat Methods Med Res 27:1785,
+    scenario S3; Shi et al. 2020, Res Synth Methods 11:641, scenario S3). By hand, n = 30:
+    w1 = 2.2 / (2.2 + 30**0.75) = 0.1465, w2 = 0.7 - 0.72 / 30**0.55 = 0.5891,
+    mean = w1 (1 + 10)/2 + w2 (4 + 8)/2 + (1 - w1 - w2) 6 = 5.9268."""
+    import warnings
+
+    from scipy.stats import norm
+
+    table = "outcome\ttimepoint\tA (n=30)\tB (n=30)\nPain\tBaseline\t6 (4-8), 1-10\t5 (3-7); 0-9\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the normality assumption is warned about
+        row = trialkit.from_table(table, spread="iqr").summary.iloc[0]
+    assert (row["median"], row["q1"], row["q3"], row["min"], row["max"]) == (6, 4, 8, 1, 10)
+    n = 30
+    w1, w2 = 2.2 / (2.2 + n**0.75), 0.7 - 0.72 / n**0.55
+    mean = w1 * (1 + 10) / 2 + w2 * (4 + 8) / 2 + (1 - w1 - w2) * 6
+    assert mean == pytest.approx(5.9268, abs=5e-5)
+    w3 = 1 / (1 + 0.07 * n**0.6)
+    xi = 2 * norm.ppf((n - 0.375) / (n + 0.25))
+    eta = 2 * norm.ppf((0.75 * n - 0.125) / (n + 0.25))
+    sd = w3 * (10 - 1) / xi + (1 - w3) * (8 - 4) / eta
+    assert row["mean"] == pytest.approx(mean, rel=1e-9)
+    assert row["sd"] == pytest.approx(sd, rel=1e-9)
+    assert "S3" in row["method"] and "normal(assumed)" in row["method"]

@@ -19,7 +19,11 @@ What papers add around the numbers is understood, never thrown away:
 - thousands separators where unambiguous: a comma followed by three digits and then a
   decimal point ("5,175.7"), or two or more such groups ("1,234,567"). A comma that could be
   a decimal comma ("5,175", "5,2") is refused with an explanation;
-- a per-cell n after the spread: "5.2 (1.3) [12]", "5.2 (1.3) (n=12)", "5.2 ± 1.3 (12)".
+- a per-cell n after the spread: "5.2 (1.3) [12]", "5.2 (1.3) (n=12)", "5.2 ± 1.3 (12)";
+- percent signs glued to the numbers ("41.5% (15.7%)"): the numbers are read without them and
+  the cell is flagged (``percent``), so that the table reader can take "%" as the unit;
+- a range after a mean and its spread, separated by a comma or semicolon ("41.5 (15.7),
+  19–75", "6 (4-8); 1-12" for a median, IQR and range): returned as ``min`` and ``max``.
 
 Every function either returns a value or raises :class:`~trialkit.errors.TrialDataError`;
 nothing else escapes and nothing becomes NaN.
@@ -72,6 +76,9 @@ _N_TAIL = re.compile(r"^(.*[0-9)\]])\s*[(\[]\s*(?:n\s*=\s*)?([0-9]+)\s*[)\]]$", 
 _THOUSANDS = re.compile(r"(?<![0-9.,])[0-9]{1,3}(?:,[0-9]{3})+(?=\.[0-9])"
                         r"|(?<![0-9.,])[0-9]{1,3}(?:,[0-9]{3}){2,}(?![0-9,.])")
 _COMMA_NUMBER = re.compile(r"[0-9],[0-9]")
+_PERCENT = re.compile(r"(?<=[0-9])\s*%")
+_RANGE_TAIL = re.compile(rf"^(.*?[0-9)\]])\s*[,;]\s*(?:range:?\s*)?({_NUM})\s*"
+                         rf"(?:–|—|-|\bto\b)\s*({_NUM})$", re.IGNORECASE)
 
 
 def _where(file: str | None, row: int | None, field: str | None) -> dict[str, object]:
@@ -239,6 +246,24 @@ def _split_parts(cell: str, two: bool) -> tuple[list[str], bool] | None:
     return ([m.group(1), inner], False) if _NUMBER_RE.match(inner) else None
 
 
+def _split_range(cell: str, two: bool, spread: str
+                 ) -> tuple[tuple[list[str], bool] | None, list[str] | None]:
+    """Like :func:`_split_parts`, also reading a trailing range ("41.5 (15.7), 19–75").
+
+    The whole cell is tried first, so that a 95% CI written with a comma ("5.2 (4.1, 6.3)")
+    keeps its meaning; a range is split off only where the rest is a complete cell.
+    """
+    found = _split_parts(cell, two)
+    if found is not None or spread == "range":
+        return found, None
+    m = _RANGE_TAIL.match(cell)
+    if m:
+        main = _split_parts(m.group(1), two)
+        if main is not None:
+            return main, [m.group(2), m.group(3)]
+    return None, None
+
+
 def parse_cell(text: object, spread: Spread = "sd", *, file: str | None = None,
                row: int | None = None, field: str | None = None,
                notation: str | None = None) -> dict[str, float | str | int | bool]:
@@ -250,8 +275,9 @@ def parse_cell(text: object, spread: Spread = "sd", *, file: str | None = None,
         The cell as printed. Recognised forms: ``"5.2 (1.3)"``, ``"5.2 [1.3]"``,
         ``"5.2 ± 1.3"``, ``"5.2 +/- 1.3"``, ``"5.2 + 1.3"`` (flagged) for one spread number;
         ``"5.2 [4.1, 6.3]"``, ``"5.2 (4.1-6.3)"``, ``"5.2 (4.1 to 6.3)"``, ``"6 [4; 8]"`` for
-        an interval; each with footnote marks, trailing punctuation, thousands separators
-        and a per-cell n as described in the module docstring. Negative numbers and the
+        an interval; each with footnote marks, trailing punctuation, thousands separators,
+        percent signs, a trailing range (``"41.5% (15.7%), 19–75%"``) and a per-cell n as
+        described in the module docstring. Negative numbers and the
         typographic minus are understood (``"-2.0 (-3.1 to -0.9)"``).
     spread : {"sd", "se", "ci95", "iqr", "range"}
         What the brackets hold: a standard deviation, a standard error, a 95% confidence
@@ -268,7 +294,9 @@ def parse_cell(text: object, spread: Spread = "sd", *, file: str | None = None,
         The numbers named as in :data:`SPREADS` (e.g. ``mean`` and ``sd``), each also as the
         text printed (``mean_text``, ``sd_text``; thousands separators removed), so that
         trailing zeros are kept. Also, only when present: ``footnote`` (the marks as
-        printed), ``n`` (a per-cell n) and ``plus`` (True when a bare "+" was read as ±).
+        printed), ``n`` (a per-cell n), ``plus`` (True when a bare "+" was read as ±),
+        ``percent`` (True when the numbers were printed with "%") and ``min``, ``max``
+        (with ``min_text``, ``max_text``) for a range printed after the spread.
 
     Raises
     ------
@@ -286,6 +314,9 @@ def parse_cell(text: object, spread: Spread = "sd", *, file: str | None = None,
     {'mean': 1.3, 'sd': 1.1, 'mean_text': '1.3', 'sd_text': '1.1', 'footnote': 'a'}
     >>> parse_cell("5,175.7 ± 3,126.1 [24]")["n"]
     24
+    >>> cell = parse_cell("41.5% (15.7%), 19–75%")
+    >>> cell["mean"], cell["sd"], cell["min"], cell["max"], cell["percent"]
+    (41.5, 15.7, 19.0, 75.0, True)
     """
     if not isinstance(spread, str) or spread not in SPREADS:
         raise TrialDataError(f"spread must be one of {', '.join(SPREADS)}, got {spread!r}",
@@ -295,15 +326,17 @@ def parse_cell(text: object, spread: Spread = "sd", *, file: str | None = None,
         raise TrialDataError(f"expected text such as '5.2 (1.3)', got {text!r}", **where)
     names = SPREADS[spread]
     two = len(names) == 3
-    cell, footnote = split_footnote(_clean(text))
+    cleaned = _clean(text)
+    percent = _PERCENT.search(cleaned) is not None
+    cell, footnote = split_footnote(_PERCENT.sub("", cleaned))
     cell = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), cell)
-    found = _split_parts(cell, two)
+    found, bounds = _split_range(cell, two, spread)
     n_text = None
     if found is None:
         m = _N_TAIL.match(cell)
         if m:
             inner, inner_note = split_footnote(m.group(1))
-            found = _split_parts(inner, two)
+            found, bounds = _split_range(inner, two, spread)
             n_text = m.group(2) if found else None
             footnote = inner_note + footnote
     if found is None:
@@ -323,13 +356,32 @@ def parse_cell(text: object, spread: Spread = "sd", *, file: str | None = None,
     for name, part in zip(names, parts, strict=True):
         out[f"{name}_text"] = part
     _check_values(text, spread, names, parts, values, where)
+    if bounds is not None:
+        low, high = (parse_number(b, **where) for b in bounds)
+        inside = values if spread == "iqr" else values[:1]  # quartiles lie in the range too
+        for name, part, value in zip(names, parts, inside, strict=False):
+            _check_range(text, name, part, value, bounds, low, high, where)
+        out.update({"min": low, "max": high, "min_text": bounds[0], "max_text": bounds[1]})
     if footnote:
         out["footnote"] = footnote
     if n_text is not None:
         out["n"] = parse_count(n_text, **where)
     if plus:
         out["plus"] = True
+    if percent:
+        out["percent"] = True
     return out
+
+
+def _check_range(text: str, centre_name: str, centre_text: str, centre: float,
+                 bounds: list[str], low: float, high: float, where: dict[str, object]) -> None:
+    """A printed range is ordered and holds its own mean (or median)."""
+    if low > high:
+        raise TrialDataError(f"{text!r}: range minimum {bounds[0]} exceeds its maximum "
+                             f"{bounds[1]}", **where)
+    if not low <= centre <= high:
+        raise TrialDataError(f"{text!r}: {centre_name} {centre_text} lies outside its own "
+                             f"range {bounds[0]}-{bounds[1]}", **where)
 
 
 def _check_values(text: str, spread: str, names: tuple[str, ...], parts: list[str],

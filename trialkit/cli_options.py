@@ -1,7 +1,14 @@
 """The command line's per-outcome options: parse them, and apply them to a table or a trial.
 
 ``--direction pain=lower,rom=higher``, ``--scale pain=0-10`` (or ``--scale 0-10`` for every
-outcome), ``--integer pain`` (or ``--integer`` for every outcome) and ``--reported FILE``.
+outcome), ``--integer pain`` (or ``--integer``, ``--integer '*'`` for every outcome) and
+``--reported FILE``.
+
+``--integer`` takes an optional value, so ``trialkit check --integer table.csv`` could mean
+"the outcome table.csv". The rule: the word after ``--integer`` is the command's trial, not an
+outcome list, when it names one (:func:`names_trial`: a table file suffix, an existing file
+or folder, a path separator, or a bundled trial id); ``--integer`` then means every outcome.
+Both orders, ``check --integer table.csv`` and ``check table.csv --integer``, mean the same.
 For a table file they describe the outcomes :func:`trialkit.from_table` builds; for a bundled
 trial or a trial folder they may only repeat what its ``trial.toml`` says (a contradiction is
 an error, never a silent override).
@@ -23,6 +30,8 @@ if TYPE_CHECKING:
 
 #: The key that stands for every outcome (a plain ``--scale 0-10`` or ``--integer``).
 ALL = "*"
+#: Suffixes of the table files the command line reads (as ``trialkit.cli`` does).
+TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".md", ".xlsx", ".xlsm", ".xls")
 
 _DIRECTIONS = {"lower": "lower_is_better", "higher": "higher_is_better"}
 _NUMBER = r"-?\d+(?:\.\d+)?"
@@ -87,6 +96,54 @@ def integers(text: str) -> list[str]:
     return names
 
 
+def names_trial(word: str) -> bool:
+    """Whether a command-line word is a trial or table rather than an outcome list.
+
+    Examples
+    --------
+    >>> names_trial("table.csv"), names_trial("mejuto2014"), names_trial("pain,rom")
+    (True, True, False)
+    """
+    if word.startswith("-"):
+        return False
+    if Path(word).suffix.lower() in TABLE_SUFFIXES or "/" in word or "\\" in word:
+        return True
+    if Path(word).exists():
+        return True
+    from trialkit.bundled import trial_ids
+
+    return word in trial_ids()
+
+
+def integer_before_trial(args: Sequence[str]) -> list[str]:
+    """``[..., "--integer", TRIAL, ...]`` -> ``[..., "--integer=*", TRIAL, ...]``: a bare
+    ``--integer`` written before the trial means every outcome (see the module docstring).
+
+    Examples
+    --------
+    >>> integer_before_trial(["--integer", "table.csv", "--strict"])
+    ['--integer=*', 'table.csv', '--strict']
+    >>> integer_before_trial(["table.csv", "--integer", "pain"])
+    ['table.csv', '--integer', 'pain']
+    """
+    out = list(args)
+    for i, word in enumerate(out[:-1]):
+        if word == "--integer" and names_trial(out[i + 1]):
+            out[i] = f"--integer={ALL}"
+    return out
+
+
+def _with_integer_rule(parser: argparse.ArgumentParser) -> None:
+    """Apply :func:`integer_before_trial` whenever ``parser`` parses (as a subcommand too)."""
+    parse = parser.parse_known_args
+
+    def parse_known_args(args: Sequence[str] | None = None,
+                         namespace: argparse.Namespace | None = None) -> Any:
+        return parse(None if args is None else integer_before_trial(args), namespace)
+
+    parser.parse_known_args = parse_known_args  # type: ignore[method-assign]
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The per-outcome options of every command that takes a trial or a table."""
     parser.add_argument("--direction", type=directions, action="append", default=[],
@@ -97,9 +154,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "or of some (pain=0-10,disability=0-50)")
     parser.add_argument("--integer", type=integers, nargs="?", const=[ALL], action="append",
                         default=[], metavar="OUTCOME,...", help="responses are whole numbers "
-                        "(enables GRIM): for the outcomes named, or for all without a name")
+                        "(enables GRIM): for the outcomes named, or for all without a name "
+                        "(before or after the trial)")
     parser.add_argument("--reported", default=None, metavar="FILE",
                         help="the paper's statements in the reported.csv format, to check")
+    _with_integer_rule(parser)
 
 
 def outcome_options(args: argparse.Namespace) -> dict[str, dict[str, Any]]:

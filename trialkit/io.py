@@ -13,13 +13,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trialkit.cells import parse_number
 from trialkit.errors import ErrorCollector, TrialDataError
 from trialkit.meta import TrialMeta, parse_meta, read_toml
-from trialkit.rows import _check_id, _check_scale, build_summary, build_tables, sort_frame
+from trialkit.patient_rows import build_ipd, build_patients, summarise_ipd
+from trialkit.rows import _check_id, build_summary, build_tables
 from trialkit.schema import (
     ANALYSES,
-    DERIVED,
     IPD_COLUMNS,
     RELATIONS,
     REPORTED_COLUMNS,
@@ -95,148 +94,56 @@ def records_from_rows(header: Sequence[str], rows: Iterable[Sequence[Any]], name
     return records
 
 
-def build_ipd(records: Sequence[Mapping[str, str]], meta: TrialMeta,
-              name: str) -> pd.DataFrame:
-    """Validate patient-level records and return the ipd frame."""
-    import pandas as pd
-
-    arms = [a.id for a in meta.arms]
-    outcomes = {o.id: o for o in meta.outcomes}
-    timepoints = [t.id for t in meta.timepoints]
-    seen: dict[tuple[str, str, str, str], int] = {}
-    patient_arm: dict[str, str] = {}
-    rows = []
-    for rec in records:
-        row = int(rec["_row"])
-        patient = rec["patient"]
-        if not patient:
-            raise TrialDataError("patient id is empty", file=name, row=row, field="patient")
-        arm, tp, outcome = rec["arm"], rec["timepoint"], rec["outcome"]
-        _check_id(arm, arms, "arm", name, row)
-        _check_id(tp, timepoints, "timepoint", name, row)
-        _check_id(outcome, outcomes, "outcome", name, row)
-        value = parse_number(rec["value"], file=name, row=row, field="value")
-        out = outcomes[outcome]
-        if out.integer and value != int(value):
-            raise TrialDataError(f"{outcome!r} takes whole numbers, got {rec['value']!r}",
-                                 file=name, row=row, field="value")
-        _check_scale(value, meta, outcome, name, row, "value")
-        key = (patient, arm, tp, outcome)
-        if key in seen:
-            raise TrialDataError(f"duplicate row: patient {patient} {arm}/{tp}/{outcome} "
-                                 f"already given in row {seen[key]}", file=name, row=row,
-                                 field="patient")
-        seen[key] = row
-        if meta.design == "parallel":
-            first = patient_arm.setdefault(patient, arm)
-            if first != arm:
-                raise TrialDataError(f"patient {patient} appears in arms {first!r} and {arm!r}"
-                                     f" of a parallel trial", file=name, row=row, field="arm")
-        rows.append({"patient": patient, "arm": arm, "timepoint": tp, "outcome": outcome,
-                     "value": value})
-    frame = pd.DataFrame(rows, columns=list(IPD_COLUMNS))
-    frame["value"] = frame["value"].astype(float)
-    counts = frame.groupby("arm")["patient"].nunique()
-    for arm in meta.arms:
-        if counts.get(arm.id, 0) > arm.n:
-            raise TrialDataError(f"{counts[arm.id]} patients in arm {arm.id!r} but trial.toml "
-                                 f"says n = {arm.n}", file=name, field="arm")
-    base = meta.baseline
-    if base is not None:
-        with_base = {(o, a) for (_, a, t, o) in seen if t == base}
-        for (_, a, t, o), row in seen.items():
-            if t != base and (o, a) not in with_base:
-                raise TrialDataError(f"missing baseline: {o}/{a} has {t!r} values but no "
-                                     f"{base!r} values", file=name, row=row, field="timepoint")
-    return sort_frame(frame, meta)
-
-
-def summarise_ipd(ipd: pd.DataFrame, meta: TrialMeta) -> pd.DataFrame:
-    """Summary statistics per outcome x arm x timepoint, derived from patient data."""
-    grouped = ipd.groupby(["outcome", "arm", "timepoint"], sort=False)["value"]
-    frame = grouped.agg(n="count", mean="mean", sd="std", median="median", min="min",
-                        max="max").reset_index()
-    frame["n"] = frame["n"].astype(int)
-    frame["source"] = DERIVED
-    frame["mean_text"] = frame["sd_text"] = None
-    frame["mean_text"] = frame["mean_text"].astype("string")
-    frame["sd_text"] = frame["sd_text"].astype("string")
-    return sort_frame(frame, meta)
-
-
-def build_patients(records: Sequence[Mapping[str, str]], meta: TrialMeta, ipd: pd.DataFrame,
+def build_reported(records: Sequence[Mapping[str, str]], meta: TrialMeta,
                    name: str) -> pd.DataFrame:
-    """Validate patients.csv (one row per patient, its arm and covariates)."""
+    """Validate reported.csv: each statement the publication makes about its results.
+
+    Every row is read before raising: one :class:`TrialDataError` names each bad field of
+    each bad row.
+    """
     import pandas as pd
 
-    arm_of = dict(zip(ipd["patient"], ipd["arm"], strict=False))
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
+    errors = ErrorCollector()
     for rec in records:
         row = int(rec["_row"])
-        patient = rec["patient"]
-        if patient in seen:
-            raise TrialDataError(f"patient {patient} listed twice", file=name, row=row,
-                                 field="patient")
-        seen.add(patient)
-        if patient not in arm_of:
-            raise TrialDataError(f"patient {patient} has no rows in ipd.csv", file=name,
-                                 row=row, field="patient")
-        if meta.design == "parallel" and rec["arm"] != arm_of[patient]:
-            raise TrialDataError(f"patient {patient} is in arm {arm_of[patient]!r} in ipd.csv",
-                                 file=name, row=row, field="arm")
-        for col in meta.patients:
-            if col in rec and not rec[col]:
-                raise TrialDataError("empty value (write the category or number explicitly)",
-                                     file=name, row=row, field=col)
-    missing = sorted(set(arm_of) - seen)
-    if missing:
-        raise TrialDataError(f"patients missing from patients.csv: {', '.join(missing[:5])}",
-                             file=name, field="patient")
-    frame = pd.DataFrame([{k: v for k, v in r.items() if k != "_row"} for r in records])
-    for col in frame.columns:
-        if col in ("patient", "arm"):
-            continue
-        numeric = pd.to_numeric(frame[col], errors="coerce")
-        if numeric.notna().all():
-            frame[col] = numeric
+        if rec["id"] and rec["id"] in seen:
+            errors.add(TrialDataError(f"duplicate id {rec['id']!r} (also row {seen[rec['id']]})",
+                                      file=name, row=row, field="id"))
+        seen.setdefault(rec["id"], row)
+        errors.call(_reported_row, rec, meta, name)
+    errors.raise_any()
+    columns = [*REPORTED_COLUMNS, *REPORTED_OPTIONAL]
+    frame = pd.DataFrame([{c: r.get(c, "") for c in columns} for r in records],
+                         columns=columns, dtype="string")
     return frame
 
 
-def build_reported(records: Sequence[Mapping[str, str]], meta: TrialMeta,
-                   name: str) -> pd.DataFrame:
-    """Validate reported.csv: each statement the publication makes about its results."""
-    import pandas as pd
-
+def _reported_row(rec: Mapping[str, str], meta: TrialMeta, name: str) -> None:
+    """Check one reported.csv row, naming each bad field."""
+    row = int(rec["_row"])
+    errors = ErrorCollector()
+    if not rec["id"]:
+        errors.add(TrialDataError("every statement needs an id", file=name, row=row, field="id"))
     known = {
         "outcome": [o.id for o in meta.outcomes],
         "arm": [a.id for a in meta.arms],
         "timepoint": [t.id for t in meta.timepoints],
     }
-    seen: set[str] = set()
-    for rec in records:
-        row = int(rec["_row"])
-        if not rec["id"]:
-            raise TrialDataError("every statement needs an id", file=name, row=row, field="id")
-        if rec["id"] in seen:
-            raise TrialDataError(f"duplicate id {rec['id']!r}", file=name, row=row, field="id")
-        seen.add(rec["id"])
-        for col, ids in known.items():
-            if rec[col] not in ("", "*"):
-                _check_id(rec[col], [*ids, "*"], col, name, row)
-        if rec["relation"] not in RELATIONS:
-            raise TrialDataError(f"expected one of {' '.join(RELATIONS)}, got "
-                                 f"{rec['relation']!r}", file=name, row=row, field="relation")
-        for col in ("statistic", "value", "source"):
-            if not rec[col]:
-                raise TrialDataError("required", file=name, row=row, field=col)
-        for col, allowed in (("test", TESTS), ("analysis", ANALYSES)):
-            if rec.get(col, "") not in ("", *allowed):
-                raise TrialDataError(f"expected one of {', '.join(allowed)} (or empty), got "
-                                     f"{rec[col]!r}", file=name, row=row, field=col)
-    columns = [*REPORTED_COLUMNS, *REPORTED_OPTIONAL]
-    frame = pd.DataFrame([{c: r.get(c, "") for c in columns} for r in records],
-                         columns=columns, dtype="string")
-    return frame
+    for col, ids in known.items():
+        if rec[col] not in ("", "*"):
+            errors.call(_check_id, rec[col], [*ids, "*"], col, name, row)
+    if rec["relation"] not in RELATIONS:
+        errors.add(TrialDataError(f"expected one of {' '.join(RELATIONS)}, got "
+                                  f"{rec['relation']!r}", file=name, row=row, field="relation"))
+    for col in ("statistic", "value", "source"):
+        if not rec[col]:
+            errors.add(TrialDataError("required", file=name, row=row, field=col))
+    for col, allowed in (("test", TESTS), ("analysis", ANALYSES)):
+        if rec.get(col, "") not in ("", *allowed):
+            errors.add(TrialDataError(f"expected one of {', '.join(allowed)} (or empty), got "
+                                      f"{rec[col]!r}", file=name, row=row, field=col))
+    errors.raise_any()
 
 
 def reported_records(given: Any, meta: TrialMeta,
@@ -272,11 +179,11 @@ def reported_records(given: Any, meta: TrialMeta,
                                     name, REPORTED_COLUMNS, REPORTED_OPTIONAL)
     elif isinstance(given, list | tuple) and all(isinstance(d, Mapping) for d in given):
         name = "reported"
-        for i, d in enumerate(given, start=1):
-            unknown = [k for k in d if k not in columns]
-            if unknown:
-                raise TrialDataError(f"unknown key; expected {', '.join(columns)}", file=name,
-                                     row=i, field=str(unknown[0]))
+        unknown = [TrialDataError(f"unknown key; expected {', '.join(columns)}", file=name,
+                                  row=i, field=str(k))
+                   for i, d in enumerate(given, start=1) for k in d if k not in columns]
+        if unknown:
+            raise TrialDataError.combine(unknown)
         rows = [["" if d.get(c) is None else str(d.get(c, "")) for c in columns] for d in given]
         records = records_from_rows(list(columns), rows, name, REPORTED_COLUMNS,
                                     REPORTED_OPTIONAL)
@@ -321,7 +228,9 @@ def read_trial(path: str | Path) -> Trial:
     Raises
     ------
     TrialDataError
-        Naming the file, row and field of the first problem found.
+        Naming the file, row and field of every problem of the first file that has one
+        (trial.toml first, then ipd.csv or summary.csv, patients.csv, reported.csv); its
+        ``errors`` lists them.
 
     Examples
     --------

@@ -13,7 +13,7 @@ from trialkit.tables import columns as _columns
 from trialkit.tables import declarations as _decl
 from trialkit.tables.layout import finish_arm_sizes, read_arms, read_timepoints
 from trialkit.tables.reading import read_table, slug
-from trialkit.tables.records import read_cells, stat_records
+from trialkit.tables.records import percent_units, read_cells, stat_records
 
 if TYPE_CHECKING:
 
@@ -70,7 +70,9 @@ def from_table(
     ``outcome, arm, timepoint, n, value``. Either may add a ``source`` column; without one,
     every row gets ``source``. Without a ``timepoint`` column all rows are the baseline.
     Cells are read as printed: footnote marks (kept in the ``footnote`` column), trailing
-    punctuation, "+" for a lost "±", thousands separators (see :mod:`trialkit.cells`).
+    punctuation, "+" for a lost "±", thousands separators, percent signs (the outcome's
+    unit becomes "%" unless one is declared) and a range after the spread ("41.5% (15.7%),
+    19–75%": kept as ``min`` and ``max``) (see :mod:`trialkit.cells`).
     Every unreadable cell is reported at once, in one :class:`TrialDataError`.
 
     *Change rows*: a row whose timepoint says change ("Change", "Δ", "Difference", "Mean
@@ -184,6 +186,7 @@ def from_table(
     cells = read_cells(frame, cols, arms, tps, spread, source, name, errors)
     reference = _reference(reference_arm, arms)
     auto = stat_records(frame, cols, tps, list(arms.labels), reference, source, name, errors)
+    percent_units(entries, cells, name, errors)
     errors.raise_any()
     finish_arm_sizes(arms, cells.seen_n, name, grow=long)
     for rec in cells.records:

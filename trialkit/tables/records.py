@@ -23,7 +23,7 @@ from trialkit.tables.reading import slug
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["NOT_REPORTED", "Cells", "read_cells", "stat_records"]
+__all__ = ["NOT_REPORTED", "Cells", "percent_units", "read_cells", "stat_records"]
 
 #: Cells that say "not reported"; such rows are left out, with a warning that lists them.
 NOT_REPORTED = frozenset({"", "nr", "n/r", "na", "n/a", "-", "–", "—", "not reported"})
@@ -40,6 +40,8 @@ class Cells:
     seen_n: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     plus: dict[str, list[str]] = field(default_factory=dict)
+    #: Per outcome id, where its numbers were printed with "%" ("row 2 'Arm A'").
+    percent: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
 
 def _notation(texts: list[str]) -> str | None:
@@ -88,8 +90,11 @@ def read_cells(frame: pd.DataFrame, cols: Columns, arms: Arms, tps: Timepoints, 
                                         field=str(n_col)) is None:
                     continue
             rec.setdefault("_n_column", str(column))
-            for key in SPREADS[spread]:
+            for key in (*SPREADS[spread], *(k for k in ("min", "max")
+                                             if k in parsed and k not in SPREADS[spread])):
                 rec[key] = str(parsed[f"{key}_text"])
+            if parsed.get("percent"):
+                out.percent.setdefault(outcome, []).append((i + 1, str(column)))
             if parsed.get("plus"):
                 out.plus.setdefault(str(column), []).append(f"row {i + 1}")
             if "n" in rec:
@@ -99,6 +104,28 @@ def read_cells(frame: pd.DataFrame, cols: Columns, arms: Arms, tps: Timepoints, 
             out.records.append(rec)
     _check_plus(frame, out, name, errors)
     return out
+
+
+def percent_units(entries: list[dict[str, object]], cells: Cells, name: str,
+                  errors: ErrorCollector) -> None:
+    """Take "%" as the unit of outcomes whose cells print it and that declare no unit.
+
+    A declared unit that is not a percentage ("points") contradicts the cells: each such
+    outcome's first percent cell is reported.
+    """
+    for entry in entries:
+        where = cells.percent.get(str(entry["id"]))
+        if not where:
+            continue
+        unit = str(entry.get("unit") or "")
+        if not unit:
+            entry["unit"] = "%"
+        elif "%" not in unit and "percent" not in unit.lower():
+            row, column = where[0]
+            errors.add(TrialDataError(
+                f"the cell prints its numbers in %, but the unit of {entry['label']!r} is "
+                f"declared {unit!r}; declare unit '%' (or leave it out)", file=name, row=row,
+                field=column))
 
 
 def _count(text: str) -> int | None:
