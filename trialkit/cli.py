@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from trialkit.cli_options import TABLE_SUFFIXES
 from trialkit.errors import TrialDataError
 
 if TYPE_CHECKING:
@@ -25,9 +26,6 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         message = " ".join(message.split())
         self.exit(2, f"trialkit: error: {message} (see 'trialkit --help')\n")
-
-
-TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".md", ".xlsx", ".xlsm", ".xls")
 
 
 def _trial(args: argparse.Namespace) -> Trial:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 #: The key that stands for every outcome (a plain ``--scale 0-10`` or ``--integer``).
 ALL = "*"
-#: Suffixes of the table files the command line reads (as ``trialkit.cli`` does).
+#: Suffixes of the table files the command line reads (the one list; ``trialkit.cli`` imports it).
 TABLE_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".md", ".xlsx", ".xlsm", ".xls")
 
 _DIRECTIONS = {"lower": "lower_is_better", "higher": "higher_is_better"}
