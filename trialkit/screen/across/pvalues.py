@@ -1,0 +1,232 @@
+"""The distribution of baseline p values across trials against the distribution expected
+under randomisation (Carlisle 2017; Bolland et al. 2019, 2020; reappraised's
+``pval_cont_fn``)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from trialkit.screen._rows import trial_rng
+from trialkit.screen.across._common import column_decimals, require, sort_keys
+from trialkit.screen.baseline import NEEDED, anova_p, baseline_p
+
+__all__ = ["CARLISLE_DECILES", "combine_pvalue_distribution", "partial_pvalue_distribution",
+           "pvalue_distribution"]
+
+#: Proportions of baseline p values (from rounded summary statistics) in each decile among
+#: Carlisle's 2017 trials, as reappraised uses them (Bolland et al. 2020, Anaesthesia 75:1685).
+CARLISLE_DECILES = (0.116, 0.097, 0.091, 0.096, 0.093, 0.095, 0.091, 0.086, 0.072, 0.163)
+WHICH = ("calculated", "reported")
+PIECE = ["which", "trial", "k", "p_values", "obs_bins", "exp_bins", "exp_sum", "sim_sums"]
+
+
+def decile(p: np.ndarray) -> np.ndarray:
+    """Decile index 0-9 with right-closed bins (a, b], as R's ``cut(p, seq(0, 1, 0.1))``;
+    p = 0 joins the first bin."""
+    return np.clip(np.ceil(np.asarray(p, float) * 10.0).astype(np.int64) - 1, 0, 9)
+
+
+def _simulate(trial: str, s: pd.DataFrame, keep: set[tuple[str, str]], sims: int,
+              seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Null p values of each continuous variable of one trial, from its printed rounding:
+    every arm drawn from one normal population (the n-weighted mean, the pooled SD) with
+    its own n; the arm's sample mean N(mu, sigma^2/n) and SD sigma sqrt(chi2_(n-1)/(n-1)),
+    each rounded to the decimals the variable prints, then the t / ANOVA p recomputed.
+    Identical rounded means with no spread (F = 0/0) count as p = 1. Returns (variable
+    order mask rows, p of shape (sims, variables))."""
+    s = s[[(v, t) in keep for v, t in zip(s["variable"], s["timepoint"], strict=True)]]
+    s = sort_keys(s, ["variable", "timepoint", "arm"])
+    key = (s["variable"].astype(str) + "\x1f" + s["timepoint"].astype(str)).to_numpy()
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    sizes = np.diff(np.r_[starts, len(s)])
+    g = np.repeat(np.arange(len(starts)), sizes)
+    n = s["n"].to_numpy(float)
+    m = s["mean"].to_numpy(float)
+    sd = s["sd"].to_numpy(float)
+    dm = np.maximum.reduceat(column_decimals(s, "mean")[0], starts)[g]
+    ds = np.maximum.reduceat(column_decimals(s, "sd")[0], starts)[g]
+    big_n = np.add.reduceat(n, starts)
+    mu = (np.add.reduceat(n * m, starts) / big_n)[g]
+    sigma = np.sqrt(np.add.reduceat((n - 1) * sd**2, starts) / (big_n - sizes))[g]
+    rng = trial_rng(seed, trial, "pvalue_distribution")
+    z = rng.standard_normal((sims, len(s)))
+    c = rng.chisquare(np.maximum(n - 1, 1), (sims, len(s)))
+    sm = _round(mu + sigma / np.sqrt(n) * z, dm)
+    ss = _round(sigma * np.sqrt(c / np.maximum(n - 1, 1)), ds)
+    grand = np.add.reduceat(n * sm, starts, axis=1) / big_n
+    ssb = np.add.reduceat(n * (sm - grand[:, g]) ** 2, starts, axis=1)
+    ssw = np.add.reduceat((n - 1) * ss**2, starts, axis=1)
+    p = anova_p(ssb, ssw, sizes.astype(float), big_n)
+    return key[starts], np.where(np.isnan(p) & (ssb == 0), 1.0, p)
+
+
+def _round(x: np.ndarray, d: np.ndarray) -> np.ndarray:
+    scale = 10.0 ** d
+    return np.round(x * scale) / scale
+
+
+def partial_pvalue_distribution(rows: pd.DataFrame, *, which: str = "calculated",
+                                sims: int = 1000, seed: int = 1,
+                                kind: str = "continuous") -> pd.DataFrame:
+    """One row per trial: its p values, their deciles, the expected deciles and the sums of
+    its simulated p per replicate; :func:`combine_pvalue_distribution` adds trials up."""
+    require(rows, NEEDED, "pvalue_distribution")
+    if which not in WHICH:
+        from trialkit.errors import TrialDataError
+        raise TrialDataError(f"pvalue_distribution: which={which!r}; expected one of "
+                             f"{', '.join(WHICH)}")
+    if which == "calculated" and kind != "continuous":
+        from trialkit.errors import TrialDataError
+        raise TrialDataError("pvalue_distribution: the expected distribution of p computed "
+                             "from rounded summaries is simulated for continuous variables "
+                             "only; use which='reported' for categorical ones")
+    bp = baseline_p(rows)
+    bp = bp[bp["kind"] == kind]
+    col = "p" if which == "calculated" else "reported_p"
+    bp = bp[np.isfinite(bp[col].to_numpy(float))]
+    out = []
+    for trial, grp in bp.groupby("trial", sort=True):
+        p = grp[col].to_numpy(float)
+        obs = np.bincount(decile(p), minlength=10)
+        if which == "reported":
+            u = trial_rng(seed, str(trial), "pvalue_distribution", "reported").random(
+                (sims, len(p)))
+            exp = np.full(10, 0.1 * len(p))
+            exp_sum, sim_sums = 0.5 * len(p), u.sum(axis=1)
+        else:
+            keep = set(zip(grp["variable"], grp["timepoint"], strict=True))
+            _, ps = _simulate(str(trial), rows[(rows["trial"] == trial)
+                                               & (rows["kind"] == "continuous")],
+                              keep, sims, seed)
+            exp = np.stack([np.bincount(decile(ps[:, j]), minlength=10) / sims
+                            for j in range(ps.shape[1])]).sum(axis=0)
+            exp_sum, sim_sums = float(ps.mean(axis=0).sum()), ps.sum(axis=1)
+        out.append({"which": which, "trial": trial, "k": len(p), "p_values": tuple(p.tolist()),
+                    "obs_bins": tuple(obs.tolist()), "exp_bins": tuple(exp.tolist()),
+                    "exp_sum": float(exp_sum), "sim_sums": tuple(sim_sums.tolist())})
+    piece = pd.DataFrame(out, columns=PIECE)
+    piece.attrs.update(which=which, sims=sims, seed=seed, kind=kind)
+    return piece
+
+
+def auc_trapezoid(p: np.ndarray) -> float:
+    """reappraised's AUC of the ECDF: points (p_(i), rank_i / N) with tied p given their
+    highest rank, preceded by (0, 0), joined by straight lines up to the largest p."""
+    p = np.sort(np.asarray(p, float))
+    if not len(p):
+        return math.nan
+    y = np.searchsorted(p, p, side="right") / len(p)
+    x = np.r_[0.0, p]
+    y = np.r_[0.0, y]
+    return float(((x[1:] - x[:-1]) * (y[1:] + y[:-1]) / 2).sum())
+
+
+def combine_pvalue_distribution(pieces: pd.DataFrame) -> pd.DataFrame:
+    """Add up pieces of :func:`partial_pvalue_distribution` (concatenated, from any split of
+    whole trials) into :func:`pvalue_distribution`'s frame."""
+    from scipy import stats
+
+    which = str(pieces["which"].iloc[0]) if len(pieces) else pieces.attrs.get(
+        "which", "calculated")
+    sims = int(pieces.attrs.get("sims", 0))
+    pc = sort_keys(pieces, ["trial"])
+    k = int(pc["k"].sum())
+    p = np.array([x for t in pc["p_values"] for x in t], float)
+    obs = np.array(pc["obs_bins"].tolist(), float).reshape(-1, 10).sum(axis=0)
+    exp = np.array(pc["exp_bins"].tolist(), float).reshape(-1, 10).sum(axis=0)
+    if k:
+        auc = 1.0 - float(p.sum()) / k
+        auc_exp = 1.0 - float(pc["exp_sum"].sum()) / k
+        sim = np.array(pc["sim_sums"].tolist(), float).reshape(len(pc), -1).sum(axis=0)
+        sims = sim.size
+        dev = np.abs((1.0 - sim / k) - auc_exp)
+        p_auc = float((1 + np.sum(dev >= abs(auc - auc_exp) - 1e-12)) / (1 + sims))
+        e = k * exp / exp.sum()
+        with np.errstate(all="ignore"):
+            p_dec = float(stats.chi2.sf(((obs - e) ** 2 / e).sum(), 9))
+            r = k * np.array(CARLISLE_DECILES)
+            p_ref = float(stats.chi2.sf(((obs - r) ** 2 / r).sum(), 9))
+    else:
+        auc = auc_exp = p_auc = p_dec = p_ref = math.nan
+    method = ("deciles_chi2_vs_simulated_rounding_null/auc_mc_two_sided_ties_extreme"
+              if which == "calculated" else "deciles_chi2_vs_uniform/auc_mc_two_sided_ties_extreme")
+    lo = np.arange(10) / 10
+    return pd.DataFrame({
+        "which": which, "bin": np.arange(1, 11), "low": lo, "high": lo + 0.1,
+        "observed": obs.astype(np.int64), "expected": exp if k else np.full(10, 0.0),
+        "n_variables": k, "n_trials": int((pc["k"] > 0).sum()), "auc": auc,
+        "auc_expected": auc_exp, "auc_trapezoid": auc_trapezoid(p), "p": p_dec,
+        "p_auc": p_auc, "p_reference": p_ref if which == "calculated" else math.nan,
+        "sims": sims, "method": method})
+
+
+def pvalue_distribution(table: pd.DataFrame, *, which: str = "calculated", sims: int = 1000,
+                        seed: int = 1, kind: str = "continuous") -> pd.DataFrame:
+    """Baseline p values across trials against the distribution randomisation gives them.
+
+    ``which="reported"``: the papers' own p values, computed from the raw data, are uniform
+    on (0, 1) under randomisation (Bolland et al. 2019). ``which="calculated"``: p values
+    recomputed from rounded summary statistics are not (rounding piles them up near 1 and
+    0), so their expected distribution is simulated trial by trial (Bolland et al. 2019,
+    2020; reappraised's reference proportions came from such a simulation of Carlisle's
+    trials): each variable's arms are drawn from one normal population (its n-weighted mean
+    and pooled SD) with their own n, the simulated means and SDs are rounded to the
+    decimals the variable prints, and the t / ANOVA p is recomputed (``sims`` times).
+
+    Two comparisons: ``p`` is Pearson's chi-squared test of the counts in the ten deciles
+    (right-closed bins (a, b], as R's ``cut``) against the expected proportions, on 9 df
+    (reappraised's test); ``auc`` is the area under the ECDF over [0, 1], ``1 - mean(p)``
+    (0.5 when uniform), against ``auc_expected`` from the simulation, and ``p_auc`` its
+    two-sided Monte Carlo p: the share of simulated sets of p values whose AUC is at least
+    as far from ``auc_expected`` as the observed one, ties counted as at least as far,
+    ``(1 + #) / (1 + sims)`` (Phipson & Smyth 2010). ``auc_trapezoid`` is reappraised's AUC
+    (straight lines between the ECDF's points up to the largest p), to compare with its
+    output; ``p_reference`` (calculated only) tests the deciles against Carlisle's empirical
+    proportions :data:`CARLISLE_DECILES`, as reappraised does.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A rows frame.
+    which : {"calculated", "reported"}
+    sims : int
+        Simulated sets (per variable for "calculated").
+    seed : int
+        Draws come from :func:`trialkit.screen._rows.trial_rng` per trial.
+    kind : {"continuous", "categorical"}
+        Which variables; "categorical" only with ``which="reported"``.
+
+    Returns
+    -------
+    DataFrame
+        One row per decile: ``which, bin, low, high, observed, expected``, and the summary
+        repeated on each row: ``n_variables, n_trials, auc, auc_expected, auc_trapezoid, p,
+        p_auc, p_reference, sims, method``.
+
+    References
+    ----------
+    Bolland, M. J., Gamble, G. D., Avenell, A., Grey, A., & Lumley, T. (2019). Baseline P
+    value distributions in randomized trials were uniform for continuous but not
+    categorical variables. J Clin Epidemiol, 112, 67-76. Bolland, M. J., et al. (2020).
+    Empirically generated reference proportions for baseline p values from rounded summary
+    statistics. Anaesthesia, 75, 1685-1687. Carlisle, J. B. (2017). Anaesthesia, 72,
+    944-952. Phipson, B., & Smyth, G. K. (2010). Permutation p-values should never be zero.
+    Stat Appl Genet Mol Biol, 9, 39.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from trialkit.screen.across.pvalues import pvalue_distribution
+    >>> rows = pd.DataFrame({"trial": "T", "variable": "age", "arm": ["a", "b"],
+    ...     "timepoint": "", "kind": "continuous", "n": [54, 54], "mean": [65.6, 66.3],
+    ...     "sd": [7.3, 6.0], "mean_text": "", "sd_text": "", "mean_decimals": -1,
+    ...     "sd_decimals": -1, "count": float("nan"), "percent": float("nan"),
+    ...     "reported_p": [0.59, 0.59], "file": "", "row": [1, 2]})
+    >>> int(pvalue_distribution(rows, which="reported", sims=99).observed.sum())
+    1
+    """
+    return combine_pvalue_distribution(partial_pvalue_distribution(
+        table, which=which, sims=sims, seed=seed, kind=kind))
