@@ -26,7 +26,9 @@ def test_final_digits_reproduce_final_digit_fn_with_its_zero_reading_corrected()
     # p = 0.03409467475.
     table = pd.read_csv(OUT / "digit_table.csv")
     data = pd.read_csv(OUT / "digit_data.csv")
-    misread = data[(data["dp"] > 0) & (data["val"] % 1 == 0)]
+    # (a whole number of two or more digits happens to come out right: "31" is padded to
+    # "310", final digit 0)
+    misread = data[(data["dp"] > 0) & (data["val"] % 1 == 0) & (data["final_digit"] != 0)]
     assert len(misread) == 11
     corrected = table.set_index("Final digit")["Number"].copy()
     for d in misread["final_digit"]:
