@@ -97,3 +97,17 @@ def split_trials(rows: pd.DataFrame, seed: int = 3) -> tuple[pd.DataFrame, pd.Da
     a = rows[rows["trial"].isin(first)].sample(frac=1.0, random_state=seed)
     b = rows[~rows["trial"].isin(first)].sample(frac=1.0, random_state=seed + 1)
     return a, b
+
+
+def cat_groups() -> pd.DataFrame:
+    """SI_cat (trial group sizes n1..n3 and withdrawals w1..w3) as categorical rows
+    "withdrawals" with count w_g of n_g."""
+    wide = pd.read_csv(DATA / "SI_cat.csv")
+    recs = []
+    for _, r in wide.iterrows():
+        for g in range(1, 4):
+            if pd.isna(r[f"n{g}"]):
+                continue
+            recs.append(_row(r["study"], "withdrawals", f"g{g}", r[f"n{g}"],
+                             kind="categorical", count=float(r[f"w{g}"])))
+    return frame(recs)
