@@ -11,7 +11,6 @@ import pandas as pd
 
 from trialkit.screen._rows import trial_rng
 from trialkit.screen.across._common import column_decimals, require, sort_keys
-from trialkit.screen.baseline import NEEDED, anova_p, baseline_p
 
 __all__ = ["CARLISLE_DECILES", "combine_pvalue_distribution", "partial_pvalue_distribution",
            "pvalue_distribution"]
@@ -35,8 +34,10 @@ def _simulate(trial: str, s: pd.DataFrame, keep: set[tuple[str, str]], sims: int
     every arm drawn from one normal population (the n-weighted mean, the pooled SD) with
     its own n; the arm's sample mean N(mu, sigma^2/n) and SD sigma sqrt(chi2_(n-1)/(n-1)),
     each rounded to the decimals the variable prints, then the t / ANOVA p recomputed.
-    Identical rounded means with no spread (F = 0/0) count as p = 1. Returns (variable
-    order mask rows, p of shape (sims, variables))."""
+    Identical rounded means with no spread (F = 0/0) count as p = 1. Returns the variables'
+    keys and p of shape (sims, variables)."""
+    from trialkit.screen.baseline import anova_p
+
     s = s[[(v, t) in keep for v, t in zip(s["variable"], s["timepoint"], strict=True)]]
     s = sort_keys(s, ["variable", "timepoint", "arm"])
     key = (s["variable"].astype(str) + "\x1f" + s["timepoint"].astype(str)).to_numpy()
@@ -73,6 +74,8 @@ def partial_pvalue_distribution(rows: pd.DataFrame, *, which: str = "calculated"
                                 kind: str = "continuous") -> pd.DataFrame:
     """One row per trial: its p values, their deciles, the expected deciles and the sums of
     its simulated p per replicate; :func:`combine_pvalue_distribution` adds trials up."""
+    from trialkit.screen.baseline import NEEDED, baseline_p
+
     require(rows, NEEDED, "pvalue_distribution")
     if which not in WHICH:
         from trialkit.errors import TrialDataError
