@@ -74,6 +74,23 @@ def sig_digits(value: float, text: str = "") -> int:
     return len(digits)
 
 
+def sig_digits_many(values: np.ndarray, texts: np.ndarray) -> np.ndarray:
+    """:func:`sig_digits` of many numbers (the text where it is a plain number)."""
+    out = np.empty(len(values), np.int64)
+    for i, (v, t) in enumerate(zip(values.tolist(), texts.tolist(), strict=True)):
+        if t:
+            out[i] = sig_digits(v, t)
+            continue
+        r = repr(abs(v))
+        if "e" in r or "n" in r:
+            out[i] = sig_digits(v) if math.isfinite(v) else 0
+            continue
+        if r.endswith(".0"):
+            r = r[:-2]
+        out[i] = len(r.replace(".", "").strip("0"))
+    return out
+
+
 def sort_keys(frame: pd.DataFrame, keys: Iterable[str]) -> pd.DataFrame:
     """Rows in a fixed order (by ``keys``, stable), index reset: pieces from any split of
     whole trials then combine to the same frame."""

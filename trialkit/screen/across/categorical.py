@@ -36,44 +36,53 @@ def partial_categorical(rows: pd.DataFrame) -> pd.DataFrame:
     (as tuples), and how many variables; :func:`combine_categorical` adds trials up."""
     from scipy import stats
 
+    from trialkit.screen.baseline import _counts, _group_index
+
     require(rows, NEEDED, "categorical")
-    c = sort_keys(rows[rows["kind"].astype(str) == "categorical"],
-                  ["trial", "variable", "timepoint", "arm"])
-    count = c["count"].to_numpy(float)
-    pct, n = c["percent"].to_numpy(float), c["n"].to_numpy(float)
-    c = c.assign(count=np.where(np.isfinite(count), count, np.round(pct * n / 100.0)))
+    s, starts, sizes = _group_index(rows[rows["kind"].astype(str) == "categorical"])
+    cols = ["trial", "k", "k_diff", "obs_count", "exp_count", "obs_diff", "exp_diff"]
+    if not len(s):
+        return pd.DataFrame(columns=cols)
+    count, _ = _counts(s)
+    n = s["n"].to_numpy(np.int64)
+    ok = np.logical_and.reduceat(np.isfinite(count), starts) & (
+        np.add.reduceat(n, starts) > 0)
+    g = np.repeat(np.arange(len(starts)), sizes)
+    with np.errstate(all="ignore"):
+        p = (np.add.reduceat(np.nan_to_num(count), starts) / np.add.reduceat(n, starts))[g]
+    trials = s["trial"].astype(str).to_numpy()[starts]
+    t_starts = np.flatnonzero(np.r_[True, trials[1:] != trials[:-1]])
+    t_ends = np.r_[t_starts[1:], len(starts)]
     out = []
-    for trial, t in c.groupby("trial", sort=False):
-        obs_c: list[int] = []
-        obs_d: list[int] = []
-        exp_c, exp_d = np.zeros(1), np.zeros(1)
-        k = kd = 0
-        for _, g in t.groupby(["variable", "timepoint"], sort=False):
-            ns = g["n"].to_numpy(np.int64)
-            xs = g["count"].to_numpy(float)
-            if not np.isfinite(xs).all() or ns.sum() == 0:
-                continue
-            xs = xs.astype(np.int64)
-            p = xs.sum() / ns.sum()
-            pmfs = [stats.binom.pmf(np.arange(m + 1), m, p) for m in ns]
-            for pmf in pmfs:
-                exp_c = _add(exp_c, pmf)
-            obs_c.extend(xs.tolist())
-            k += 1
-            if len(ns) == 2 and DISPARATE[0] <= ns[0] / ns[1] <= DISPARATE[1]:
-                diff = np.convolve(pmfs[0], pmfs[1][::-1])  # X1 - X2 from -n2 to n1
-                zero = len(pmfs[1]) - 1
-                folded = np.zeros(max(ns) + 1)
-                folded[:len(diff) - zero] += diff[zero:]
-                folded[1:zero + 1] += diff[:zero][::-1]
+    for v0, v1 in zip(t_starts, t_ends, strict=True):
+        keep = np.flatnonzero(ok[v0:v1]) + v0
+        rws = np.concatenate([np.arange(starts[v], starts[v] + sizes[v]) for v in keep]) \
+            if len(keep) else np.array([], np.int64)
+        obs_d, exp_d, kd = [], np.zeros(1), 0
+        if len(rws):
+            grid = np.arange(int(n[rws].max()) + 1)
+            pmf = stats.binom.pmf(grid[None, :], n[rws][:, None], p[rws][:, None])
+            exp_c = pmf.sum(axis=0)
+            at = {r: i for i, r in enumerate(rws.tolist())}
+            for v in keep[sizes[keep] == 2]:
+                a, b = starts[v], starts[v] + 1
+                if not DISPARATE[0] <= n[a] / n[b] <= DISPARATE[1]:
+                    continue
+                pa, pb = pmf[at[a], :n[a] + 1], pmf[at[b], :n[b] + 1]
+                diff = np.convolve(pa, pb[::-1])  # X1 - X2 from -n2 to n1
+                folded = np.zeros(max(n[a], n[b]) + 1)
+                folded[:n[a] + 1] += diff[n[b]:]
+                folded[1:n[b] + 1] += diff[:n[b]][::-1]
                 exp_d = _add(exp_d, folded)
-                obs_d.append(abs(int(xs[0]) - int(xs[1])))
+                obs_d.append(abs(int(count[a]) - int(count[b])))
                 kd += 1
-        out.append({"trial": str(trial), "k": k, "k_diff": kd,
-                    "obs_count": tuple(_hist(obs_c).tolist()), "exp_count": tuple(exp_c),
-                    "obs_diff": tuple(_hist(obs_d).tolist()), "exp_diff": tuple(exp_d)})
-    return pd.DataFrame(out, columns=["trial", "k", "k_diff", "obs_count", "exp_count",
-                                      "obs_diff", "exp_diff"])
+            obs_c = _hist(count[rws].astype(np.int64).tolist())
+        else:
+            exp_c, obs_c = np.zeros(1), np.zeros(1)
+        out.append({"trial": str(trials[v0]), "k": len(keep), "k_diff": kd,
+                    "obs_count": tuple(obs_c.tolist()), "exp_count": tuple(exp_c.tolist()),
+                    "obs_diff": tuple(_hist(obs_d).tolist()), "exp_diff": tuple(exp_d.tolist())})
+    return pd.DataFrame(out, columns=cols)
 
 
 def _sum(series: pd.Series) -> np.ndarray:

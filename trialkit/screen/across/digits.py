@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from trialkit.screen.across._common import decimals_of, decimals_of_text, require, sort_keys
+from trialkit.screen.across._common import decimals_of, decimals_of_text, require
 
 __all__ = ["combine_final_digits", "final_digits", "partial_final_digits"]
 
@@ -30,25 +30,35 @@ def partial_final_digits(rows: pd.DataFrame, *, stats: tuple[str, ...] = ("mean"
                          ) -> pd.DataFrame:
     """Final-digit counts per trial (columns ``d0`` .. ``d9``); :func:`combine_final_digits`
     adds them up."""
+    from trialkit.screen.baseline import _group_index
+
     require(rows, NEEDED, "final_digits")
-    c = sort_keys(rows[rows["kind"].astype(str) == "continuous"],
-                  ["trial", "variable", "timepoint", "arm"])
-    counts: dict[str, np.ndarray] = {}
-    for (trial, _, _), g in c.groupby(["trial", "variable", "timepoint"], sort=False):
-        cell = counts.setdefault(str(trial), np.zeros(10, np.int64))
-        for stat in stats:
-            vals = g[stat].to_numpy(float)
-            texts = g[f"{stat}_text"].astype(str).to_numpy()
-            dec = g[f"{stat}_decimals"].to_numpy(np.int64)
-            # decimals of a number without text: the most any arm shows (reappraised)
-            known = [int(d) if d >= 0 else (decimals_of_text(t) if t else -1)
-                     for d, t in zip(dec, texts, strict=True)]
-            guess = max([decimals_of(v) for v in vals if math.isfinite(v)] + known + [0])
-            for v, t, d in zip(vals, texts, known, strict=True):
-                if math.isfinite(v):
-                    cell[final_digit(v, d if d >= 0 else guess, t)] += 1
-    recs = [{"trial": t, **{f"d{i}": int(x[i]) for i in range(10)}} for t, x in counts.items()]
-    return pd.DataFrame(recs, columns=["trial", *[f"d{i}" for i in range(10)]])
+    s, starts, sizes = _group_index(rows[rows["kind"].astype(str) == "continuous"])
+    cols = ["trial", *[f"d{i}" for i in range(10)]]
+    if not len(s):
+        return pd.DataFrame(columns=cols)
+    trials, code = np.unique(s["trial"].astype(str).to_numpy(), return_inverse=True)
+    g = np.repeat(np.arange(len(starts)), sizes)
+    counts = np.zeros(len(trials) * 10, np.int64)
+    for stat in stats:
+        vals = s[stat].to_numpy(float)
+        texts = s[f"{stat}_text"].astype(str).str.strip().to_numpy()
+        known = s[f"{stat}_decimals"].to_numpy(np.int64).copy()
+        for i in np.flatnonzero(known < 0):
+            known[i] = decimals_of_text(texts[i]) if texts[i] else -1
+        shown = np.array([decimals_of(v) for v in vals.tolist()], np.int64)
+        # decimals of a number without text: the most any arm of the variable shows
+        guess = np.maximum.reduceat(np.maximum(np.maximum(known, shown), 0), starts)[g]
+        dec = np.where(known >= 0, known, guess)
+        ok = np.isfinite(vals)
+        digit = np.array([final_digit(v, int(d), t) for v, d, t, f in
+                          zip(vals.tolist(), dec.tolist(), texts.tolist(), ok.tolist(),
+                              strict=True) if f], np.int64)
+        counts += np.bincount(code[ok] * 10 + digit, minlength=len(trials) * 10)
+    counts = counts.reshape(-1, 10)
+    out = pd.DataFrame(counts, columns=cols[1:])
+    out.insert(0, "trial", trials)
+    return out[counts.sum(axis=1) > 0].reset_index(drop=True)
 
 
 def combine_final_digits(pieces: pd.DataFrame) -> pd.DataFrame:

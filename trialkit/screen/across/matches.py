@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from trialkit.screen.across._common import require, sig_digits, sort_keys
+from trialkit.screen.across._common import require, sig_digits_many
 
 __all__ = ["REFERENCE_MATCH_PERCENT", "combine_matches", "matches", "partial_matches"]
 
@@ -29,42 +29,38 @@ NEEDED = ("trial", "variable", "arm", "timepoint", "kind", "n", "mean", "sd", "m
 PIECE = ["trial", "statistic", "sig_digits", "n_variables", "matches"]
 
 
-def _same(a: float, b: float, ta: str, tb: str) -> bool:
-    if ta and tb:
-        return ta.strip() == tb.strip()
-    return bool(a == b)
-
-
 def partial_matches(rows: pd.DataFrame) -> pd.DataFrame:
     """Counts per trial x statistic x significant digits: two-arm continuous variables and
     how many had identical arms; :func:`combine_matches` adds them up."""
+    from trialkit.screen.baseline import _group_index
+
     require(rows, NEEDED, "matches")
-    c = rows[rows["kind"].astype(str) == "continuous"]
-    c = sort_keys(c, ["trial", "variable", "timepoint", "arm"])
-    counts: dict[tuple[str, str, int], list[int]] = {}
-    for (trial, _, _), g in c.groupby(["trial", "variable", "timepoint"], sort=False):
-        if len(g) != 2:
-            continue
-        r1, r2 = g.iloc[0], g.iloc[1]
-        out = {}
-        for stat in ("mean", "sd"):
-            a, b = float(r1[stat]), float(r2[stat])
-            if not (math.isfinite(a) and math.isfinite(b)):
-                continue
-            ta, tb = str(r1[f"{stat}_text"]), str(r2[f"{stat}_text"])
-            sd_ = min(5, max(sig_digits(a, ta), sig_digits(b, tb)))
-            out[stat] = (sd_, _same(a, b, ta, tb))
-        if "mean" in out and "sd" in out:
-            out["both"] = (min(out["mean"][0], out["sd"][0]), out["mean"][1] and out["sd"][1])
-        for stat, (digits, same) in out.items():
-            key = (str(trial), stat, int(digits))
-            cell = counts.setdefault(key, [0, 0])
-            cell[0] += 1
-            cell[1] += int(same)
-    recs = [{"trial": t, "statistic": s, "sig_digits": d, "n_variables": v[0], "matches": v[1]}
-            for (t, s, d), v in counts.items()]
-    return pd.DataFrame(recs, columns=PIECE).astype(
-        {"sig_digits": "int64", "n_variables": "int64", "matches": "int64"})
+    s, starts, sizes = _group_index(rows[rows["kind"].astype(str) == "continuous"])
+    i0 = starts[sizes == 2]
+    i1 = i0 + 1
+    trial = s["trial"].astype(str).to_numpy()[i0]
+    parts, res = [], {}
+    for stat in ("mean", "sd"):
+        v = s[stat].to_numpy(float)
+        t = s[f"{stat}_text"].astype(str).str.strip().to_numpy()
+        both_text = (t[i0] != "") & (t[i1] != "")
+        same = np.where(both_text, t[i0] == t[i1], v[i0] == v[i1])
+        ok = np.isfinite(v[i0]) & np.isfinite(v[i1])
+        dig = np.minimum(5, np.maximum(sig_digits_many(v[i0], t[i0]),
+                                       sig_digits_many(v[i1], t[i1])))
+        res[stat] = (ok, same, dig)
+    (okm, samem, digm), (oks, sames, digs) = res["mean"], res["sd"]
+    res["both"] = (okm & oks, samem & sames, np.minimum(digm, digs))
+    for stat in STATS:
+        ok, same, dig = res[stat]
+        parts.append(pd.DataFrame({"trial": trial[ok], "statistic": stat,
+                                   "sig_digits": dig[ok], "same": same[ok].astype(np.int64)}))
+    allp = pd.concat(parts, ignore_index=True)
+    out = allp.groupby(["trial", "statistic", "sig_digits"], sort=True)["same"].agg(
+        ["size", "sum"]).reset_index().rename(columns={"size": "n_variables",
+                                                       "sum": "matches"})
+    return out[PIECE].astype({"sig_digits": "int64", "n_variables": "int64",
+                              "matches": "int64"})
 
 
 def _poisson_binomial_p(observed: int, sizes: list[int], probs: list[float]) -> float:

@@ -28,21 +28,47 @@ def decile(p: np.ndarray) -> np.ndarray:
     return np.clip(np.ceil(np.asarray(p, float) * 10.0).astype(np.int64) - 1, 0, 9)
 
 
-def _simulate(trial: str, s: pd.DataFrame, keep: set[tuple[str, str]], sims: int,
-              seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Null p values of each continuous variable of one trial, from its printed rounding:
+def _null_sums(trial: str, n: np.ndarray, mu: np.ndarray, sigma: np.ndarray,
+               dm: np.ndarray, ds: np.ndarray, starts: np.ndarray, sizes: np.ndarray,
+               keep: np.ndarray, sims: int, seed: int) -> tuple[np.ndarray, float,
+                                                                np.ndarray]:
+    """Null p values of one trial's continuous variables, from their printed rounding:
     every arm drawn from one normal population (the n-weighted mean, the pooled SD) with
     its own n; the arm's sample mean N(mu, sigma^2/n) and SD sigma sqrt(chi2_(n-1)/(n-1)),
     each rounded to the decimals the variable prints, then the t / ANOVA p recomputed.
-    Identical rounded means with no spread (F = 0/0) count as p = 1. Returns the variables'
-    keys and p of shape (sims, variables)."""
+    Identical rounded means with no spread (F = 0/0) count as p = 1. Arrays are the
+    trial's rows (arms) in order; ``starts``/``sizes`` its variables, ``keep`` those with
+    an observed p. Returns (expected decile counts, sum of mean p, per-replicate sums)."""
     from trialkit.screen.baseline import anova_p
 
-    s = s[[(v, t) in keep for v, t in zip(s["variable"], s["timepoint"], strict=True)]]
-    s = sort_keys(s, ["variable", "timepoint", "arm"])
-    key = (s["variable"].astype(str) + "\x1f" + s["timepoint"].astype(str)).to_numpy()
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    sizes = np.diff(np.r_[starts, len(s)])
+    g = np.repeat(np.arange(len(starts)), sizes)
+    rng = trial_rng(seed, trial, "pvalue_distribution")
+    z = rng.standard_normal((sims, len(n)))
+    c = rng.chisquare(np.maximum(n - 1, 1), (sims, len(n)))
+    sm = _round(mu + sigma / np.sqrt(n) * z, dm)
+    ss = _round(sigma * np.sqrt(c / np.maximum(n - 1, 1)), ds)
+    big_n = np.add.reduceat(n, starts)
+    grand = np.add.reduceat(n * sm, starts, axis=1) / big_n
+    ssb = np.add.reduceat(n * (sm - grand[:, g]) ** 2, starts, axis=1)
+    ssw = np.add.reduceat((n - 1) * ss**2, starts, axis=1)
+    p = anova_p(ssb, ssw, sizes.astype(float), big_n)
+    p = np.where(np.isnan(p) & (ssb == 0), 1.0, p)[:, keep]
+    p = np.where(np.isnan(p), 1.0, p)
+    exp = np.bincount(decile(p).ravel(), minlength=10) / sims
+    return exp, float(p.mean(axis=0).sum()), p.sum(axis=1)
+
+
+def _round(x: np.ndarray, d: np.ndarray) -> np.ndarray:
+    scale = 10.0 ** d
+    return np.round(x * scale) / scale
+
+
+def _calculated(rows: pd.DataFrame, sims: int, seed: int) -> list[dict]:
+    from trialkit.screen.baseline import _group_index, anova_p
+
+    s, starts, sizes = _group_index(rows[rows["kind"].astype(str) == "continuous"])
+    if not len(s):
+        return []
     g = np.repeat(np.arange(len(starts)), sizes)
     n = s["n"].to_numpy(float)
     m = s["mean"].to_numpy(float)
@@ -50,23 +76,38 @@ def _simulate(trial: str, s: pd.DataFrame, keep: set[tuple[str, str]], sims: int
     dm = np.maximum.reduceat(column_decimals(s, "mean")[0], starts)[g]
     ds = np.maximum.reduceat(column_decimals(s, "sd")[0], starts)[g]
     big_n = np.add.reduceat(n, starts)
-    mu = (np.add.reduceat(n * m, starts) / big_n)[g]
-    sigma = np.sqrt(np.add.reduceat((n - 1) * sd**2, starts) / (big_n - sizes))[g]
-    rng = trial_rng(seed, trial, "pvalue_distribution")
-    z = rng.standard_normal((sims, len(s)))
-    c = rng.chisquare(np.maximum(n - 1, 1), (sims, len(s)))
-    sm = _round(mu + sigma / np.sqrt(n) * z, dm)
-    ss = _round(sigma * np.sqrt(c / np.maximum(n - 1, 1)), ds)
-    grand = np.add.reduceat(n * sm, starts, axis=1) / big_n
-    ssb = np.add.reduceat(n * (sm - grand[:, g]) ** 2, starts, axis=1)
-    ssw = np.add.reduceat((n - 1) * ss**2, starts, axis=1)
-    p = anova_p(ssb, ssw, sizes.astype(float), big_n)
-    return key[starts], np.where(np.isnan(p) & (ssb == 0), 1.0, p)
+    grand = np.add.reduceat(n * m, starts) / big_n
+    ssb = np.add.reduceat(n * (m - grand[g]) ** 2, starts)
+    ssw = np.add.reduceat((n - 1) * sd**2, starts)
+    p_obs = anova_p(ssb, ssw, sizes.astype(float), big_n)
+    mu = grand[g]
+    with np.errstate(all="ignore"):
+        sigma = np.sqrt(ssw / (big_n - sizes))[g]
+    trials = s["trial"].astype(str).to_numpy()[starts]
+    t_starts = np.flatnonzero(np.r_[True, trials[1:] != trials[:-1]])
+    t_ends = np.r_[t_starts[1:], len(starts)]
+    out = []
+    for v0, v1 in zip(t_starts, t_ends, strict=True):
+        keep = np.isfinite(p_obs[v0:v1])
+        if not keep.any():
+            continue
+        r0 = starts[v0]
+        r1 = starts[v1] if v1 < len(starts) else len(s)
+        sl = slice(r0, r1)
+        exp, exp_sum, sim_sums = _null_sums(
+            trials[v0], n[sl], mu[sl], sigma[sl], dm[sl], ds[sl], starts[v0:v1] - r0,
+            sizes[v0:v1], keep, sims, seed)
+        out.append(_piece("calculated", trials[v0], p_obs[v0:v1][keep], exp, exp_sum,
+                          sim_sums))
+    return out
 
 
-def _round(x: np.ndarray, d: np.ndarray) -> np.ndarray:
-    scale = 10.0 ** d
-    return np.round(x * scale) / scale
+def _piece(which: str, trial: str, p: np.ndarray, exp: np.ndarray, exp_sum: float,
+           sim_sums: np.ndarray) -> dict:
+    return {"which": which, "trial": trial, "k": len(p), "p_values": tuple(p.tolist()),
+            "obs_bins": tuple(np.bincount(decile(p), minlength=10).tolist()),
+            "exp_bins": tuple(np.asarray(exp, float).tolist()), "exp_sum": float(exp_sum),
+            "sim_sums": tuple(np.asarray(sim_sums, float).tolist())}
 
 
 def partial_pvalue_distribution(rows: pd.DataFrame, *, which: str = "calculated",
@@ -86,30 +127,18 @@ def partial_pvalue_distribution(rows: pd.DataFrame, *, which: str = "calculated"
         raise TrialDataError("pvalue_distribution: the expected distribution of p computed "
                              "from rounded summaries is simulated for continuous variables "
                              "only; use which='reported' for categorical ones")
-    bp = baseline_p(rows)
-    bp = bp[bp["kind"] == kind]
-    col = "p" if which == "calculated" else "reported_p"
-    bp = bp[np.isfinite(bp[col].to_numpy(float))]
-    out = []
-    for trial, grp in bp.groupby("trial", sort=True):
-        p = grp[col].to_numpy(float)
-        obs = np.bincount(decile(p), minlength=10)
-        if which == "reported":
+    if which == "calculated":
+        out = _calculated(rows, sims, seed)
+    else:
+        bp = baseline_p(rows)
+        bp = bp[(bp["kind"] == kind) & np.isfinite(bp["reported_p"].to_numpy(float))]
+        out = []
+        for trial, grp in bp.groupby("trial", sort=True):
+            p = grp["reported_p"].to_numpy(float)
             u = trial_rng(seed, str(trial), "pvalue_distribution", "reported").random(
                 (sims, len(p)))
-            exp = np.full(10, 0.1 * len(p))
-            exp_sum, sim_sums = 0.5 * len(p), u.sum(axis=1)
-        else:
-            keep = set(zip(grp["variable"], grp["timepoint"], strict=True))
-            _, ps = _simulate(str(trial), rows[(rows["trial"] == trial)
-                                               & (rows["kind"] == "continuous")],
-                              keep, sims, seed)
-            exp = np.stack([np.bincount(decile(ps[:, j]), minlength=10) / sims
-                            for j in range(ps.shape[1])]).sum(axis=0)
-            exp_sum, sim_sums = float(ps.mean(axis=0).sum()), ps.sum(axis=1)
-        out.append({"which": which, "trial": trial, "k": len(p), "p_values": tuple(p.tolist()),
-                    "obs_bins": tuple(obs.tolist()), "exp_bins": tuple(exp.tolist()),
-                    "exp_sum": float(exp_sum), "sim_sums": tuple(sim_sums.tolist())})
+            out.append(_piece("reported", str(trial), p, np.full(10, 0.1 * len(p)),
+                              0.5 * len(p), u.sum(axis=1)))
     piece = pd.DataFrame(out, columns=PIECE)
     piece.attrs.update(which=which, sims=sims, seed=seed, kind=kind)
     return piece
