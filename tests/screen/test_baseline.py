@@ -5,6 +5,7 @@ tests/reference/screen_reappraised_out/."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -97,3 +98,22 @@ def test_bad_kind_names_row():
     rows = pvals_cont().head(2).assign(kind="ordinal")
     with pytest.raises(TrialDataError, match="row 1: field 'kind'"):
         baseline_p(rows)
+
+
+def test_carlisle_monte_carlo_p_matches_anova_fn_within_simulation_error():
+    # reappraised's anova_fn (Carlisle & Loadsman 2017's Monte Carlo ANOVA, ties counted
+    # half), 3,000 simulations in R (tests/reference/screen_carlisle_anova.R) against 3,000
+    # here: a Monte Carlo p has SE <= sqrt(0.25 / 3000) = 0.0091 in each, 0.0129 for the
+    # difference; bound 4 SE = 0.052 for each of the 50 variables.
+    ref = pd.read_csv(Path(__file__).parents[1] / "reference" / "screen_carlisle_anova_out.csv")
+    got = baseline_p(pvals_cont(), sims=3000, seed=4)
+    m = got.merge(ref, left_on=["trial", "variable"], right_on=["study", "var"])
+    assert len(m) == 50
+    diff = (m["p_carlisle"] - m["pvalue_anova"]).abs()
+    assert diff.max() < 0.052 and diff.mean() < 0.02
+    assert baseline_p(pvals_cont())["p_carlisle"].isna().all()  # sims = 0: not computed
+    a, b = split_trials(pvals_cont())
+    pieces = pd.concat([partial_baseline_p(b, sims=200, seed=1),
+                        partial_baseline_p(a, sims=200, seed=1)], ignore_index=True)
+    pd.testing.assert_frame_equal(baseline_p(pvals_cont(), sims=200, seed=1),
+                                  combine_baseline_p(pieces))

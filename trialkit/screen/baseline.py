@@ -18,7 +18,7 @@ from trialkit.screen.across._common import KEYS, column_decimals, require, sort_
 __all__ = ["baseline_p", "combine_baseline_p", "partial_baseline_p"]
 
 COLUMNS = ["trial", "variable", "timepoint", "kind", "k_arms", "p", "p_low", "p_high",
-           "reported_p", "method"]
+           "p_carlisle", "reported_p", "method"]
 NEEDED = ("trial", "variable", "arm", "timepoint", "kind", "n", "mean", "sd", "mean_text",
           "sd_text", "mean_decimals", "sd_decimals", "count", "percent", "reported_p")
 
@@ -48,7 +48,7 @@ def _group_index(rows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarr
     return s, starts, sizes
 
 
-def _continuous(rows: pd.DataFrame) -> pd.DataFrame:
+def _continuous(rows: pd.DataFrame, sims: int = 0, seed: int = 1) -> pd.DataFrame:
     s, starts, sizes = _group_index(rows)
     if not len(s):
         return pd.DataFrame(columns=COLUMNS)
@@ -93,7 +93,14 @@ def _continuous(rows: pd.DataFrame) -> pd.DataFrame:
     base = np.where(sizes == 2, "student_t/summary", "anova/summary")
     box = np.where(inferred, "/rounding_box(decimals_from_numbers)", "/rounding_box")
     method = np.char.add(base.astype(str), box.astype(str))
-    return _frame(s, starts, sizes, "continuous", p, p_low, p_high, method)
+    frame = _frame(s, starts, sizes, "continuous", p, p_low, p_high, method)
+    if sims > 0:
+        from trialkit.screen.across.carlisle import carlisle_p
+
+        trials = s["trial"].astype(str).to_numpy()[starts]
+        frame["p_carlisle"] = carlisle_p(trials, n, m, sd, np.maximum(dm, 0), starts, sizes,
+                                         sims, seed)
+    return frame
 
 
 def _box_many(m: np.ndarray, n: np.ndarray, h: float, ssw_lo: float,
@@ -193,11 +200,12 @@ def _frame(s: pd.DataFrame, starts: np.ndarray, sizes: np.ndarray, kind: str, p:
         "trial": first["trial"].to_numpy(), "variable": first["variable"].to_numpy(),
         "timepoint": first["timepoint"].to_numpy(), "kind": kind,
         "k_arms": sizes.astype(np.int64), "p": p, "p_low": p_low, "p_high": p_high,
+        "p_carlisle": np.nan,
         "reported_p": np.where(np.isinf(reported), np.nan, reported),
         "method": np.asarray(method, dtype=object)}, columns=COLUMNS)
 
 
-def partial_baseline_p(rows: pd.DataFrame) -> pd.DataFrame:
+def partial_baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1) -> pd.DataFrame:
     """The piece of :func:`baseline_p` one partition of whole trials gives (its variables'
     rows, unsorted); :func:`combine_baseline_p` joins pieces."""
     require(rows, NEEDED, "baseline_p")
@@ -208,7 +216,7 @@ def partial_baseline_p(rows: pd.DataFrame) -> pd.DataFrame:
         r = rows[bad].iloc[0]
         raise TrialDataError(f"{r.get('file', '')}: row {r.get('row', '?')}: field 'kind' is "
                              f"{r['kind']!r}; expected 'continuous' or 'categorical'")
-    parts = [_continuous(rows[kinds == "continuous"]),
+    parts = [_continuous(rows[kinds == "continuous"], sims, seed),
              _categorical(rows[kinds == "categorical"])]
     parts = [x for x in parts if len(x)]
     if not parts:
@@ -247,17 +255,23 @@ def baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1) -> pd.DataFr
     rows : DataFrame
         A rows frame (:data:`trialkit.screen._rows.ROWS_COLUMNS`).
     sims, seed : int
-        Accepted for a uniform signature with the Monte Carlo techniques; the p values here
-        are closed forms and draw nothing.
+        With ``sims > 0``, ``p_carlisle`` is Carlisle's Monte Carlo ANOVA p of each
+        continuous variable (Carlisle & Loadsman 2017; reappraised's ``anova_fn``): the
+        sum of squared differences of the printed means from their n-weighted mean, against
+        ``sims`` simulations of arms drawn from one population and rounded to the printed
+        decimals, ties counted half (``1 - [P(D* < D) + P(D* <= D)] / 2``). Draws come from
+        :func:`trialkit.screen._rows.trial_rng` per trial. NaN when ``sims = 0``.
 
     Returns
     -------
     DataFrame
-        ``trial, variable, timepoint, kind, k_arms, p, p_low, p_high, reported_p, method``,
-        one row per trial x variable x timepoint, sorted by them.
+        ``trial, variable, timepoint, kind, k_arms, p, p_low, p_high, p_carlisle,
+        reported_p, method``, one row per trial x variable x timepoint, sorted by them.
 
     References
     ----------
+    Carlisle, J. B., & Loadsman, J. A. (2017). Evidence for non-random sampling in
+    randomised, controlled trials by Yuhji Saitoh. Anaesthesia, 72, 17-27.
     Carlisle, J. B. (2017). Data fabrication and other reasons for non-random sampling in
     5087 randomised, controlled trials in anaesthetic and general medical journals.
     Anaesthesia, 72, 944-952. Bolland, M. J., et al. (2019). Baseline P value distributions
@@ -276,7 +290,6 @@ def baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1) -> pd.DataFr
     >>> round(float(baseline_p(rows).p.iloc[0]), 3)
     0.587
     """
-    del sims, seed
-    return combine_baseline_p(partial_baseline_p(rows))
+    return combine_baseline_p(partial_baseline_p(rows, sims=sims, seed=seed))
 
 
