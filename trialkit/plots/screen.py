@@ -67,6 +67,21 @@ def pvalue_cdf(dist: pd.DataFrame, pvalues: pd.DataFrame | None = None, *,
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import trialkit.screen.across as A
+    >>> from trialkit.plots import screen as P
+    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
+    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
+    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
+    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
+    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
+    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> ax = P.pvalue_cdf(A.pvalue_distribution(rows, sims=50))
+    >>> ax.get_xlabel()
+    'calculated baseline p value'
     """
     _need(dist, ("which", "low", "high", "observed", "expected", "auc", "auc_expected", "p",
                  "p_auc", "n_variables", "n_trials"), "pvalue_cdf")
@@ -139,6 +154,21 @@ def observed_expected(frame: pd.DataFrame, *, measure: str | None = None,
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import trialkit.screen.across as A
+    >>> from trialkit.plots import screen as P
+    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
+    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
+    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
+    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
+    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
+    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> ax = P.observed_expected(A.group_sizes(rows), xlabel="difference in arm sizes")
+    >>> [round(b.get_height()) for b in ax.patches]
+    [2]
     """
     _need(frame, ("bin", "observed", "expected", "p"), "observed_expected")
     key = "statistic" if "statistic" in frame.columns else "measure"
@@ -184,6 +214,21 @@ def match_bars(frame: pd.DataFrame, *, ax: Axes | None = None,
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import trialkit.screen.across as A
+    >>> from trialkit.plots import screen as P
+    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
+    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
+    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
+    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
+    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
+    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> ax = P.match_bars(A.matches(rows))
+    >>> [round(b.get_height()) for b in ax.patches][:3]
+    [1, 0, 0]
     """
     _need(frame, ("statistic", "sig_digits", "matches", "expected", "n_variables", "p"),
           "match_bars")
@@ -219,6 +264,21 @@ def final_digit_bars(frame: pd.DataFrame, *, ax: Axes | None = None,
     Returns
     -------
     Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import trialkit.screen.across as A
+    >>> from trialkit.plots import screen as P
+    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
+    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
+    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
+    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
+    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
+    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> ax = P.final_digit_bars(A.final_digits(rows))
+    >>> len(ax.patches)
+    10
     """
     _need(frame, ("digit", "observed", "percent", "n_values", "n_trials", "p"),
           "final_digit_bars")

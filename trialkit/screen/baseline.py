@@ -226,7 +226,24 @@ def partial_baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1) -> p
 
 def combine_baseline_p(pieces: pd.DataFrame) -> pd.DataFrame:
     """Join pieces of :func:`partial_baseline_p` (concatenated) into :func:`baseline_p`'s
-    frame: sorted by trial, variable, timepoint."""
+    frame: sorted by trial, variable, timepoint.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
+    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
+    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
+    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
+    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
+    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> from trialkit.screen.baseline import combine_baseline_p, partial_baseline_p, baseline_p
+    >>> a = partial_baseline_p(rows[rows.trial == "T1"])
+    >>> b = partial_baseline_p(rows[rows.trial == "T2"])
+    >>> whole = baseline_p(rows)
+    >>> whole.equals(combine_baseline_p(pd.concat([b, a], ignore_index=True)))
+    True
+    """
     return sort_keys(pieces, KEYS)[COLUMNS]
 
 

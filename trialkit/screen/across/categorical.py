@@ -110,7 +110,21 @@ def _table(measure: str, obs: np.ndarray, exp: np.ndarray, n_var: int, n_trials:
 
 
 def combine_categorical(pieces: pd.DataFrame) -> pd.DataFrame:
-    """Add up pieces of :func:`partial_categorical` into :func:`categorical`'s frame."""
+    """Add up pieces of :func:`partial_categorical` into :func:`categorical`'s frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "male",
+    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "categorical",
+    ...     "n": 20, "count": [10.0, 11.0, 4.0, 9.0], "percent": float("nan")})
+    >>> import trialkit.screen.across as A
+    >>> a = A.partial_categorical(rows[rows.trial == "T1"])
+    >>> b = A.partial_categorical(rows[rows.trial == "T2"])
+    >>> whole = A.categorical(rows)
+    >>> whole.equals(A.combine_categorical(pd.concat([b, a], ignore_index=True)))
+    True
+    """
     pc = sort_keys(pieces, ["trial"])
     recs = _table("count", _sum(pc["obs_count"]), _sum(pc["exp_count"]), int(pc["k"].sum()),
                   int((pc["k"] > 0).sum()), "binomial_pooled_p/bins_expected_ge_5/chi2")

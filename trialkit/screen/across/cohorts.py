@@ -96,7 +96,25 @@ def _variable(g: pd.DataFrame, sims: int, seed: int) -> dict[str, tuple[int, np.
 def combine_cohort_matches(pieces: pd.DataFrame, *, sims: int = 1000, seed: int = 1,
                            min_cohorts: int = 10) -> pd.DataFrame:
     """Count and simulate matches over all cohorts of the pieces of
-    :func:`partial_cohort_matches` (concatenated, from any split of whole trials)."""
+    :func:`partial_cohort_matches` (concatenated, from any split of whole trials).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
+    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
+    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
+    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
+    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
+    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> import trialkit.screen.across as A
+    >>> a = A.partial_cohort_matches(rows[rows.trial == "T1"])
+    >>> b = A.partial_cohort_matches(rows[rows.trial == "T2"])
+    >>> whole = A.cohort_matches(rows, sims=50, min_cohorts=2)
+    >>> whole.equals(A.combine_cohort_matches(pd.concat([b, a], ignore_index=True), sims=50,
+    ...                                        min_cohorts=2))
+    True
+    """
     pc = sort_keys(pieces, ["variable", "timepoint", "trial", "arm"])
     recs = []
     for (var, tp), g in pc.groupby(["variable", "timepoint"], sort=False):
@@ -119,6 +137,8 @@ def _summarise(recs: list[dict], sims: int) -> pd.DataFrame:
         observed = np.bincount([r["matches"] for r in sub], minlength=top + 1).astype(float)
         expected = sum(np.bincount(r["sim"], minlength=top + 1) for r in sub) / sims
         groups, p, _ = binned_chisq(observed, expected)
+        if not groups:  # fewer than 5 variables expected in all: nothing to test
+            groups = [(0, top, float(observed.sum()), float(expected.sum()))]
         for i, (a, b, _o, _e) in enumerate(groups):
             label = bin_label(a, b, i == len(groups) - 1)
             for j in range(a, b + 1):

@@ -62,7 +62,24 @@ def partial_final_digits(rows: pd.DataFrame, *, stats: tuple[str, ...] = ("mean"
 
 
 def combine_final_digits(pieces: pd.DataFrame) -> pd.DataFrame:
-    """Add up pieces of :func:`partial_final_digits` into :func:`final_digits`' frame."""
+    """Add up pieces of :func:`partial_final_digits` into :func:`final_digits`' frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
+    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
+    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
+    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
+    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
+    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> import trialkit.screen.across as A
+    >>> a = A.partial_final_digits(rows[rows.trial == "T1"])
+    >>> b = A.partial_final_digits(rows[rows.trial == "T2"])
+    >>> whole = A.final_digits(rows)
+    >>> whole.equals(A.combine_final_digits(pd.concat([b, a], ignore_index=True)))
+    True
+    """
     from scipy import stats
 
     obs = pieces[[f"d{i}" for i in range(10)]].sum().to_numpy(np.int64)

@@ -78,7 +78,24 @@ def _poisson_binomial_p(observed: int, sizes: list[int], probs: list[float]) -> 
 
 
 def combine_matches(pieces: pd.DataFrame) -> pd.DataFrame:
-    """Add up pieces of :func:`partial_matches` into :func:`matches`' frame."""
+    """Add up pieces of :func:`partial_matches` into :func:`matches`' frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
+    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
+    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
+    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
+    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
+    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> import trialkit.screen.across as A
+    >>> a = A.partial_matches(rows[rows.trial == "T1"])
+    >>> b = A.partial_matches(rows[rows.trial == "T2"])
+    >>> whole = A.matches(rows)
+    >>> whole.equals(A.combine_matches(pd.concat([b, a], ignore_index=True)))
+    True
+    """
     tot = pieces.groupby(["statistic", "sig_digits"], sort=True)[
         ["n_variables", "matches"]].sum()
     trials = pieces.groupby("statistic")["trial"].nunique()

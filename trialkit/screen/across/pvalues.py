@@ -158,7 +158,24 @@ def auc_trapezoid(p: np.ndarray) -> float:
 
 def combine_pvalue_distribution(pieces: pd.DataFrame) -> pd.DataFrame:
     """Add up pieces of :func:`partial_pvalue_distribution` (concatenated, from any split of
-    whole trials) into :func:`pvalue_distribution`'s frame."""
+    whole trials) into :func:`pvalue_distribution`'s frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
+    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
+    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
+    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
+    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
+    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> import trialkit.screen.across as A
+    >>> a = A.partial_pvalue_distribution(rows[rows.trial == "T1"], sims=50)
+    >>> b = A.partial_pvalue_distribution(rows[rows.trial == "T2"], sims=50)
+    >>> whole = A.pvalue_distribution(rows, sims=50)
+    >>> whole.equals(A.combine_pvalue_distribution(pd.concat([b, a], ignore_index=True)))
+    True
+    """
     from scipy import stats
 
     which = str(pieces["which"].iloc[0]) if len(pieces) else pieces.attrs.get(
