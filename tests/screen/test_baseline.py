@@ -117,3 +117,11 @@ def test_carlisle_monte_carlo_p_matches_anova_fn_within_simulation_error():
                         partial_baseline_p(a, sims=200, seed=1)], ignore_index=True)
     pd.testing.assert_frame_equal(baseline_p(pvals_cont(), sims=200, seed=1),
                                   combine_baseline_p(pieces))
+
+
+def test_continuous_without_spread_cannot_be_checked():
+    rows = pvals_cont()
+    one = rows[(rows.trial == "H2") & (rows.variable == "Finger")].assign(sd=0.0, mean=3.0)
+    got = baseline_p(one).iloc[0]
+    assert math.isnan(got["p"])
+    assert got["method"] == "cannot_check/no_within_arm_spread_or_missing_numbers"

@@ -92,7 +92,10 @@ def _continuous(rows: pd.DataFrame, sims: int = 0, seed: int = 1) -> pd.DataFram
     inferred = np.logical_or.reduceat(inf_m | inf_s, starts)
     base = np.where(sizes == 2, "student_t/summary", "anova/summary")
     box = np.where(inferred, "/rounding_box(decimals_from_numbers)", "/rounding_box")
-    method = np.char.add(base.astype(str), box.astype(str))
+    method = np.char.add(base.astype(str), box.astype(str)).astype(object)
+    method[~np.isfinite(p)] = np.where(
+        (big_n <= k)[~np.isfinite(p)], "cannot_check/too_few_patients",
+        "cannot_check/no_within_arm_spread_or_missing_numbers")
     frame = _frame(s, starts, sizes, "continuous", p, p_low, p_high, method)
     if sims > 0:
         from trialkit.screen.across.carlisle import carlisle_p
