@@ -39,13 +39,20 @@ def _note(ax: Axes, text: str, spec: dict, *, y: float = 0.98, x: float = 0.02,
             color=MUTED, linespacing=1.3)
 
 
+def _fits(ax: Axes, labels: list[str], spec: dict) -> bool:
+    """Do the legend entries fit side by side above the axes (about 0.55 em per glyph,
+    7 em per entry for its handle and spacing, in 80% of the figure's width)?"""
+    capacity = ax.figure.get_figwidth() * 0.8 * 72 / (0.55 * spec["label"])
+    return sum(map(len, labels)) + 7 * len(labels) <= capacity
+
+
 def _legend(ax: Axes, spec: dict) -> None:
     """Legend above the axes, outside the data (the constrained layout keeps room)."""
     handles, labels = ax.get_legend_handles_labels()
     order = sorted(range(len(labels)), key=lambda i: not labels[i].startswith("observed"))
     ax.legend([handles[i] for i in order], [labels[i] for i in order], loc="lower left",
-              bbox_to_anchor=(0.0, 1.01), ncol=2 if sum(map(len, labels)) <= 48 else 1,
-              fontsize=spec["note"], borderaxespad=0,
+              bbox_to_anchor=(0.0, 1.01), ncol=2 if _fits(ax, labels, spec) else 1,
+              fontsize=spec["label"], borderaxespad=0,
               handlelength=1.6, columnspacing=1.2)
 
 
