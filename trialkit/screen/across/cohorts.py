@@ -1,0 +1,207 @@
+"""Identical summary statistics across cohorts (trial arms) of one population in different
+trials, against their frequency when each cohort is sampled afresh (Bolland et al. 2021;
+reappraised's ``cohort_fn``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from trialkit.screen._rows import trial_rng
+from trialkit.screen.across._common import (
+    bin_label,
+    binned_chisq,
+    column_decimals,
+    require,
+    sort_keys,
+)
+
+__all__ = ["cohort_matches", "combine_cohort_matches", "partial_cohort_matches"]
+
+NEEDED = ("trial", "variable", "arm", "timepoint", "kind", "n", "mean", "sd", "mean_text",
+          "sd_text", "mean_decimals", "sd_decimals")
+PIECE = ["trial", "arm", "variable", "timepoint", "n", "n_max", "mean", "sd", "dm", "ds"]
+STATS = ("mean", "sd", "both")
+
+
+def partial_cohort_matches(rows: pd.DataFrame) -> pd.DataFrame:
+    """The cohorts of one partition of whole trials: one row per trial x arm x variable with
+    its numbers, their decimals and the cohort's size (its largest n over variables)."""
+    require(rows, NEEDED, "cohort_matches")
+    c = rows[rows["kind"].astype(str) == "continuous"]
+    c = sort_keys(c, ["trial", "arm", "variable", "timepoint"])
+    dm, _ = column_decimals(c, "mean")
+    ds, _ = column_decimals(c, "sd")
+    n_max = c.groupby(["trial", "arm"])["n"].transform("max")
+    return pd.DataFrame({"trial": c["trial"].astype(str), "arm": c["arm"].astype(str),
+                         "variable": c["variable"].astype(str),
+                         "timepoint": c["timepoint"].astype(str), "n": c["n"].astype("int64"),
+                         "n_max": n_max.astype("int64"), "mean": c["mean"].astype(float),
+                         "sd": c["sd"].astype(float), "dm": dm, "ds": ds}, columns=PIECE)
+
+
+def _matched(values: np.ndarray) -> np.ndarray:
+    """Per row of a 2-D array (complex to compare pairs), how many entries equal another
+    entry of the row; NaN never matches."""
+    s = np.sort(values, axis=-1)
+    eq = (s[..., 1:] == s[..., :-1])
+    pad = np.zeros((*eq.shape[:-1], 1), bool)
+    dup = np.concatenate([eq, pad], axis=-1) | np.concatenate([pad, eq], axis=-1)
+    return dup.sum(axis=-1)
+
+
+def _keys(m: np.ndarray, s: np.ndarray) -> dict[str, np.ndarray]:
+    with np.errstate(invalid="ignore"):
+        both = np.where(np.isnan(s) | np.isnan(m), np.nan + 0j, m + 1j * s)
+    return {"mean": m.astype(complex), "sd": s.astype(complex), "both": both}
+
+
+def _centre(g: pd.DataFrame) -> tuple[float, float]:
+    """The population the cohorts are drawn from: the modal (mean, SD) pair when one pair is
+    the single most frequent, else the n-weighted means rounded to the most decimals shown
+    (reappraised's ``modems`` / weighted mean)."""
+    pairs = g.dropna(subset=["mean", "sd"])
+    counts = pairs.groupby(["mean", "sd"]).size()
+    if len(counts) and counts.max() > 1 and (counts == counts.max()).sum() == 1:
+        m, s = counts.idxmax()
+        return float(m), float(s)
+    ok_m, ok_s = g["mean"].notna(), g["sd"].notna()
+    m = float((g["mean"][ok_m] * g["n"][ok_m]).sum() / g["n"][ok_m].sum())
+    s = float((g["sd"][ok_s] * g["n"][ok_s]).sum() / g["n"][ok_s].sum())
+    return round(m, int(g["dm"].max())), round(s, int(g["ds"].max()))
+
+
+def _round(x: np.ndarray, d: np.ndarray) -> np.ndarray:
+    scale = 10.0 ** d
+    return np.round(x * scale) / scale
+
+
+def _variable(g: pd.DataFrame, sims: int, seed: int) -> dict[str, tuple[int, np.ndarray]]:
+    """Observed matches and ``sims`` simulated match counts of one variable."""
+    m0, s0 = g["mean"].to_numpy(float), g["sd"].to_numpy(float)
+    obs = {k: int(_matched(v[None, :])[0]) for k, v in _keys(m0, s0).items()}
+    mu, sigma = _centre(g)
+    n = g["n_max"].to_numpy(float)
+    key = g["variable"].iloc[0]
+    rng = trial_rng(seed, f"cohort_matches:{key}", g["timepoint"].iloc[0])
+    z = rng.standard_normal((sims, len(g)))
+    c = rng.chisquare(np.maximum(n - 1, 1), (sims, len(g)))
+    sm = _round(mu + sigma / np.sqrt(n) * z, g["dm"].to_numpy())
+    ss = _round(sigma * np.sqrt(c / np.maximum(n - 1, 1)), g["ds"].to_numpy())
+    ss = np.where(np.isnan(s0), np.nan, ss)
+    sim = {k: _matched(v) for k, v in _keys(sm, ss).items()}
+    return {k: (obs[k], sim[k]) for k in STATS}
+
+
+def combine_cohort_matches(pieces: pd.DataFrame, *, sims: int = 1000, seed: int = 1,
+                           min_cohorts: int = 10) -> pd.DataFrame:
+    """Count and simulate matches over all cohorts of the pieces of
+    :func:`partial_cohort_matches` (concatenated, from any split of whole trials).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
+    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
+    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
+    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
+    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
+    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> import trialkit.screen.across as A
+    >>> a = A.partial_cohort_matches(rows[rows.trial == "T1"])
+    >>> b = A.partial_cohort_matches(rows[rows.trial == "T2"])
+    >>> whole = A.cohort_matches(rows, sims=50, min_cohorts=2)
+    >>> whole.equals(A.combine_cohort_matches(pd.concat([b, a], ignore_index=True), sims=50,
+    ...                                        min_cohorts=2))
+    True
+    """
+    pc = sort_keys(pieces, ["variable", "timepoint", "trial", "arm"])
+    recs = []
+    for (var, tp), g in pc.groupby(["variable", "timepoint"], sort=False):
+        if len(g) < min_cohorts:
+            continue
+        for stat, (obs, sim) in _variable(g, sims, seed).items():
+            recs.append({"variable": var, "timepoint": tp, "statistic": stat,
+                         "n_cohorts": len(g) if stat == "mean" else int(g["sd"].notna().sum()),
+                         "matches": obs, "sim": sim})
+    return _summarise(recs, sims)
+
+
+def _summarise(recs: list[dict], sims: int) -> pd.DataFrame:
+    out = []
+    for stat in STATS:
+        sub = [r for r in recs if r["statistic"] == stat]
+        if not sub:
+            continue
+        top = max(max(r["matches"] for r in sub), max(int(r["sim"].max()) for r in sub))
+        observed = np.bincount([r["matches"] for r in sub], minlength=top + 1).astype(float)
+        expected = sum(np.bincount(r["sim"], minlength=top + 1) for r in sub) / sims
+        groups, p, _ = binned_chisq(observed, expected)
+        if not groups:  # fewer than 5 variables expected in all: nothing to test
+            groups = [(0, top, float(observed.sum()), float(expected.sum()))]
+        for i, (a, b, _o, _e) in enumerate(groups):
+            label = bin_label(a, b, i == len(groups) - 1)
+            for j in range(a, b + 1):
+                out.append({"statistic": stat, "matches": j, "observed": int(observed[j]),
+                            "expected": float(expected[j]), "bin": label,
+                            "n_variables": len(sub), "p": p, "sims": sims,
+                            "method": "simulated_cohorts/bins_expected_ge_5/chi2"})
+    return pd.DataFrame(out, columns=["statistic", "matches", "observed", "expected", "bin",
+                                      "n_variables", "p", "sims", "method"])
+
+
+def cohort_matches(table: pd.DataFrame, *, sims: int = 1000, seed: int = 1,
+                   min_cohorts: int = 10) -> pd.DataFrame:
+    """Identical means, SDs, or both, between cohorts of the same population in different
+    trials, against the number expected if each cohort were a fresh sample.
+
+    Every arm of every trial is a cohort. For each variable (name and timepoint) reported by
+    at least ``min_cohorts`` cohorts, count the cohorts whose mean (SD, both) equals another
+    cohort's. Expected: each cohort resampled ``sims`` times from one normal population (the
+    modal mean and SD pair when a single pair is most frequent, else the n-weighted mean and
+    SD, as reappraised's ``cohort_fn``) with the cohort's size (its largest n over the
+    variables), its sample mean and SD rounded to the decimals the cohort printed, and the
+    matches counted again. The table is the number of variables with 0, 1, 2, ... matching
+    cohorts, observed and expected, bins merged from the left until each expects at least 5
+    variables (reappraised's ``compress``), and ``p`` of Pearson's chi-squared test of the
+    merged bins. The whole table should describe one population (one population per call).
+    Draws come from :func:`trialkit.screen._rows.trial_rng` keyed by the variable, so any
+    split of the table into partitions gives the same result.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A rows frame.
+    sims, seed : int
+    min_cohorts : int
+        Variables reported by fewer cohorts are left out (reappraised's ``n_vars``).
+
+    Returns
+    -------
+    DataFrame
+        One row per statistic (mean, sd, both) x number of matching cohorts (``matches``
+        0, 1, 2, ...): ``observed`` and ``expected`` numbers of variables, ``bin`` (the
+        merged bin the test used, "0-4", "5+"), ``n_variables, p, sims, method``.
+
+    References
+    ----------
+    Bolland, M. J., Gamble, G. D., Avenell, A., & Grey, A. (2021). Identical summary
+    statistics were uncommon in randomized trials and cohort studies. J Clin Epidemiol,
+    136, 180-188.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from trialkit.screen.across.cohorts import cohort_matches
+    >>> rows = pd.DataFrame({"trial": [f"T{i}" for i in range(10)], "variable": "age",
+    ...     "arm": "a", "timepoint": "", "kind": "continuous", "n": 40,
+    ...     "mean": [70.1, 70.1] + [69.0 + i / 10 for i in range(8)], "sd": 5.2,
+    ...     "mean_text": "", "sd_text": "", "mean_decimals": 1, "sd_decimals": 1})
+    >>> res = cohort_matches(rows, sims=200)
+    >>> sorted(res.statistic.unique())
+    ['both', 'mean', 'sd']
+    """
+    return combine_cohort_matches(partial_cohort_matches(table), sims=sims, seed=seed,
+                                  min_cohorts=min_cohorts)
+
+

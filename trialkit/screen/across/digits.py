@@ -1,0 +1,140 @@
+"""The final digits of the printed means and SDs, against a uniform distribution
+(reappraised's ``final_digit_fn``; Carlisle's 2017 trials were close to uniform except for
+fewer zeros)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from trialkit.screen.across._common import decimals_of, decimals_of_text, require
+
+__all__ = ["combine_final_digits", "final_digits", "partial_final_digits"]
+
+NEEDED = ("trial", "variable", "arm", "timepoint", "kind", "mean", "sd", "mean_text",
+          "sd_text", "mean_decimals", "sd_decimals")
+
+
+def final_digit(value: float, decimals: int, text: str = "") -> int:
+    """The last digit of a number as printed: of its text when given, else of the value
+    written with ``decimals`` decimals (3 with one decimal is 3.0: final digit 0)."""
+    t = str(text).strip().lstrip("+-")
+    if t and decimals_of_text(t) >= 0:
+        return int(t[-1])
+    return int(f"{abs(value):.{max(decimals, 0)}f}"[-1])
+
+
+def partial_final_digits(rows: pd.DataFrame, *, stats: tuple[str, ...] = ("mean", "sd")
+                         ) -> pd.DataFrame:
+    """Final-digit counts per trial (columns ``d0`` .. ``d9``); :func:`combine_final_digits`
+    adds them up."""
+    from trialkit.screen.baseline import _group_index
+
+    require(rows, NEEDED, "final_digits")
+    s, starts, sizes = _group_index(rows[rows["kind"].astype(str) == "continuous"])
+    cols = ["trial", *[f"d{i}" for i in range(10)]]
+    if not len(s):
+        return pd.DataFrame(columns=cols)
+    trials, code = np.unique(s["trial"].astype(str).to_numpy(), return_inverse=True)
+    g = np.repeat(np.arange(len(starts)), sizes)
+    counts = np.zeros(len(trials) * 10, np.int64)
+    for stat in stats:
+        vals = s[stat].to_numpy(float)
+        texts = s[f"{stat}_text"].astype(str).str.strip().to_numpy()
+        known = s[f"{stat}_decimals"].to_numpy(np.int64).copy()
+        for i in np.flatnonzero(known < 0):
+            known[i] = decimals_of_text(texts[i]) if texts[i] else -1
+        shown = np.array([decimals_of(v) for v in vals.tolist()], np.int64)
+        # decimals of a number without text: the most any arm of the variable shows
+        guess = np.maximum.reduceat(np.maximum(np.maximum(known, shown), 0), starts)[g]
+        dec = np.where(known >= 0, known, guess)
+        ok = np.isfinite(vals)
+        digit = np.array([final_digit(v, int(d), t) for v, d, t, f in
+                          zip(vals.tolist(), dec.tolist(), texts.tolist(), ok.tolist(),
+                              strict=True) if f], np.int64)
+        counts += np.bincount(code[ok] * 10 + digit, minlength=len(trials) * 10)
+    counts = counts.reshape(-1, 10)
+    out = pd.DataFrame(counts, columns=cols[1:])
+    out.insert(0, "trial", trials)
+    return out[counts.sum(axis=1) > 0].reset_index(drop=True)
+
+
+def combine_final_digits(pieces: pd.DataFrame) -> pd.DataFrame:
+    """Add up pieces of :func:`partial_final_digits` into :func:`final_digits`' frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
+    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
+    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
+    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
+    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
+    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> import trialkit.screen.across as A
+    >>> a = A.partial_final_digits(rows[rows.trial == "T1"])
+    >>> b = A.partial_final_digits(rows[rows.trial == "T2"])
+    >>> whole = A.final_digits(rows)
+    >>> whole.equals(A.combine_final_digits(pd.concat([b, a], ignore_index=True)))
+    True
+    """
+    from scipy import stats
+
+    obs = pieces[[f"d{i}" for i in range(10)]].sum().to_numpy(np.int64)
+    total = int(obs.sum())
+    e = total / 10
+    p = float(stats.chi2.sf(((obs - e) ** 2 / e).sum(), 9)) if total else math.nan
+    trials = int((pieces[[f"d{i}" for i in range(10)]].sum(axis=1) > 0).sum())
+    return pd.DataFrame({"digit": np.arange(10), "observed": obs, "expected": e,
+                         "percent": 100 * obs / total if total else math.nan,
+                         "n_values": total, "n_trials": trials, "p": p,
+                         "method": "final_digit/chi2_vs_uniform"})
+
+
+def final_digits(table: pd.DataFrame, *, stats: tuple[str, ...] = ("mean", "sd")
+                 ) -> pd.DataFrame:
+    """The final digits of every printed mean and SD against a uniform distribution.
+
+    Each continuous row contributes the last digit of its mean and of its SD as printed:
+    from ``mean_text`` / ``sd_text`` when the table gave text (trailing zeros kept), else
+    from the number written with its decimals (``mean_decimals``), else with the most
+    decimals any arm of the variable shows (a stored number has lost its trailing zeros:
+    reappraised's assumption). ``p`` is Pearson's chi-squared test of the ten counts against
+    equal proportions (9 df), as reappraised's ``final_digit_fn``. Unlike it, a number
+    such as 3 in a variable printed with one decimal counts as 3.0 (final digit 0), where
+    reappraised reads the 3. The expected distribution of final digits of rounded
+    measurements is not exactly uniform (Carlisle's 2017 trials had fewer zeros), so a small
+    p is a reason to look, not a finding.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A rows frame.
+    stats : tuple of {"mean", "sd"}
+
+    Returns
+    -------
+    DataFrame
+        One row per digit 0-9: ``digit, observed, expected, percent, n_values, n_trials, p,
+        method``.
+
+    References
+    ----------
+    Bolland, M. J. reappraised: Statistical Tools for Assessing Publication Integrity of
+    Groups of Trials (R package 0.1.1, 2023), ``final_digit_fn``. Carlisle, J. B. (2017).
+    Anaesthesia, 72, 944-952.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from trialkit.screen.across.digits import final_digits
+    >>> rows = pd.DataFrame({"trial": "T", "variable": "age", "arm": ["a", "b"],
+    ...     "timepoint": "", "kind": "continuous", "mean": [65.6, 66.0], "sd": [7.3, 6.1],
+    ...     "mean_text": ["", "66.0"], "sd_text": "", "mean_decimals": -1,
+    ...     "sd_decimals": -1})
+    >>> final_digits(rows).set_index("digit").observed[[0, 1, 3, 6]].tolist()
+    [1, 1, 1, 1]
+    """
+    return combine_final_digits(partial_final_digits(table, stats=stats))
