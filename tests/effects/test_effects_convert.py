@@ -145,3 +145,15 @@ def test_ci_limits_are_carried_through_monotone_maps():
     assert res.ci_low < res.estimate < res.ci_high
     r = d_to_r(0.4, 20, 20, ci_low=0.1, ci_high=0.7).iloc[0]
     assert r.ci_low < r.estimate < r.ci_high
+
+
+def test_furukawa_nnt_at_no_effect_is_infinite_not_a_rounding_error():
+    # d = 0 means the same response rate in both arms: ARD = Phi(0 + z) - cer = 0 exactly and
+    # NNT = 1/0 is infinite (Altman 1998). Computed as Phi(Phi^-1(0.2)) - 0.2 it is -5.6e-17,
+    # whose inverse (-1.8e16) was printed before. Hand value beside it: d = 0.5, cer = 0.2:
+    # Phi(0.5 - 0.841621) = Phi(-0.341621) = 0.366318, ARD 0.166318, NNT 6.0126.
+    from trialkit.effects import nnt_from_d
+    res = nnt_from_d([0.0, 0.5], cer=0.2, method="furukawa")
+    assert res["ard"].iloc[0] == 0.0 and res["nnt"].iloc[0] == float("inf")
+    assert res["ard"].iloc[1] == pytest.approx(0.166318, abs=1e-6)
+    assert res["nnt"].iloc[1] == pytest.approx(6.0126, abs=1e-4)

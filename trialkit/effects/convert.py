@@ -382,8 +382,12 @@ def nnt_from_d(
         _core._raise_at(raw["cer"], (raw["cer"] <= 0) | (raw["cer"] >= 1), "cer",
                         "must be a proportion strictly between 0 and 1")
 
+        z_cer = stats.norm.ppf(a["cer"])
+
         def ard(x: np.ndarray) -> np.ndarray:
-            return stats.norm.cdf(x + stats.norm.ppf(a["cer"])) - a["cer"]
+            # Phi(x + z) - Phi(z) rather than ... - cer: exactly 0 at d = 0, where
+            # Phi(Phi^-1(cer)) - cer is a rounding error whose inverse is a huge bogus NNT.
+            return stats.norm.cdf(x + z_cer) - stats.norm.cdf(z_cer)
 
         label = "nnt_from_d/furukawa1999"
     else:
@@ -393,8 +397,12 @@ def nnt_from_d(
         label = "nnt_from_d/kraemer_kupfer2006"
 
     def inv(x: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore"):
-            return np.where(x == 0, np.inf, 1 / np.where(x == 0, 1.0, x))
+        with np.errstate(divide="ignore", over="ignore"):
+            out = np.where(x == 0, np.inf, 1 / np.where(x == 0, 1.0, x))
+        if np.any(np.isinf(out) & (x != 0)):
+            warnings.warn("a risk difference is so close to 0 (below 1e-308) that its NNT is "
+                          "beyond floating point: given as infinite", UserWarning, stacklevel=3)
+        return out
 
     est_ard = ard(a["d"])
     cols: dict = {"estimate": inv(est_ard), "nnt": inv(est_ard), "ard": est_ard}
