@@ -21,19 +21,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["TRIALS_COLUMNS", "combine_trials", "least_extreme", "stouffer"]
+__all__ = ["TRIALS_COLUMNS", "combine_trials", "least_extreme", "rank_trials", "stouffer"]
 
 TRIALS_COLUMNS = ("trial", "n_variables", "z_stouffer", "p_similar", "p_different",
                   "p_carlisle", "p_combined", "n_checks", "n_inconsistent",
                   "n_reported_mismatch", "flags", "reason", "method")
 #: within-check names and the words a reason uses for an inconsistent row
 CHECK_WORDS = {
-    "grim": "a mean impossible for whole-number data (GRIM)",
-    "grimmer": "a mean and SD impossible together for whole-number data (GRIMMER)",
-    "grim_percent": "a percentage no whole number of patients gives (GRIM)",
-    "sd_bounds": "an SD impossible on the variable's scale",
-    "se_as_sd": "an SD that looks like a standard error",
+    "grim": "GRIM: {} impossible for whole-number data",
+    "grimmer": "GRIMMER: {} whose mean and SD are impossible together for whole-number data",
+    "grim_percent": "{} whose percentage no whole number of the arm's patients gives",
+    "sd_bounds": "{} whose SD is impossible on the variable's scale",
+    "se_as_sd": "{} whose SDs look like standard errors",
 }
+_UNITS = {"grim": "mean", "se_as_sd": "variable"}
 
 
 def stouffer(p: Any) -> tuple[float, float, float]:
@@ -91,7 +92,8 @@ def least_extreme(p: Any, p_low: Any, p_high: Any) -> np.ndarray:
 
 
 def combine_trials(variables: pd.DataFrame, within: pd.DataFrame | None = None, *,
-                   trials: Any = None, alpha: float = 0.001) -> pd.DataFrame:
+                   trials: Any = None, alpha: float = 0.001,
+                   no_p: str | None = None) -> pd.DataFrame:
     """One row per trial: combined baseline p values, within-trial problems, flags, reason.
 
     Parameters
@@ -106,6 +108,8 @@ def combine_trials(variables: pd.DataFrame, within: pd.DataFrame | None = None, 
         Every trial screened, so that trials without a computable p still get a row.
     alpha : float, default 0.001
         A combined p below ``alpha`` (either direction) is flagged.
+    no_p : str, optional
+        Why no baseline p was computed at all (said in the reason of every trial).
 
     Returns
     -------
@@ -162,14 +166,27 @@ def combine_trials(variables: pd.DataFrame, within: pd.DataFrame | None = None, 
     out["n_reported_mismatch"] = pd.Series(keys[mismatch]).value_counts().reindex(
         names, fill_value=0).to_numpy(np.int64)
     bad, checked = _within_counts(within, names)
-    out["n_checks"] = checked.sum(axis=1).astype(np.int64) if len(checked.columns) else 0
-    out["n_inconsistent"] = bad.sum(axis=1).astype(np.int64) if len(bad.columns) else 0
-    out["flags"], out["reason"] = _words(out, bad, z_least, alpha)
+    out["n_checks"] = (checked.sum(axis=1).to_numpy(np.int64) if len(checked.columns)
+                       else np.zeros(len(out), np.int64))
+    out["n_inconsistent"] = (bad.sum(axis=1).to_numpy(np.int64) if len(bad.columns)
+                             else np.zeros(len(out), np.int64))
+    out["flags"], out["reason"] = _words(out, bad, z_least, alpha, no_p)
     out["method"] = "stouffer/printed_p + carlisle_2017/least_extreme_p/inverted"
-    n_flags = out["flags"].map(lambda f: len(f.split(",")) if f else 0)
-    order = np.lexsort((out["trial"].to_numpy(), out["p_combined"].fillna(2.0).to_numpy(),
-                        -n_flags.to_numpy()))
-    return out.iloc[order].reset_index(drop=True)[list(TRIALS_COLUMNS)]
+    return rank_trials(out)
+
+
+def rank_trials(trials: pd.DataFrame) -> pd.DataFrame:
+    """Most anomalous first: more flags, then smaller ``p_combined`` (none last), then name.
+
+    The order is total (ties broken by the trial's name), so trials screened in any chunks
+    rank the same.
+    """
+    if trials.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in TRIALS_COLUMNS})
+    n_flags = trials["flags"].map(lambda f: len(f.split(",")) if f else 0).to_numpy()
+    order = np.lexsort((trials["trial"].astype(str).to_numpy(),
+                        trials["p_combined"].fillna(2.0).to_numpy(float), -n_flags))
+    return trials.iloc[order].reset_index(drop=True)[list(TRIALS_COLUMNS)]
 
 
 def _stouffer_by(keys: np.ndarray, p: np.ndarray, names: pd.Index) -> np.ndarray:
@@ -223,8 +240,8 @@ def _fmt(p: float) -> str:
     return f"{p:.1e}" if p < 0.001 else f"{p:.3f}"
 
 
-def _words(out: pd.DataFrame, bad: pd.DataFrame, z: np.ndarray,
-           alpha: float) -> tuple[list[str], list[str]]:
+def _words(out: pd.DataFrame, bad: pd.DataFrame, z: np.ndarray, alpha: float,
+           no_p: str | None) -> tuple[list[str], list[str]]:
     from scipy import stats
 
     flags, reasons = [], []
@@ -246,7 +263,9 @@ def _words(out: pd.DataFrame, bad: pd.DataFrame, z: np.ndarray,
             count = int(bad.loc[row.trial, check]) if row.trial in bad.index else 0
             if count:
                 f.append(check)
-                words.append(f"{count} x {CHECK_WORDS.get(check, check)}")
+                unit = _UNITS.get(check, "row")
+                what = f"{count} {unit}{'s' if count != 1 else ''}"
+                words.append(CHECK_WORDS.get(check, check + ": {} inconsistent").format(what))
         if row.n_reported_mismatch:
             f.append("reported_p")
             words.append(f"{int(row.n_reported_mismatch)} reported p value(s) outside what the "
@@ -254,6 +273,8 @@ def _words(out: pd.DataFrame, bad: pd.DataFrame, z: np.ndarray,
         flags.append(",".join(f))
         checks = (f"{int(row.n_checks)} within-trial checks consistent" if row.n_checks
                   else "no within-trial check applied")
+        if no_p:
+            words.append(f"baseline p values {no_p}")
         if words:
             text = "; ".join(words)
             reasons.append(text[0].upper() + text[1:] + ".")
