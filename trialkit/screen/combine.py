@@ -200,10 +200,11 @@ def _stouffer_by(keys: np.ndarray, p: np.ndarray, names: pd.Index) -> np.ndarray
     with np.errstate(invalid="ignore"):
         total = grouped.sum().reindex(names).to_numpy(float)
         k = grouped.count().reindex(names).to_numpy(float)
-        has_pos = grouped.apply(lambda s: bool(np.isposinf(s).any())).reindex(names)
-        has_neg = grouped.apply(lambda s: bool(np.isneginf(s).any())).reindex(names)
-        total = np.where(has_pos.fillna(False).to_numpy(bool)
-                         & has_neg.fillna(False).to_numpy(bool), np.nan, total)
+        pos = frame.assign(z=np.isposinf(frame["z"])).groupby("trial", sort=False)["z"].any()
+        neg = frame.assign(z=np.isneginf(frame["z"])).groupby("trial", sort=False)["z"].any()
+        both = (pos.reindex(names, fill_value=False).to_numpy(bool)
+                & neg.reindex(names, fill_value=False).to_numpy(bool))
+        total = np.where(both, np.nan, total)
         return total / np.sqrt(k)
 
 

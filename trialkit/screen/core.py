@@ -50,7 +50,7 @@ def _load(module: str, name: str) -> tuple[Callable[..., Any] | None, str]:
     try:
         return getattr(importlib.import_module(module), name), ""
     except (ImportError, AttributeError) as exc:
-        return None, f"not available: {module}.{name} cannot be imported ({exc})"
+        return None, f"not available ({module}.{name} cannot be imported: {exc})"
 
 
 def baseline_function() -> tuple[Callable[..., Any] | None, str]:
