@@ -250,12 +250,12 @@ def _words(out: pd.DataFrame, bad: pd.DataFrame, z: np.ndarray, alpha: float,
         f, words = [], []
         k = int(row.n_variables)
         plural = "s" if k != 1 else ""
-        if np.isfinite(z[i]) and stats.norm.sf(z[i]) < alpha:
+        if not np.isnan(z[i]) and stats.norm.sf(z[i]) < alpha:
             f.append("too_similar")
             words.append(f"the arms are more alike at baseline than random allocation makes "
                          f"likely (Carlisle's combined p = {_fmt(row.p_carlisle)} over {k} "
                          f"variable{plural})")
-        elif np.isfinite(z[i]) and stats.norm.cdf(z[i]) < alpha:
+        elif not np.isnan(z[i]) and stats.norm.cdf(z[i]) < alpha:
             f.append("too_different")
             words.append(f"the arms differ more at baseline than random allocation makes "
                          f"likely (combined p = {_fmt(float(stats.norm.cdf(z[i])))} for "
@@ -282,6 +282,9 @@ def _words(out: pd.DataFrame, bad: pd.DataFrame, z: np.ndarray, alpha: float,
         elif np.isfinite(row.p_combined):
             reasons.append(f"Not flagged: combined p = {_fmt(row.p_combined)} over {k} "
                            f"variable{plural} (flagged below {alpha:g}); {checks}.")
+        elif k:
+            reasons.append(f"Cannot combine the {k} baseline p values: one is 0 and another "
+                           f"1, so their z scores sum to nothing defined; {checks}.")
         else:
             reasons.append(f"No baseline p to combine (a variable needs two arms with "
                            f"summary statistics); {checks}.")
