@@ -229,7 +229,10 @@ def _within_counts(within: pd.DataFrame | None,
         empty = pd.DataFrame(index=names)
         return empty, empty
     w = within.assign(trial=within["trial"].astype(str))
-    checked = w[w["verdict"] != "cannot check"]
+    # a mean failing GRIM fails GRIMMER and the SD bounds too: counted once, as GRIM
+    echo = w["check"].isin(["grimmer", "sd_bounds"]) & w["reason"].astype(str).str.contains(
+        "the mean fails GRIM", regex=False)
+    checked = w[(w["verdict"] != "cannot check") & ~echo]
     bad = pd.crosstab(checked["trial"], checked["check"],
                       values=(checked["verdict"] == "inconsistent").astype(int), aggfunc="sum")
     done = pd.crosstab(checked["trial"], checked["check"])

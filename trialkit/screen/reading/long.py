@@ -62,7 +62,8 @@ def parse_long(frame: pd.DataFrame, where: P.Where) -> pd.DataFrame:
     kind = _kinds(col["kind"], mean, count, percent, where, errors)
     cont = kind == "continuous"
     n = P.counts(col["n"], "n", where, errors, required=True)
-    _check_continuous(cont, mean, sd, count, percent, where, errors)
+    _check_continuous(cont, P.is_missing(mean_col), P.is_missing(sd_col), sd, count, percent,
+                      where, errors)
     _check_categorical(~cont, n, mean, sd, count, percent, where, errors)
     mean_dec = _override_decimals(col["mean_decimals"], mean, mean_text, mean_dec, "mean",
                                   where, errors)
@@ -134,12 +135,13 @@ def _kinds(values: pd.Series, mean: np.ndarray, count: np.ndarray, percent: np.n
     return out
 
 
-def _check_continuous(cont: np.ndarray, mean: np.ndarray, sd: np.ndarray, count: np.ndarray,
-                      percent: np.ndarray, where: P.Where, errors: ErrorCollector) -> None:
-    for i in np.flatnonzero(cont & np.isnan(mean)):
+def _check_continuous(cont: np.ndarray, no_mean: np.ndarray, no_sd: np.ndarray,
+                      sd: np.ndarray, count: np.ndarray, percent: np.ndarray, where: P.Where,
+                      errors: ErrorCollector) -> None:
+    for i in np.flatnonzero(cont & no_mean):
         where.error(errors, int(i), "mean", "a continuous row needs a mean (and SD), got an "
                     "empty cell")
-    for i in np.flatnonzero(cont & np.isnan(sd) & np.isfinite(mean)):
+    for i in np.flatnonzero(cont & no_sd & ~no_mean):
         where.error(errors, int(i), "sd", "a continuous row needs an SD, got an empty cell")
     for i in np.flatnonzero(cont & (sd < 0)):
         where.error(errors, int(i), "sd", f"an SD cannot be negative, got {sd[i]:g}")
