@@ -236,9 +236,12 @@ def screen(table: Any, *, sims: int = DEFAULT_SIMS, seed: int = 0, alpha: float 
     else:
         chunks = chunks_of_trials(read_rows(table, layout=layout, sheet=sheet), size)
     if progress:
-        from tqdm.auto import tqdm
-
-        chunks = tqdm(chunks, desc="screening", unit="chunk")
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:  # tqdm comes with the report and scale extras
+            pass
+        else:
+            chunks = tqdm(chunks, desc="screening", unit="chunk")
     return finish((screen_chunk(c, settings) for c in chunks), settings)
 
 
