@@ -48,31 +48,32 @@ def parse_long(frame: pd.DataFrame, where: P.Where) -> pd.DataFrame:
                              file=where.file)
     frame = frame.reset_index(drop=True)
     length = len(frame)
-    col = {c: frame[c] if c in frame.columns else pd.Series([""] * length, dtype=object)
-           for c in KNOWN}
-    keys = {k: P.as_text(col[k]) for k in ("trial", "variable", "arm", "timepoint")}
+    col = {c: frame[c] if c in frame.columns else None for c in KNOWN}
+    keys = {k: P.as_text(col[k], length) for k in ("trial", "variable", "arm", "timepoint")}
     for k in ("trial", "variable", "arm"):
         for i in np.flatnonzero((keys[k] == "").to_numpy()):
             where.error(errors, int(i), k, f"expected the {k}'s name, got an empty cell")
-    mean_col, sd_col = _split_cells(col["mean_sd"], col["mean"], col["sd"], where, errors)
-    mean, mean_text, mean_dec = P.numbers(mean_col, "mean", where, errors)
-    sd, sd_text, sd_dec = P.numbers(sd_col, "sd", where, errors)
-    count, _, _ = P.numbers(col["count"], "count", where, errors)
-    percent, percent_text, percent_dec = P.numbers(col["percent"], "percent", where, errors)
+    mean_col, sd_col = _split_cells(col["mean_sd"], col["mean"], col["sd"], length, where,
+                                    errors)
+    mean, mean_text, mean_dec = P.numbers(mean_col, "mean", where, errors, length=length)
+    sd, sd_text, sd_dec = P.numbers(sd_col, "sd", where, errors, length=length)
+    count, _, _ = P.numbers(col["count"], "count", where, errors, length=length)
+    percent, percent_text, percent_dec = P.numbers(col["percent"], "percent", where, errors,
+                                                   length=length)
     kind = _kinds(col["kind"], mean, count, percent, where, errors)
     cont = kind == "continuous"
-    n = P.counts(col["n"], "n", where, errors, required=True)
-    _check_continuous(cont, P.is_missing(mean_col), P.is_missing(sd_col), sd, count, percent,
-                      where, errors)
+    n = P.counts(col["n"], "n", where, errors, required=True, length=length)
+    _check_continuous(cont, P.is_missing(mean_col, length), P.is_missing(sd_col, length), sd,
+                      count, percent, where, errors)
     _check_categorical(~cont, n, mean, sd, count, percent, where, errors)
     mean_dec = _override_decimals(col["mean_decimals"], mean, mean_text, mean_dec, "mean",
                                   where, errors)
     sd_dec = _override_decimals(col["sd_decimals"], sd, sd_text, sd_dec, "sd", where, errors)
-    reported, reported_text = _reported_p(col["reported_p"], where, errors)
-    integer = P.flags(col["integer"], "integer", where, errors)
-    items = P.counts(col["items"], "items", where, errors)
-    lo, _, _ = P.numbers(col["scale_min"], "scale_min", where, errors)
-    hi, _, _ = P.numbers(col["scale_max"], "scale_max", where, errors)
+    reported, reported_text = _reported_p(col["reported_p"], length, where, errors)
+    integer = P.flags(col["integer"], "integer", where, errors, length=length)
+    items = P.counts(col["items"], "items", where, errors, length=length)
+    lo, _, _ = P.numbers(col["scale_min"], "scale_min", where, errors, length=length)
+    hi, _, _ = P.numbers(col["scale_max"], "scale_max", where, errors, length=length)
     for i in np.flatnonzero(np.isfinite(lo) != np.isfinite(hi)):
         where.error(errors, int(i), "scale_min" if np.isnan(lo[i]) else "scale_max",
                     "give both ends of the scale (scale_min and scale_max) or neither")
@@ -95,19 +96,25 @@ def parse_long(frame: pd.DataFrame, where: P.Where) -> pd.DataFrame:
     return rows[list(ROWS_COLUMNS) + list(EXTRA_COLUMNS)]
 
 
-def _split_cells(cells: pd.Series, mean: pd.Series, sd: pd.Series, where: P.Where,
-                 errors: ErrorCollector) -> tuple[pd.Series, pd.Series]:
+def _split_cells(cells: pd.Series | None, mean: pd.Series | None, sd: pd.Series | None,
+                 length: int, where: P.Where,
+                 errors: ErrorCollector) -> tuple[pd.Series | None, pd.Series | None]:
     """Mean and SD columns, with printed "mean (SD)" cells (a ``mean_sd`` column, or a
     ``mean`` cell with brackets or ± and no SD) split by :func:`trialkit.cells.parse_cell`."""
-    mean = mean.astype(object).reset_index(drop=True).copy()
-    sd = sd.astype(object).reset_index(drop=True).copy()
-    cell_text = P.as_text(cells)
-    mean_text = P.as_text(mean)
-    in_mean = (P.as_text(sd) == "") & mean_text.str.contains(r"[(\[±]|\+", regex=True)
-    use = (cell_text != "") | in_mean
-    for i in np.flatnonzero(use.to_numpy()):
+    cell_text = P.as_text(cells, length)
+    mean_text = P.as_text(mean, length)
+    sd_text = P.as_text(sd, length)
+    use = ((cell_text != "") | ((sd_text == "")
+                                & mean_text.str.contains(r"[(\[±+]", regex=True))).to_numpy()
+    if not use.any():
+        return mean, sd
+    mean_out = (mean if mean is not None else pd.Series([""] * length)).astype(object)
+    mean_out = mean_out.reset_index(drop=True).copy()
+    sd_out = (sd if sd is not None else pd.Series([""] * length)).astype(object)
+    sd_out = sd_out.reset_index(drop=True).copy()
+    for i in np.flatnonzero(use):
         text, name = (cell_text[i], "mean_sd") if cell_text[i] else (mean_text[i], "mean")
-        if cell_text[i] and (mean_text[i] or P.as_text(sd)[i]):
+        if cell_text[i] and (mean_text[i] or sd_text[i]):
             where.error(errors, int(i), name, "give either a 'mean (SD)' cell or mean and "
                         "sd columns, not both")
             continue
@@ -115,22 +122,22 @@ def _split_cells(cells: pd.Series, mean: pd.Series, sd: pd.Series, where: P.Wher
             parsed = parse_cell(text, "sd")
         except TrialDataError as exc:
             where.error(errors, int(i), name, exc.reason)
-            mean[i] = sd[i] = ""
+            mean_out[i], sd_out[i] = "0", "0"  # reported above; not reported twice
             continue
-        mean[i], sd[i] = str(parsed["mean_text"]), str(parsed["sd_text"])
-    return mean, sd
+        mean_out[i], sd_out[i] = str(parsed["mean_text"]), str(parsed["sd_text"])
+    return mean_out, sd_out
 
 
-def _kinds(values: pd.Series, mean: np.ndarray, count: np.ndarray, percent: np.ndarray,
-           where: P.Where, errors: ErrorCollector) -> np.ndarray:
+def _kinds(values: pd.Series | None, mean: np.ndarray, count: np.ndarray,
+           percent: np.ndarray, where: P.Where, errors: ErrorCollector) -> np.ndarray:
     """``kind`` as given, or categorical where only count/percent are given."""
-    text = P.as_text(values).str.lower().to_numpy(object)
+    text = P.as_text(values, len(mean)).str.lower().to_numpy(object)
     guess = np.where(np.isnan(mean) & (np.isfinite(count) | np.isfinite(percent)),
                      "categorical", "continuous")
     out = np.where(text == "", guess, text).astype(object)
     for i in np.flatnonzero(~np.isin(out, KINDS)):
         where.error(errors, int(i), "kind",
-                    f"expected continuous or categorical, got {values.iloc[i]!r}")
+                    f"expected continuous or categorical, got {text[i]!r}")
         out[i] = guess[i]
     return out
 
@@ -171,12 +178,14 @@ def _check_categorical(cat: np.ndarray, n: np.ndarray, mean: np.ndarray, sd: np.
                         "or percent")
 
 
-def _override_decimals(values: pd.Series, number: np.ndarray, text: np.ndarray,
+def _override_decimals(values: pd.Series | None, number: np.ndarray, text: np.ndarray,
                        decimals: np.ndarray, name: str, where: P.Where,
                        errors: ErrorCollector) -> np.ndarray:
     """A ``mean_decimals``/``sd_decimals`` column: the printed decimals where the text lost
     trailing zeros ("0.5" exported from "0.50"; the text is padded to match) or where the
     numbers came without text (the text is the number written with those decimals)."""
+    if values is None:
+        return decimals
     given = P.counts(values, f"{name}_decimals", where, errors, minimum=0)
     out = decimals.copy()
     for i in np.flatnonzero(np.isfinite(given)):
@@ -198,14 +207,16 @@ def _override_decimals(values: pd.Series, number: np.ndarray, text: np.ndarray,
     return out
 
 
-def _reported_p(values: pd.Series, where: P.Where,
+def _reported_p(values: pd.Series | None, length: int, where: P.Where,
                 errors: ErrorCollector) -> tuple[np.ndarray, np.ndarray]:
     """Reported p values: a number in [0, 1] (kept as text and number) or an inequality /
     "ns" (kept as text; the number is NaN because none was printed)."""
-    text = P.as_text(values).to_numpy(object)
-    plain = np.array([bool(P._PLAIN.match(t)) for t in text], bool)
-    number, _, _ = P.numbers(pd.Series(np.where(plain, text, "")), "reported_p", where,
-                             errors)
+    if values is None:
+        return np.full(length, np.nan), np.full(length, "", dtype=object).astype(str)
+    series = P.as_text(values, length)
+    text = series.to_numpy(object)
+    plain = series.str.fullmatch(P._PLAIN_PATTERN).to_numpy(bool)
+    number, _, _ = P.numbers(series.where(plain, ""), "reported_p", where, errors)
     for i in np.flatnonzero(plain & ((number < 0) | (number > 1))):
         where.error(errors, int(i), "reported_p", f"expected a p value from 0 to 1, got "
                     f"{text[i]!r}")
