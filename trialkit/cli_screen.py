@@ -112,7 +112,14 @@ def _write(result: Any, out: Path) -> None:
     sys.stderr.write(f"trialkit: wrote {', '.join(written)} to {out}\n")
 
 
+#: technique -> the trialkit.plots.screen function that draws its frame
+FIGURES = {"pvalue_distribution": "pvalue_cdf", "matches": "match_bars",
+           "cohort_matches": "observed_expected", "final_digits": "final_digit_bars",
+           "categorical": "observed_expected", "group_sizes": "observed_expected"}
+
+
 def _figures(result: Any, out: Path) -> list[str]:
+    """The technique figures (trialkit.plots.screen), where the technique ran."""
     try:
         from trialkit.plots import screen as plots
     except ImportError:
@@ -124,10 +131,12 @@ def _figures(result: Any, out: Path) -> list[str]:
 
     names = []
     for name, frame in result.techniques.items():
-        draw = getattr(plots, f"plot_{name}", None)
-        if frame is None or draw is None:
+        draw = getattr(plots, FIGURES.get(name, ""), None)
+        if frame is None or draw is None or len(frame) == 0:
             continue
-        drawn = draw(frame)
+        extra = ((result.variables,) if name == "pvalue_distribution" and len(result.variables)
+                 else ())
+        drawn = draw(frame, *extra)
         fig = drawn if hasattr(drawn, "savefig") else drawn.figure
         fig.savefig(out / f"{name}.png", dpi=150, bbox_inches="tight")
         plt.close(fig)

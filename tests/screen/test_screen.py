@@ -35,13 +35,12 @@ def _fake_baseline(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, columns=list(core.VARIABLES_COLUMNS))
 
 
-def _fake_partial(rows: pd.DataFrame, *, seed: int = 0) -> dict[str, int]:
-    return {"rows": len(rows), "trials": int(rows["trial"].nunique())}
+def _fake_partial(rows: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
+    return pd.DataFrame({"rows": [len(rows)], "trials": [rows["trial"].nunique()]})
 
 
-def _fake_combine(pieces: list[dict[str, int]]) -> pd.DataFrame:
-    return pd.DataFrame({"rows": [sum(p["rows"] for p in pieces)],
-                         "trials": [sum(p["trials"] for p in pieces)]})
+def _fake_combine(pieces: pd.DataFrame) -> pd.DataFrame:
+    return pieces.sum().to_frame().T
 
 
 @pytest.fixture

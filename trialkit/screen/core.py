@@ -16,8 +16,9 @@ from trialkit.errors import TrialDataError
 
 __all__ = ["TECHNIQUES", "VARIABLES_COLUMNS", "ScreenResult", "screen"]
 
-#: The across-trial techniques, each ``trialkit.screen.across.<name>`` with
-#: ``partial_<name>(rows)`` (one chunk of whole trials) and ``combine_<name>(pieces)``.
+#: The across-trial techniques: ``trialkit.screen.across`` exports, for each, ``<name>``,
+#: ``partial_<name>(rows)`` (one chunk of whole trials, a DataFrame) and
+#: ``combine_<name>(pieces)`` (the pieces concatenated).
 TECHNIQUES = ("pvalue_distribution", "matches", "cohort_matches", "final_digits",
               "categorical", "group_sizes")
 VARIABLES_COLUMNS = ("trial", "variable", "timepoint", "kind", "k_arms", "p", "p_low",
@@ -60,8 +61,8 @@ def baseline_function() -> tuple[Callable[..., Any] | None, str]:
 
 def technique_functions(name: str) -> tuple[tuple[Callable[..., Any], Callable[..., Any]] | None,
                                             str]:
-    """``(partial_<name>, combine_<name>)`` of ``trialkit.screen.across.<name>``."""
-    module = f"trialkit.screen.across.{name}"
+    """``(partial_<name>, combine_<name>)`` of ``trialkit.screen.across``."""
+    module = "trialkit.screen.across"
     part, why = _load(module, f"partial_{name}")
     comb, why2 = _load(module, f"combine_{name}")
     if part is None or comb is None:
@@ -128,8 +129,13 @@ def finish(parts: Iterable[dict[str, Any]], settings: Settings) -> ScreenResult:
             techniques[name] = None
             notes[name] = why
             continue
-        techniques[name] = _call(funcs[1], [p["pieces"][name] for p in parts],
-                                 sims=settings.sims, seed=settings.seed)
+        pieces = [p["pieces"][name] for p in parts if name in p["pieces"]]
+        frames_ = [x for x in pieces if isinstance(x, pd.DataFrame)]
+        if len(frames_) == len(pieces) and pieces:  # the pieces of whole trials, concatenated
+            joined: Any = pd.concat(frames_, ignore_index=True)
+        else:
+            joined = pieces
+        techniques[name] = _call(funcs[1], joined, sims=settings.sims, seed=settings.seed)
     return ScreenResult(trials=_tidy(trials), variables=_tidy(frames["variables"]),
                         within=_tidy(frames["within"]),
                         techniques={k: _tidy(v) for k, v in techniques.items()}, notes=notes,

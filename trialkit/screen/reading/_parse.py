@@ -112,7 +112,7 @@ def numbers(values: pd.Series | None, name: str, where: Where, errors: ErrorColl
         plain = text.str.fullmatch(_PLAIN_PATTERN).to_numpy(bool) & has_text
         if plain.any():
             t = text[plain]
-            value[plain] = pd.to_numeric(t).to_numpy(float)
+            value[plain] = t.to_numpy(dtype=object).astype(float)
             dot = t.str.find(".").to_numpy()
             decimals[plain] = np.where(dot >= 0, t.str.len().to_numpy() - dot - 1, 0)
         for i in np.flatnonzero(has_text & ~plain):
