@@ -125,6 +125,7 @@ def _figures(result: Any, out: Path) -> list[str]:
     except ImportError:
         return []
     import matplotlib
+    import pandas as pd
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -136,9 +137,14 @@ def _figures(result: Any, out: Path) -> list[str]:
             continue
         extra = ((result.variables,) if name == "pvalue_distribution" and len(result.variables)
                  else ())
-        drawn = draw(frame, *extra)
-        fig = drawn if hasattr(drawn, "savefig") else drawn.figure
-        fig.savefig(out / f"{name}.png", dpi=150, bbox_inches="tight")
-        plt.close(fig)
-        names.append(f"{name}.png")
+        key = next((c for c in ("measure", "statistic") if c in frame.columns), None)
+        several = (FIGURES[name] == "observed_expected" and key is not None
+                   and frame[key].nunique() > 1)
+        for value in (pd.unique(frame[key]) if several else [None]):
+            drawn = draw(frame, measure=value) if several else draw(frame, *extra)
+            fig = drawn if hasattr(drawn, "savefig") else drawn.figure
+            file = f"{name}_{value}.png" if several else f"{name}.png"
+            fig.savefig(out / file, dpi=150, bbox_inches="tight")
+            plt.close(fig)
+            names.append(file)
     return names
