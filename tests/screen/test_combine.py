@@ -101,7 +101,24 @@ def test_reported_p_outside_the_recomputed_range():
     assert res.loc["B", "n_reported_mismatch"] == 0
 
 
-def test_zero_and_one_cannot_be_combined():
-    res = combine_trials(pd.DataFrame({"trial": ["A", "A"], "p": [0.0, 1.0]})).iloc[0]
-    assert math.isnan(res["p_combined"])
-    assert res["reason"].startswith("Cannot combine")
+def test_p_of_zero_or_one_is_left_out_and_said():
+    res = combine_trials(pd.DataFrame({"trial": ["A", "A", "B", "B"],
+                                       "p": [0.0, 1.0, 1.0, 0.3]})).set_index("trial")
+    assert math.isnan(res.loc["A", "p_combined"]) and res.loc["A", "n_extreme"] == 2
+    assert "2 variables with a baseline p of exactly 0 or 1" in res.loc["A", "reason"]
+    # B: only 0.3 combined, 2 min(0.3, 0.7) = 0.6
+    assert res.loc["B", "p_combined"] == pytest.approx(0.6)
+    assert res.loc["B", "n_variables"] == 2 and res.loc["B", "n_extreme"] == 1
+
+
+def test_monte_carlo_p_is_preferred_for_carlisle():
+    # simdistr's variable p values given as baseline_p's p_carlisle (conventional
+    # direction: 1 - simdistr's), with a different p at the printed values
+    variables = pd.read_csv(REF / "simdistr_variable_p.csv")
+    variables["p_carlisle"] = 1 - variables["p"]
+    variables["p"] = 0.5
+    combined = pd.read_csv(REF / "simdistr_combined_p.csv").set_index("trial")["p"]
+    res = combine_trials(variables).set_index("trial")
+    assert res["p_carlisle"].to_numpy() == pytest.approx(
+        combined.reindex(res.index).to_numpy(), rel=1e-9)
+    assert (res["z_stouffer"] == 0).all()

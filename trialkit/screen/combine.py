@@ -5,13 +5,21 @@ independent variables ``Z = sum(Phi^-1(p_i)) / sqrt(k)`` is standard normal (Sto
 1949). With the usual convention (p near 1 when the arms' means are close), a large Z says
 the arms are more alike than chance makes likely, a very negative Z that they differ more.
 
-Carlisle (2017) made two choices that :func:`combine_trials` follows for ``p_carlisle`` and
-the ranking: of the p values the rounding of the printed numbers allows he took the one
-closest to 0.5 (here: the p in ``[p_low, p_high]`` nearest 0.5), so rounding alone is never
-evidence; and he "inverted" them (dissimilar means give p near 1), so a trial's p near 0
-means arms too alike and near 1 too different. ``p_carlisle = Phi(sum(Phi^-1(1 - p_i)) /
-sqrt(k))`` is the combined p simdistr's ``sim_distr`` returns (its variable p values are
-already inverted: the share of simulated trials with *smaller* differences between means).
+Carlisle's method, which :func:`combine_trials` follows for ``p_carlisle`` and the ranking,
+accounts for the rounding of the printed numbers. Each variable's p is, in order of
+preference: the Monte Carlo p of Carlisle & Loadsman (2017) over arms simulated from one
+population and rounded to the printed decimals (``p_carlisle`` of
+:func:`trialkit.screen.baseline.baseline_p` with ``sims > 0``; what simdistr computes), or
+else, as in Carlisle (2017), the p closest to 0.5 that the rounding allows (the p in
+``[p_low, p_high]`` nearest 0.5), or else the p at the printed values. Carlisle "inverted"
+the p values (dissimilar means give p near 1), so a trial's combined p near 0 means arms too
+alike and near 1 too different: ``p_carlisle = Phi(sum(Phi^-1(1 - p_i)) / sqrt(k))``, the
+combined p simdistr's ``sim_distr`` returns.
+
+A p of exactly 0 or 1 (a discrete test of identical counts, a Monte Carlo p with every
+simulation on one side) would make Stouffer's z infinite: such variables are left out of the
+combinations, counted in ``n_extreme`` and named in the reason (simdistr would return a
+combined p of 0 or 1 instead).
 """
 
 from __future__ import annotations
@@ -23,8 +31,8 @@ import pandas as pd
 
 __all__ = ["TRIALS_COLUMNS", "combine_trials", "least_extreme", "rank_trials", "stouffer"]
 
-TRIALS_COLUMNS = ("trial", "n_variables", "z_stouffer", "p_similar", "p_different",
-                  "p_carlisle", "p_combined", "n_checks", "n_inconsistent",
+TRIALS_COLUMNS = ("trial", "n_variables", "n_extreme", "z_stouffer", "p_similar",
+                  "p_different", "p_carlisle", "p_combined", "n_checks", "n_inconsistent",
                   "n_reported_mismatch", "flags", "reason", "method")
 #: within-check names and the words a reason uses for an inconsistent row
 CHECK_WORDS = {
@@ -101,7 +109,9 @@ def combine_trials(variables: pd.DataFrame, within: pd.DataFrame | None = None, 
     variables : pandas.DataFrame
         One row per trial x variable (x timepoint) with ``trial`` and ``p`` (the usual
         convention: near 1 when the arms are alike), and optionally ``p_low``/``p_high``
-        (the p values the rounding of the printed numbers allows) and ``reported_p``.
+        (the p values the rounding of the printed numbers allows), ``p_carlisle`` (the Monte
+        Carlo p over the rounding, same convention) and ``reported_p``:
+        :func:`trialkit.screen.baseline.baseline_p`'s frame.
     within : pandas.DataFrame, optional
         :func:`trialkit.screen.within_checks` output (``trial, check, verdict``).
     trials : sequence of str, optional
@@ -118,10 +128,11 @@ def combine_trials(variables: pd.DataFrame, within: pd.DataFrame | None = None, 
         ``p_combined`` (smallest first; trials without one last), then by name.
         ``z_stouffer``, ``p_similar`` (arms this alike or more: ``1 - Phi(z)``) and
         ``p_different`` (``Phi(z)``) combine the p at the printed values; ``p_carlisle``
-        combines each variable's least extreme p (:func:`least_extreme`) in Carlisle's
+        combines each variable's p over the rounding (module documentation) in Carlisle's
         inverted convention (near 0: too alike; near 1: too different); ``p_combined`` is
-        its two-sided version ``2 min(p_carlisle, 1 - p_carlisle)``. ``flags`` names the
-        problems (comma-separated: ``too_similar``, ``too_different``, the within checks
+        its two-sided version ``2 min(p_carlisle, 1 - p_carlisle)``. ``n_variables`` counts
+        the variables with a p, ``n_extreme`` those left out for a p of exactly 0 or 1.
+        ``flags`` names the problems (comma-separated: ``too_similar``, ``too_different``, the within checks
         with an inconsistent row, ``reported_p``), ``reason`` says them in words.
 
     References
@@ -150,12 +161,19 @@ def combine_trials(variables: pd.DataFrame, within: pd.DataFrame | None = None, 
     p = v["p"].to_numpy(float)
     lo = v["p_low"].to_numpy(float) if "p_low" in v else np.full(len(v), np.nan)
     hi = v["p_high"].to_numpy(float) if "p_high" in v else np.full(len(v), np.nan)
+    mc = v["p_carlisle"].to_numpy(float) if "p_carlisle" in v else np.full(len(v), np.nan)
     keys = v["trial"].astype(str).to_numpy()
-    z_point = _stouffer_by(keys, p, names)
-    z_least = _stouffer_by(keys, least_extreme(p, lo, hi), names)
+    p_c = np.where(np.isfinite(mc), mc, least_extreme(p, lo, hi))
+    z_point = _stouffer_by(keys, np.where((p > 0) & (p < 1), p, np.nan), names)
+    z_least = _stouffer_by(keys, np.where((p_c > 0) & (p_c < 1), p_c, np.nan), names)
     out = pd.DataFrame({"trial": names})
-    out["n_variables"] = pd.Series(keys[np.isfinite(p)]).value_counts().reindex(
-        names, fill_value=0).to_numpy(np.int64)
+
+    def per_trial(mask: np.ndarray) -> np.ndarray:
+        return pd.Series(keys[mask]).value_counts().reindex(names, fill_value=0).to_numpy(
+            np.int64)
+
+    out["n_variables"] = per_trial(np.isfinite(p_c))
+    out["n_extreme"] = per_trial((p_c == 0) | (p_c == 1))
     out["z_stouffer"] = z_point
     out["p_similar"] = stats.norm.sf(z_point)
     out["p_different"] = stats.norm.cdf(z_point)
@@ -171,7 +189,8 @@ def combine_trials(variables: pd.DataFrame, within: pd.DataFrame | None = None, 
     out["n_inconsistent"] = (bad.sum(axis=1).to_numpy(np.int64) if len(bad.columns)
                              else np.zeros(len(out), np.int64))
     out["flags"], out["reason"] = _words(out, bad, z_least, alpha, no_p)
-    out["method"] = "stouffer/printed_p + carlisle_2017/least_extreme_p/inverted"
+    out["method"] = ("stouffer/printed_p + carlisle/monte_carlo_p_else_least_extreme_p/"
+                     "inverted")
     return rank_trials(out)
 
 
@@ -251,7 +270,7 @@ def _words(out: pd.DataFrame, bad: pd.DataFrame, z: np.ndarray, alpha: float,
     flags, reasons = [], []
     for i, row in enumerate(out.itertuples(index=False)):
         f, words = [], []
-        k = int(row.n_variables)
+        k = int(row.n_variables) - int(row.n_extreme)
         plural = "s" if k != 1 else ""
         if not np.isnan(z[i]) and stats.norm.sf(z[i]) < alpha:
             f.append("too_similar")
@@ -279,15 +298,17 @@ def _words(out: pd.DataFrame, bad: pd.DataFrame, z: np.ndarray, alpha: float,
                   else "no within-trial check applied")
         if no_p:
             words.append(f"baseline p values {no_p}")
+        if row.n_extreme:
+            words.append(f"{int(row.n_extreme)} variable{'s' if row.n_extreme != 1 else ''} "
+                         f"with a baseline p of exactly 0 or 1 (identical counts, or every "
+                         f"simulation on one side) left out of the combination, where its z "
+                         f"would be infinite")
         if words:
             text = "; ".join(words)
             reasons.append(text[0].upper() + text[1:] + ".")
         elif np.isfinite(row.p_combined):
             reasons.append(f"Not flagged: combined p = {_fmt(row.p_combined)} over {k} "
                            f"variable{plural} (flagged below {alpha:g}); {checks}.")
-        elif k:
-            reasons.append(f"Cannot combine the {k} baseline p values: one is 0 and another "
-                           f"1, so their z scores sum to nothing defined; {checks}.")
         else:
             reasons.append(f"No baseline p to combine (a variable needs two arms with "
                            f"summary statistics); {checks}.")
