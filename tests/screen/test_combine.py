@@ -122,3 +122,14 @@ def test_monte_carlo_p_is_preferred_for_carlisle():
     assert res["p_carlisle"].to_numpy() == pytest.approx(
         combined.reindex(res.index).to_numpy(), rel=1e-9)
     assert (res["z_stouffer"] == 0).all()
+
+
+def test_monte_carlo_p_of_zero_falls_back_to_the_closed_form():
+    # every simulation on one side (p_carlisle 0): the closed form over the rounding,
+    # 1e-6 to 1e-4, least extreme 1e-4; z = Phi^-1(1e-4) = -3.719016, Phi(z) = 1e-4
+    variables = pd.DataFrame({"trial": ["A"], "p": [1e-5], "p_low": [1e-6], "p_high": [1e-4],
+                              "p_carlisle": [0.0]})
+    res = combine_trials(variables).iloc[0]
+    assert res["n_extreme"] == 0
+    assert res["p_combined"] == pytest.approx(2e-4, rel=1e-9)
+    assert res["flags"] == "too_different"

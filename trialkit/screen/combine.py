@@ -16,10 +16,10 @@ the p values (dissimilar means give p near 1), so a trial's combined p near 0 me
 alike and near 1 too different: ``p_carlisle = Phi(sum(Phi^-1(1 - p_i)) / sqrt(k))``, the
 combined p simdistr's ``sim_distr`` returns.
 
-A p of exactly 0 or 1 (a discrete test of identical counts, a Monte Carlo p with every
-simulation on one side) would make Stouffer's z infinite: such variables are left out of the
-combinations, counted in ``n_extreme`` and named in the reason (simdistr would return a
-combined p of 0 or 1 instead).
+A Monte Carlo p of 0 or 1 (every simulation on one side) is replaced by the closed-form p
+over the rounding. A p that is still exactly 0 or 1 (a discrete test of identical counts)
+would make Stouffer's z infinite: such variables are left out of the combinations, counted in
+``n_extreme`` and named in the reason (simdistr would return a combined p of 0 or 1).
 """
 
 from __future__ import annotations
@@ -132,8 +132,9 @@ def combine_trials(variables: pd.DataFrame, within: pd.DataFrame | None = None, 
         inverted convention (near 0: too alike; near 1: too different); ``p_combined`` is
         its two-sided version ``2 min(p_carlisle, 1 - p_carlisle)``. ``n_variables`` counts
         the variables with a p, ``n_extreme`` those left out for a p of exactly 0 or 1.
-        ``flags`` names the problems (comma-separated: ``too_similar``, ``too_different``, the within checks
-        with an inconsistent row, ``reported_p``), ``reason`` says them in words.
+        ``flags`` names the problems (comma-separated: ``too_similar``, ``too_different``,
+        the within checks with an inconsistent row, ``reported_p``), ``reason`` says them in
+        words.
 
     References
     ----------
@@ -163,7 +164,11 @@ def combine_trials(variables: pd.DataFrame, within: pd.DataFrame | None = None, 
     hi = v["p_high"].to_numpy(float) if "p_high" in v else np.full(len(v), np.nan)
     mc = v["p_carlisle"].to_numpy(float) if "p_carlisle" in v else np.full(len(v), np.nan)
     keys = v["trial"].astype(str).to_numpy()
-    p_c = np.where(np.isfinite(mc), mc, least_extreme(p, lo, hi))
+    closed = least_extreme(p, lo, hi)
+    # a Monte Carlo p of 0 or 1 only says "beyond every simulation": the closed form over
+    # the rounding then says how far
+    usable = np.isfinite(mc) & ~(((mc == 0) | (mc == 1)) & (closed > 0) & (closed < 1))
+    p_c = np.where(usable, mc, closed)
     z_point = _stouffer_by(keys, np.where((p > 0) & (p < 1), p, np.nan), names)
     z_least = _stouffer_by(keys, np.where((p_c > 0) & (p_c < 1), p_c, np.nan), names)
     out = pd.DataFrame({"trial": names})
