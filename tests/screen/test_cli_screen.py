@@ -24,7 +24,7 @@ def test_table_output(capsys):
 def test_csv_and_json(capsys):
     assert main(["screen", str(DATA / "review.csv"), "--format", "csv"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("trial,n_variables,z_stouffer")
+    assert lines[0].startswith("trial,n_variables,n_extreme,z_stouffer")
     assert lines[1].startswith("Beta 2020,")
     assert main(["screen", str(DATA / "review.csv"), "--format", "json"]) == 0
     records = json.loads(capsys.readouterr().out)

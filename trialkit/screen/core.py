@@ -22,7 +22,7 @@ __all__ = ["TECHNIQUES", "VARIABLES_COLUMNS", "ScreenResult", "screen"]
 TECHNIQUES = ("pvalue_distribution", "matches", "cohort_matches", "final_digits",
               "categorical", "group_sizes")
 VARIABLES_COLUMNS = ("trial", "variable", "timepoint", "kind", "k_arms", "p", "p_low",
-                     "p_high", "reported_p", "method")
+                     "p_high", "p_carlisle", "reported_p", "method")
 DEFAULT_SIMS = 1000
 CHUNK_ROWS = 50_000
 
@@ -151,7 +151,7 @@ def _tidy(frame: pd.DataFrame | None) -> pd.DataFrame | None:
     for c in out.columns:
         col = out[c]
         if (col.dtype == object or pd.api.types.is_string_dtype(col)) and len(col) \
-                and col.map(lambda v: isinstance(v, str)).all():
+                and pd.api.types.infer_dtype(col, skipna=False) == "string":
             out[c] = col.astype(str)
     return out.reset_index(drop=True)
 

@@ -47,7 +47,7 @@ def load_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFr
     suffix = path.suffix.lower()
     try:
         if suffix in CSV_SUFFIXES:
-            sep = "\t" if suffix in (".tsv", ".tab") else None
+            sep = {".tsv": "\t", ".tab": "\t", ".csv": ","}.get(suffix)  # .txt: sniffed
             return pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep,
                                engine="python" if sep is None else "c", encoding="utf-8-sig")
         if suffix in EXCEL_SUFFIXES:
