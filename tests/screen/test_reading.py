@@ -46,13 +46,23 @@ def test_printed_cells_are_split():
 
 def test_categorical_rows_and_reported_p():
     rows = read_rows(_table(count=["12", ""], percent=["", "57.1"],
-                            p=["<0.001", "0.43"]))
+                            p=["<0.001", "<0.001"]))
     assert rows["kind"].tolist() == ["categorical", "categorical"]
     assert rows["count"].iloc[0] == 12 and np.isnan(rows["count"].iloc[1])
     assert rows["percent_text"].iloc[1] == "57.1" and rows["percent_decimals"].iloc[1] == 1
     # an inequality is kept as printed; no number was printed, so none is made up
     assert np.isnan(rows["reported_p"].iloc[0]) and rows["reported_p_text"].iloc[0] == "<0.001"
-    assert rows["reported_p"].iloc[1] == 0.43
+    assert read_rows(_table(count=["12", "9"], p=["0.43", ""]))["reported_p"].tolist() == [
+        0.43, 0.43]
+
+
+def test_reported_p_on_one_arm_is_the_variables():
+    rows = read_rows(_table(mean=["1.0", "2.0"], sd=["1", "1"], p=["", "0.04"]))
+    assert rows["reported_p_text"].tolist() == ["0.04", "0.04"]
+    assert rows["reported_p"].tolist() == [0.04, 0.04]
+    with pytest.raises(TrialDataError, match="two reported p values") as info:
+        read_rows(_table(mean=["1.0", "2.0"], sd=["1", "1"], p=["0.03", "0.04"]))
+    assert (info.value.row, info.value.field) == (2, "reported_p")
 
 
 def test_numbers_without_text_have_unknown_decimals():

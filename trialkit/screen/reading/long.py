@@ -92,6 +92,7 @@ def parse_long(frame: pd.DataFrame, where: P.Where) -> pd.DataFrame:
         "scale_min": lo, "scale_max": hi,
     })
     _check_duplicates(rows, where, errors)
+    _share_reported_p(rows, where, errors)
     errors.raise_any()
     return rows[list(ROWS_COLUMNS) + list(EXTRA_COLUMNS)]
 
@@ -225,6 +226,32 @@ def _reported_p(values: pd.Series | None, length: int, where: P.Where,
             where.error(errors, int(i), "reported_p", f"expected a p value ('0.04', "
                         f"'<0.001' or 'ns'), got {text[i]!r}")
     return number, text.astype(str)
+
+
+def _share_reported_p(rows: pd.DataFrame, where: P.Where, errors: ErrorCollector) -> None:
+    """A variable's reported p printed on one arm's row only (as reappraised's long sheets
+    do) is the variable's: copied to its other arms. Two different p values for one variable
+    are an error."""
+    given = rows["reported_p_text"] != ""
+    if not given.any():
+        return
+    keys = ["trial", "variable", "timepoint"]
+    texts = rows[given].groupby(keys, sort=False)["reported_p_text"]
+    clash = texts.nunique()
+    for key in clash[clash > 1].index:
+        sel = np.flatnonzero(given.to_numpy() & (rows[keys].apply(tuple, axis=1)
+                                                 == key).to_numpy())
+        where.error(errors, int(sel[1]), "reported_p", f"variable {key[1]!r} of trial "
+                    f"{key[0]!r} has two reported p values "
+                    f"({rows['reported_p_text'].iloc[sel[0]]!r} in row "
+                    f"{int(where.rows[sel[0]])}, {rows['reported_p_text'].iloc[sel[1]]!r})")
+    if given.all():
+        return
+    first = rows[given].drop_duplicates(keys)[[*keys, "reported_p", "reported_p_text"]]
+    filled = rows[keys].merge(first, on=keys, how="left")
+    missing = ~given.to_numpy() & filled["reported_p_text"].notna().to_numpy()
+    rows.loc[missing, "reported_p"] = filled.loc[missing, "reported_p"].to_numpy()
+    rows.loc[missing, "reported_p_text"] = filled.loc[missing, "reported_p_text"].to_numpy()
 
 
 def _check_duplicates(rows: pd.DataFrame, where: P.Where, errors: ErrorCollector) -> None:
