@@ -220,7 +220,7 @@ def screen(table: Any, *, sims: int = DEFAULT_SIMS, seed: int = 0, alpha: float 
     ...     "sd": ["1.1", "1.2"], "integer": ["yes", "yes"]})
     >>> res = screen(table)
     >>> res.trials[["trial", "flags"]].values.tolist()
-    [['T', 'grim,grimmer']]
+    [['T', 'grim']]
     """
     settings = Settings(sims=_whole(sims, "sims", 1), seed=_whole(seed, "seed", 0),
                         rounding=rounding, alpha=float(alpha))
