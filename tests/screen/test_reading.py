@@ -163,3 +163,20 @@ def test_input_is_not_mutated():
     before = table.copy()
     read_rows(table)
     pd.testing.assert_frame_equal(table, before)
+
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover
+    pass
+else:
+    @settings(max_examples=25, deadline=None)
+    @given(st.integers(0, 10**6), st.integers(0, 6), st.integers(2, 500))
+    def test_decimals_are_those_printed(whole, decimals, n):
+        # property: a mean printed with d decimals (trailing zeros included) reads as d
+        text = f"{whole / 10**decimals:.{decimals}f}"
+        rows = read_rows(_table(mean=[text, text], sd=["1.0", "1.0"], n=[str(n), str(n)]))
+        assert rows["mean_decimals"].tolist() == [decimals, decimals]
+        assert rows["mean_text"].tolist() == [text, text]
+        assert rows["mean"].iloc[0] == float(text)
