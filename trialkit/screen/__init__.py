@@ -13,6 +13,11 @@ combine
     :func:`stouffer`, :func:`combine_trials`: per-trial combination and ranking.
 core
     :func:`screen`: all of it, returning a :class:`ScreenResult`.
+baseline, across
+    :func:`baseline_p` (each variable's baseline p) and the across-trial techniques
+    :func:`pvalue_distribution`, :func:`matches`, :func:`cohort_matches`,
+    :func:`final_digits`, :func:`categorical`, :func:`group_sizes` (each with
+    ``partial_<name>`` and ``combine_<name>`` in :mod:`trialkit.screen.across`).
 
 Submodules load on first use, so ``import trialkit.screen`` stays light.
 """
@@ -22,8 +27,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["ScreenResult", "combine_trials", "read_rows", "screen", "stouffer",
-           "within_checks"]
+__all__ = ["ScreenResult", "baseline_p", "categorical", "cohort_matches", "combine_trials",
+           "final_digits", "group_sizes", "matches", "pvalue_distribution", "read_rows",
+           "screen", "stouffer", "within_checks"]
 
 _LAZY = {
     "read_rows": ("trialkit.screen.reading", "read_rows"),
@@ -32,6 +38,10 @@ _LAZY = {
     "combine_trials": ("trialkit.screen.combine", "combine_trials"),
     "screen": ("trialkit.screen.core", "screen"),
     "ScreenResult": ("trialkit.screen.core", "ScreenResult"),
+    "baseline_p": ("trialkit.screen.baseline", "baseline_p"),
+    **{name: ("trialkit.screen.across", name)
+       for name in ("pvalue_distribution", "matches", "cohort_matches", "final_digits",
+                    "categorical", "group_sizes")},
 }
 
 
