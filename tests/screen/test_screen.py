@@ -65,7 +65,10 @@ def test_review_table_is_ranked_with_reasons():
     # Gamma 2021: SDs 2.9/2.0 and 1.8/1.3 at n 20/40 (ratios 1.45, 1.38 ~ sqrt(2)), arms
     # 4.0 and 4.9 "SDs" apart
     assert "se_as_sd" in trials.loc["Gamma 2021", "flags"].split(",")
-    assert res.trials["trial"].tolist() == ["Beta 2020", "Gamma 2021", "Alpha 2019"]
+    # both flagged ones before Alpha 2019 (which of them first depends on their baseline p,
+    # computed when trialkit.screen.baseline is there)
+    order = res.trials["trial"].tolist()
+    assert set(order[:2]) == {"Beta 2020", "Gamma 2021"} and order[2] == "Alpha 2019"
 
 
 def test_techniques_and_notes(fakes):
