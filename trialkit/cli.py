@@ -286,11 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "outcome, else the first)")
     p.set_defaults(func=_cmd_figures)
 
-    from trialkit import cli_reanalyse
+    from trialkit import cli_reanalyse, cli_screen
     from trialkit.report import command as report_command
 
     cli_reanalyse.add_parser(sub)
     report_command.add_parser(sub)
+    cli_screen.add_parser(sub)
     return parser
 
 

@@ -22,6 +22,22 @@ The rows frame has one row per trial x variable x arm (x timepoint), with the co
 ``file``, ``row``
     where the row came from (str, 1-based int64), for error messages.
 
+The reader (:func:`trialkit.screen.read_rows`) adds the columns of :data:`EXTRA_COLUMNS`
+after these:
+
+``percent_text``, ``percent_decimals``
+    a categorical row's percentage as printed ("" when given as a number) and its decimals
+    (-1 where unknown).
+``reported_p_text``
+    the paper's p as printed ("0.04", "<0.001", "ns"; "" when none): ``reported_p`` is NaN
+    for an inequality or "ns", and the text says what was printed.
+``integer``, ``items``
+    whether the variable's values are whole numbers (or averages of ``items`` whole-number
+    items): only then do GRIM and GRIMMER apply (bool, int64; default False and 1).
+``scale_min``, ``scale_max``
+    the bounds of the variable's scale (float; NaN when not given): only then are the SD's
+    bounds checked.
+
 Monte Carlo techniques draw from :func:`trial_rng`, so a trial's random numbers depend only
 on the seed and the trial's name: a table split into chunks or Dask partitions (whole
 trials in each) gives the same results as the whole table at once.
@@ -39,6 +55,12 @@ ROWS_COLUMNS: tuple[str, ...] = (
     "reported_p", "file", "row",
 )
 KINDS: tuple[str, ...] = ("continuous", "categorical")
+EXTRA_COLUMNS: tuple[str, ...] = (
+    "percent_text", "percent_decimals", "reported_p_text", "integer", "items", "scale_min",
+    "scale_max",
+)
+#: Keys of one row: a trial's variable in one arm (at one timepoint).
+ROW_KEYS: tuple[str, ...] = ("trial", "variable", "arm", "timepoint")
 
 
 def stable_hash(text: str) -> int:

@@ -1,0 +1,62 @@
+"""``trialkit screen TABLE``: output formats, --out, errors on one line with exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from trialkit.cli import main
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "screen"
+
+
+def test_table_output(capsys):
+    assert main(["screen", str(DATA / "review.csv")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Screened 3 trials (16 rows")
+    assert max(out.index("Beta 2020"), out.index("Gamma 2021")) < out.index("Alpha 2019")
+    assert "grim,grim_percent" in out
+
+
+def test_csv_and_json(capsys):
+    assert main(["screen", str(DATA / "review.csv"), "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("trial,n_variables,n_extreme,z_stouffer")
+    assert lines[3].startswith("Alpha 2019,")
+    assert main(["screen", str(DATA / "review.csv"), "--format", "json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert [r["trial"] for r in records][2] == "Alpha 2019"
+    assert {"grim", "grim_percent"} <= set(records[[r["trial"] for r in records].index(
+        "Beta 2020")]["flags"].split(","))
+
+
+def test_out_writes_every_frame(tmp_path, capsys):
+    out = tmp_path / "screened"
+    assert main(["screen", str(DATA / "simdistr_example_trials.csv"), "--out", str(out),
+                 "--sims", "50", "--seed", "4"]) == 0
+    assert {"trials.csv", "variables.csv", "within.csv"} <= {p.name for p in out.iterdir()}
+    trials = pd.read_csv(out / "trials.csv")
+    assert len(trials) == 7
+    assert "wrote trials.csv" in capsys.readouterr().err
+
+
+def test_bad_table_is_one_line_and_exit_2(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("trial,variable,arm,n,mean,sd\nA,v,x,10,1.0,\nA,v,y,0,1.0,1\n")
+    assert main(["screen", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "row 1, field 'sd'" in err and "row 2, field 'n'" in err
+    assert main(["screen", str(tmp_path / "missing.csv")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", [["--sims", "0"], ["--alpha", "2"], ["--seed", "x"]])
+def test_bad_options_exit_2(option, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["screen", str(DATA / "review.csv"), *option])
+    assert info.value.code == 2
+    assert capsys.readouterr().err.count("\n") == 1
