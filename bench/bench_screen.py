@@ -65,7 +65,7 @@ def r_peer_missing(package: str) -> str | None:
         ["Rscript", "-e", f"quit(status = if (requireNamespace('{package}', quietly = TRUE)) "
                           "0 else 1)"], env=_r_env(), capture_output=True, text=True, timeout=120)
     if probe.returncode != 0:
-        where = os.environ.get("TRIALKIT_R_LIB") or "R's default library"
+        where = "TRIALKIT_R_LIB" if os.environ.get("TRIALKIT_R_LIB") else "R's libraries"
         return (f"peer not installed: R package {package} not found in {where} (set "
                 "TRIALKIT_R_LIB to the library it was installed into; see bench/README.md)")
     return None
