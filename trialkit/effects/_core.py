@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from trialkit.effects._nct import _nct_solve, nct_start_terms
 from trialkit.errors import TrialDataError
 
 __all__: list[str] = []
@@ -230,77 +231,6 @@ def t_quantile(level: float, df: np.ndarray) -> np.ndarray:
     return stats.t.isf((1 - level) / 2, df)
 
 
-def _nct_cdf_dncp(t: np.ndarray, df: np.ndarray, ncp: np.ndarray) -> np.ndarray:
-    """Derivative of the noncentral-t cdf F(t; df, ncp) with respect to ncp (df > 1).
-
-    With T = (Z + ncp) / S, S = sqrt(chi2_df / df): dF/dncp = -E[phi(t S - ncp)], which equals
-    ``-f_{df-1}(t sqrt((df-1)/df); ncp) / E[U]`` where f_{df-1} is the noncentral-t density with
-    df - 1 degrees of freedom and ``E[U] = sqrt(2/(df-1)) Gamma(df/2) / Gamma((df-1)/2)``.
-    One density evaluation instead of two extra cdf evaluations.
-    """
-    k = np.sqrt((df - 1) / df)
-    log_eu = 0.5 * np.log(2 / (df - 1)) + special.gammaln(df / 2) - special.gammaln((df - 1) / 2)
-    return -stats.nct._pdf(t * k, df - 1, ncp) * np.exp(-log_eu)
-
-
-def _nct_solve(t: np.ndarray, df: np.ndarray, p: float) -> np.ndarray:
-    """Solve P(T <= t | df, ncp) = p for ncp, vectorized over rows.
-
-    Start from the normal approximation of Abramowitz & Stegun (26.7.10),
-    ``ncp0 = t (1 - 1/(4 df)) - z_p sqrt(1 + t^2 / (2 df))``, then Newton steps on the Boost
-    cdf ``scipy.special.nctdtr`` with the analytic derivative above, on the rows not yet
-    converged. A row is accepted once the cdf *evaluated* at its current value is within 1e-9
-    of ``p``, after one last Newton step (taken only if it is tiny, so that a wrong derivative
-    cannot spoil an accepted value). The derivative must lie in [-1/sqrt(2 pi), 0); rows where
-    it does not, or that do not converge (df <= 1, extreme t), are solved by the vectorized
-    bracketing root-finder of ``scipy.optimize.elementwise``. No Python loop over rows.
-    """
-    z = special.ndtri(p)
-    x = t * (1 - 1 / (4 * df)) - z * np.sqrt(1 + t**2 / (2 * df))
-    failed = df <= 1
-    todo = np.flatnonzero(~failed)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        for _ in range(8):
-            if todo.size == 0:
-                break
-            tt, dd, xx = t[todo], df[todo], x[todo]
-            resid = special.nctdtr(dd, xx, tt) - p
-            try:
-                slope = _nct_cdf_dncp(tt, dd, xx)
-            except OverflowError:  # boost's tgamma; such rows go to the bracketing solver
-                slope = np.full_like(xx, np.nan)
-            step = resid / slope
-            valid = np.isfinite(step) & (slope < 0) & (slope >= -0.39895)
-            conv = np.abs(resid) < 1e-9
-            polish = conv & valid & (np.abs(step) < 1e-6 * np.maximum(1.0, np.abs(xx)))
-            limit = 2.0 * np.sqrt(1 + tt**2 / (2 * dd))
-            moved = ~conv & valid
-            x[todo] = np.where(polish | moved, xx - np.clip(step, -limit, limit), xx)
-            failed[todo[~conv & ~valid]] = True
-            todo = todo[moved]
-        failed[todo] = True
-        if np.any(failed):
-            from scipy.optimize import elementwise
-
-            def resid_fn(v: np.ndarray, tt: np.ndarray, dd: np.ndarray) -> np.ndarray:
-                # Boost's cdf can return NaN far in a tail, where the cdf is ~1 (ncp well
-                # below t) or ~0 (ncp well above t); use those limits so the search goes on.
-                cdf = special.nctdtr(dd, v, tt)
-                return np.where(np.isnan(cdf), np.where(v < tt, 1.0, 0.0), cdf) - p
-
-            tb, db = t[failed], df[failed]
-            xb = np.where(np.isfinite(x[failed]), x[failed], tb)
-            width = 0.5 + 0.1 * np.abs(xb)
-            br = elementwise.bracket_root(resid_fn, xb - width, xb + width, args=(tb, db),
-                                          maxiter=200)
-            root = elementwise.find_root(resid_fn, br.bracket, args=(tb, db),
-                                         tolerances={"xatol": 1e-12, "xrtol": 1e-12},
-                                         maxiter=200)
-            x[failed] = np.where(br.success & root.success, root.x, np.nan)
-    return x
-
-
 #: Largest |t| (the observed noncentrality) for which the noncentral t is inverted. Measured
 #: with scipy 1.15 (Boost): the density scipy.stats.nct._pdf returns 0 instead of ~7e-4 at
 #: df = 2, ncp = 1000, and takes ~2 ms per value at |ncp| = 1000, ~0.19 s at 1e4 (time grows
@@ -330,8 +260,11 @@ def nct_limits(t: np.ndarray, df: np.ndarray,
     lo = np.full(t.shape, np.nan)
     hi = np.full(t.shape, np.nan)
     if np.any(ok):
-        lo[ok] = _nct_solve(t[ok], df[ok], 1 - alpha / 2)
-        hi[ok] = _nct_solve(t[ok], df[ok], alpha / 2)
+        t_ok, df_ok = t[ok], df[ok]
+        with np.errstate(all="ignore"):
+            terms = nct_start_terms(t_ok, df_ok)  # shared by both limits
+        lo[ok] = _nct_solve(t_ok, df_ok, 1 - alpha / 2, terms)
+        hi[ok] = _nct_solve(t_ok, df_ok, alpha / 2, terms)
     ok &= np.isfinite(lo) & np.isfinite(hi)
     return lo, hi, ok
 
