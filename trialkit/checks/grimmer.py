@@ -381,11 +381,11 @@ def _by_passes(s_min: np.ndarray, count: np.ndarray, row: dict[str, np.ndarray],
             continue
         if j == 0:  # every row: whole-array operations
             best[:] = st
-            # into the NaN-filled arrays of grimmer_core, in place (no new arrays)
             for key, values in (("q_lo", q_lo), ("q_hi", q_hi), ("q_min", q_min),
                                 ("total", K), ("sum_squares", witness_q)):
-                np.copyto(out[key], values, casting="unsafe",
-                          where=st >= (5 if key == "sum_squares" else 1))
+                filled = np.array(values, dtype=float)
+                np.putmask(filled, st < (5 if key == "sum_squares" else 1), np.nan)
+                out[key] = filled
             continue
         better = st > best[sel]
         at = sel[better]
