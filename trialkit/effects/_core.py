@@ -212,11 +212,11 @@ def hedges_j(df: np.ndarray) -> np.ndarray:
     Hedges' 1 - 3/(4m - 1) to 1e-16 for m >= 1e6.
     """
     df = np.asarray(df, dtype=float)
+    if df.ndim == 0:  # a numpy scalar, as before
+        return hedges_j(df.reshape(1))[0]
     big = df >= _J_SERIES_MIN_DF
     if np.all(big):
         return _hedges_j_series(df)
-    if df.ndim == 0:
-        return special.poch((df - 1) / 2, 0.5) / np.sqrt(df / 2)
     small = df[~big]
     out = _hedges_j_series(df)
     out[~big] = special.poch((small - 1) / 2, 0.5) / np.sqrt(small / 2)
