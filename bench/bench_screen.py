@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -146,12 +147,24 @@ def time_reappraised(cc, corpus, trials: int = REAPPRAISED_TRIALS) -> tuple[floa
 # trialkit
 # --------------------------------------------------------------------------------------
 
+def _no_paths(text: str) -> str:
+    """A message without local paths (RESULTS.md names no paths)."""
+    return re.sub(r"(?:[A-Za-z]:)?(?:[/\\][^\s:'\"()]+)+", "<path>", text)
+
+
 def _screen():
     try:
         from trialkit.screen import screen
     except ImportError as exc:
-        return None, f"trialkit.screen not available ({exc})"
+        return None, f"trialkit.screen not available ({_no_paths(str(exc))})"
     return screen, ""
+
+
+def _peer(timer, cc, corpus) -> tuple[float | None, str]:
+    try:
+        return timer(cc, corpus)
+    except (RuntimeError, OSError, subprocess.SubprocessError, KeyError, ValueError) as exc:
+        return None, f"peer failed: {type(exc).__name__}: {_no_paths(str(exc))}"
 
 
 def _row(name: str, t: float | None, peer: str, peer_s: float | None, target: str,
@@ -205,11 +218,11 @@ def run() -> list[dict]:
     base = (f"seeded corpus (bench/carlisle_corpus.py, seed {SEED}); trialkit: best of 1 "
             f"after a 20-trial warm-up, {rows_total / ours:,.0f} rows/s" if ours else why)
     out = []
-    sim_s, sim_note = time_simdistr(cc, corpus)
+    sim_s, sim_note = _peer(time_simdistr, cc, corpus)
     scaled = sim_s * N_TRIALS / SIMDISTR_TRIALS if sim_s else None
     out.append(_row(name, ours, "simdistr 1.0.1 (R)", scaled, "ratio recorded",
                     f"{sim_note}; {base}"))
-    re_s, re_note = time_reappraised(cc, corpus)
+    re_s, re_note = _peer(time_reappraised, cc, corpus)
     scaled = re_s * N_TRIALS / REAPPRAISED_TRIALS if re_s else None
     out.append(_row(name, ours, "reappraised 0.1.1 (R)", scaled, "ratio recorded",
                     f"{re_note}; {base}"))
@@ -240,7 +253,8 @@ def _throughput(cc, screen, why: str) -> list[dict]:
             try:
                 seconds, note = _dask_rate(screen, csv, rows, workers)
             except Exception as exc:  # a bench row says what went wrong
-                seconds, note = None, f"Dask run failed: {type(exc).__name__}: {exc}"
+                seconds, note = None, (f"Dask run failed: {type(exc).__name__}: "
+                                       f"{_no_paths(str(exc))}")
             out.append(_row(f"screen() throughput, Dask, {workers} worker"
                             f"{'s' if workers > 1 else ''}: {label}", seconds, "", None,
                             "rows/s recorded", note))
