@@ -52,8 +52,13 @@ test: $(VENV)/.installed-test
 
 ## bench: timing goals, measured side by side with the peers; writes bench/RESULTS.md
 # DABEST pins older numpy/pandas/scipy, so it gets an environment of its own (.venv-dabest).
+# The R peers of screening (simdistr, reappraised) are not in Debian: install them from
+# their CRAN sources into TRIALKIT_R_LIB with `R CMD INSTALL -l` (bench/README.md); where
+# they are missing their rows say "peer not installed" and why.
+TRIALKIT_R_LIB ?= $(CURDIR)/.r-peers
 bench: $(VENV)/.installed-test .venv-dabest/.installed
-	TRIALKIT_DABEST_PYTHON=$(CURDIR)/.venv-dabest/bin/python $(BIN)/python bench/run.py
+	TRIALKIT_DABEST_PYTHON=$(CURDIR)/.venv-dabest/bin/python TRIALKIT_R_LIB=$(TRIALKIT_R_LIB) \
+		$(BIN)/python bench/run.py
 
 .venv-dabest/.installed:
 	$(PYTHON) -m venv .venv-dabest

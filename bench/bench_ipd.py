@@ -170,8 +170,9 @@ bca()  # warm-up: numba compilation
 times = []
 for _ in range(repeats):
     t0 = time.perf_counter(); ci = bca(); times.append(time.perf_counter() - t0)
-import dabest
-print(json.dumps({"seconds": min(times), "ci": ci, "version": dabest.__version__}))
+import dabest, platform
+print(json.dumps({"seconds": min(times), "ci": ci, "version": dabest.__version__,
+                  "env": f"Python {platform.python_version()}, numpy {np.__version__}"}))
 """
 
 
@@ -187,19 +188,26 @@ def _dabest_python() -> str | None:
     return None
 
 
-def _time_dabest(python: str) -> tuple[float, tuple[float, float], str] | str:
+def _which(python: str) -> str:
+    """The DABEST python named without its path (RESULTS.md never shows local paths)."""
+    if python == sys.executable:
+        return "this Python"
+    return "the Python of TRIALKIT_DABEST_PYTHON"
+
+
+def _time_dabest(python: str) -> tuple[float, tuple[float, float], str, str] | str:
     payload = json.dumps({"control": POST_8, "test": POST_9, "resamples": RESAMPLES,
                           "repeats": REPEATS})
     try:
         proc = subprocess.run([python, "-c", _DABEST_SCRIPT], input=payload,
                               capture_output=True, text=True, timeout=600, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"DABEST could not be run with {python}: {exc}"
+        return f"DABEST could not be run with {_which(python)}: {exc}"
     if proc.returncode != 0:
         last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-        return f"DABEST could not be run with {python}: {last}"
+        return f"DABEST could not be run with {_which(python)}: {last}"
     out = json.loads(proc.stdout.strip().splitlines()[-1])
-    return out["seconds"], tuple(out["ci"]), out["version"]
+    return out["seconds"], tuple(out["ci"]), out["version"], out.get("env", "")
 
 
 def _loop_bca() -> tuple[float, float]:
@@ -234,10 +242,12 @@ def bench_bootstrap(trial) -> dict:
     python = _dabest_python()
     timed = _time_dabest(python) if python else "DABEST not installed"
     if isinstance(timed, tuple):
-        peer_s, (lo, hi), version = timed
+        peer_s, (lo, hi), version, env = timed
         peer = f"DABEST {version} bootstrap + BCa (numba)"
-        note = (f"{ours}; DABEST [{lo:.3f}, {hi:.3f}] (its own seed 12345); DABEST timed in "
-                f"{python} after numba compilation, without its permutation/classical tests")
+        where = ("in this environment" if python == sys.executable else
+                 f"in its own environment ({env}; DABEST pins older numpy)")
+        note = (f"{ours}; DABEST [{lo:.3f}, {hi:.3f}] (its own seed 12345); DABEST timed "
+                f"{where} after numba compilation, without its permutation/classical tests")
     else:
         peer_s, (lo, hi) = _best(_loop_bca, repeats=2)
         peer = "numpy loop over resamples + BCa"

@@ -25,6 +25,21 @@ def _load(path: Path):
     return module
 
 
+def _machine() -> str:
+    """The machine by its description (CPU model, cores, architecture, OS), never a path or
+    a host name."""
+    model = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cpu = f"{model}, " if model else ""
+    return f"{cpu}{os.cpu_count()} CPU cores, {platform.machine()}, {platform.system()}"
+
+
 def _fmt_s(value) -> str:
     if value is None:
         return ""
@@ -49,8 +64,7 @@ def main() -> int:
         "",
         f"Written by `make bench` (bench/run.py) on {dt.date.today().isoformat()}: "
         f"Python {platform.python_version()}, numpy {numpy.__version__}, "
-        f"pandas {pandas.__version__}, scipy {scipy.__version__}, "
-        f"{os.cpu_count()} CPU cores, {platform.machine()}.",
+        f"pandas {pandas.__version__}, scipy {scipy.__version__}; {_machine()}.",
         "Each row times trialkit and its peer in the same run on the same inputs; ratio is "
         "peer time / trialkit time.",
         "",

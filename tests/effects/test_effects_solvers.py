@@ -127,3 +127,38 @@ def test_hedges_j_keeps_its_precision_for_huge_df():
     m = np.array([1e6, 1e10, 1e14])
     np.testing.assert_allclose(hedges_j(m), 1 - 3 / (4 * m - 1), rtol=1e-13)
     np.testing.assert_allclose(hedges_j(np.array([10.0, 38.0])), [0.9227, 0.9801], atol=5e-5)
+
+
+def test_hedges_j_series_agrees_with_the_gamma_ratio():
+    # For df >= 30 J is the asymptotic series of log(Gamma(x + 1/2) / Gamma(x)); the C
+    # library's gamma function (math.gamma, independent of this code, exact to ~1e-15 below
+    # its overflow at 171) gives J(m) = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2)) directly.
+    import math
+
+    from trialkit.effects._core import hedges_j
+
+    def exact(k: float) -> float:
+        return math.gamma(k / 2) / (math.sqrt(k / 2) * math.gamma((k - 1) / 2))
+
+    m = np.array([30.0, 31.0, 37.5, 50.0, 99.0, 100.0, 171.0, 250.0, 300.0, 341.0])
+    np.testing.assert_allclose(hedges_j(m), [exact(k) for k in m], rtol=1e-15)
+    # below 30 (Pochhammer's symbol), a 0-d argument, and small and large df in one call
+    assert hedges_j(np.array([29.0]))[0] == pytest.approx(exact(29.0), rel=1e-14)
+    assert float(hedges_j(np.float64(100.0))) == pytest.approx(exact(100.0), rel=1e-15)
+    np.testing.assert_allclose(hedges_j(np.array([10.0, 100.0])), [0.9227456, exact(100.0)],
+                               rtol=1e-7)
+
+
+def test_nct_limits_solve_the_cdf_equation_on_many_rows():
+    from trialkit.effects._core import nct_limits
+
+    # Most rows are accepted after one Newton step from the Cornish-Fisher start, without a
+    # second cdf evaluation: the limits must still be the roots of Boost's cdf (scipy's
+    # nctdtr, the reference here) to double precision, as brentq with xtol 1e-12 finds them.
+    rng = np.random.default_rng(20240611)
+    t = np.concatenate([rng.normal(0, 3, 3000), rng.uniform(-40, 40, 1000)])
+    df = rng.integers(2, 400, t.size).astype(float)
+    lo, hi, ok = nct_limits(t, df, 0.95)
+    assert ok.all()
+    assert np.max(np.abs(special.nctdtr(df, lo, t) - 0.975)) < 1e-12
+    assert np.max(np.abs(special.nctdtr(df, hi, t) - 0.025)) < 1e-12
