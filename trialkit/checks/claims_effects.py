@@ -138,7 +138,8 @@ def _implausible_only(sub: pd.DataFrame) -> str:
         if grp["implausible_only"].all() or (grp["implausible_only"] | grp["reproduces"]).all():
             bad = grp[grp["implausible_only"]]
             if len(bad):
-                return str(bad["r_ranges"].iloc[0])
+                per_arm = str(bad["r_arms"].iloc[0] or "") if "r_arms" in bad else ""
+                return str(bad["r_ranges"].iloc[0]) + (f" ({per_arm})" if per_arm else "")
     return ""
 
 
@@ -188,7 +189,9 @@ def _describe_analyses(good: pd.DataFrame, allv: pd.DataFrame, sub: pd.DataFrame
             cond = words if words.startswith("whatever") else f"if {words}"
             many = (f", the most demanding of {len(ok)} comparisons"
                     if len(ok) > 1 and not words.startswith("whatever") else "")
-            phrases.append(f"{name} {cond} (one r for both arms{many})")
+            per_arm = str(hard.get("r_arms") or "")
+            phrases.append(f"{name} {cond} (one r for both arms{many}"
+                           f"{'; ' + per_arm if per_arm else ''})")
             continue
         rs = g["key_r"]
         if rs.isna().all():
