@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 
 from trialkit.checks._reported import holds, parse_ci
+from trialkit.checks.anova import anova_rows
 from trialkit.checks.rsolve import describe_ranges, solve_r
 from trialkit.checks.rsolve_arms import describe_arm_ranges, solve_r_arms
-from trialkit.checks.summary_tests import CANNOT_TEST, allowed_analyses, anova_box
+from trialkit.checks.summary_tests import CANNOT_TEST, allowed_analyses
 from trialkit.errors import TrialDataError
 
 if TYPE_CHECKING:
@@ -194,39 +195,6 @@ def match(sel: pd.DataFrame, row: pd.Series, rounding: str) -> pd.DataFrame:
     return pd.concat(parts).sort_index()
 
 
-def _anova_rows(trial: Trial, row: pd.Series, rounding: str,
-                tests: tuple[str, ...]) -> tuple[pd.DataFrame, str]:
-    """One-way and Welch ANOVA across every arm at the statement's outcome and timepoint."""
-    from trialkit.checks.pvalues import _box
-
-    outcome, tp = str(row["outcome"]), str(row["timepoint"])
-    if outcome in ("", "*") or tp in ("", "*"):
-        return pd.DataFrame(), "an ANOVA statement must name its outcome and timepoint"
-    s = trial.summary
-    grp = s[(s["outcome"] == outcome) & (s["timepoint"] == tp)]
-    if len(grp) < 2 or (grp["n"] < 2).any():
-        return pd.DataFrame(), "the data hold fewer than two arms with n >= 2 here"
-    boxes = [{"m": _box(r, "mean", rounding), "sd": _box(r, "sd", rounding, True)}
-             for _, r in grp.iterrows()]
-    ns = [int(n) for n in grp["n"]]
-    rows = []
-    for test in tests:
-        name = "anova_followup" if test == "anova" else "welch_anova_followup"
-        res = anova_box(boxes, ns, "equal" if test == "anova" else "unequal")
-        out: dict[str, Any] = {"outcome": outcome, "timepoint": tp, "arm": "*",
-                               "reference": "", "comparison": "*", "analysis": name,
-                               "r": np.nan, "flip": False,
-                               "method": f"{name}/statsmodels.anova_generic/summary"}
-        for col, key in (("statistic", "statistic_value"), ("df", "df"), ("p", "p")):
-            v = res[col].to_numpy(float)
-            out[key], out[f"{key}_low"], out[f"{key}_high"] = (
-                float(v[-1]), float(np.nanmin(v)), float(np.nanmax(v)))
-        for key in ("estimate", "ci_low", "ci_high"):
-            out[key] = out[f"{key}_low"] = out[f"{key}_high"] = np.nan
-        rows.append(out)
-    return pd.DataFrame(rows), ""
-
-
 def match_statement(trial: Trial, table: pd.DataFrame, row: pd.Series,
                     rounding: str) -> tuple[pd.DataFrame | None, str]:
     """The matched rows of one statement, or None and the reason it cannot be checked."""
@@ -250,10 +218,10 @@ def match_statement(trial: Trial, table: pd.DataFrame, row: pd.Series,
         if stat not in ("p", "F", "df"):
             return None, f"an ANOVA gives no {stat}"
         tests = ((test,) if test in ("anova", "welch_anova") else ("anova", "welch_anova"))
-        sel, why = _anova_rows(trial, row, rounding, tests)
+        sel, why = anova_rows(trial, row, rounding, tests, kind)
         if why:
             return None, why
-        return _match_fixed(sel, row, rounding), ""
+        return match(sel, row, rounding), ""
     sel, why = select(table, row)
     if why:
         return None, why

@@ -22,14 +22,15 @@ TEST_ANALYSES = {
     "welch": ("welch_followup", "welch_change"),
     "ancova": ("ancova",),
     "paired_t": ("paired_t",),
-    "anova": ("student_followup", "student_change", "anova_followup"),
-    "welch_anova": ("welch_followup", "welch_change", "welch_anova_followup"),
+    "anova": ("student_followup", "student_change", "anova_followup", "anova_change"),
+    "welch_anova": ("welch_followup", "welch_change", "welch_anova_followup",
+                    "welch_anova_change"),
 }
 #: What each value of the ``analysis`` column of reported.csv allows.
 KIND_ANALYSES = {
     "follow_up": ("student_followup", "welch_followup", "anova_followup",
                   "welch_anova_followup", "paired_t"),
-    "change": ("student_change", "welch_change"),
+    "change": ("student_change", "welch_change", "anova_change", "welch_anova_change"),
     "ancova": ("ancova",),
 }
 #: Tests summary data cannot reproduce, with the reason.
