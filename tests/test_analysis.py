@@ -426,3 +426,17 @@ def test_sensitivity_gives_each_arms_implied_r_and_the_ancova_there(make_trial):
     assert s.loc[s["measure"] == "diff_in_change", "implied_estimate"].isna().all()
     plain = sensitivity(trialkit.read_trial(make_trial()), r=[0.5])
     assert plain[["r_implied_arm", "implied_estimate"]].isna().all().all()
+
+
+def test_an_error_after_loading_names_trial_outcome_timepoint_and_arm(make_trial):
+    # n = 2 is accepted at load; the standardized mean change needs n >= 3 (J(n - 1)).
+    from conftest import SUMMARY
+
+    trial = trialkit.read_trial(make_trial(summary=SUMMARY.replace(
+        "pain,treat,post,10,3.40,1.50", "pain,treat,post,2,3.40,1.50")))
+    with pytest.raises(TrialDataError) as info, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        within(trial, r=0.5)
+    text = str(info.value)
+    for part in ("trial 'mini'", "outcome 'pain'", "timepoint 'post'", "arm 'treat'"):
+        assert part in text
