@@ -14,11 +14,7 @@ import pandas as pd
 
 from trialkit.checks import _numbers as num
 from trialkit.checks._reported import holds, parse_ci, text_interval  # noqa: F401 (re-exported)
-from trialkit.checks.rsolve import R_GRID
-from trialkit.checks.summary_tests import (
-    change_rows,
-    r_evaluator,
-)
+from trialkit.checks.summary_tests import change_rows, implied_intervals, solved_row
 from trialkit.errors import TrialDataError
 
 if TYPE_CHECKING:
@@ -166,7 +162,8 @@ def _summary_analyses(trial: Trial, comp: dict[str, str], r_values: Sequence[flo
     cc = _corners(full)
     names = ("ancova",) if printed is not None else ("welch_change", "student_change", "ancova")
     if r_values is None:
-        return rows + [_solved_row(name, cc, n1c, n2c) for name in names]
+        known = implied_intervals(trial, o, tp, (a, ref))
+        return rows + [solved_row(name, cc, n1c, n2c, known) for name in names]
     args = [cc[k] for k in full]
     for r in r_values:
         if "welch_change" in names:
@@ -200,24 +197,6 @@ def _printed_changes(trial: Trial, o: str, a: str, ref: str,
     return ch.loc[(o, a, tp)], ch.loc[(o, ref, tp)]
 
 
-def _solved_row(name: str, cc: dict[str, np.ndarray], n1: int, n2: int) -> dict[str, Any]:
-    """An r-dependent analysis whose correlation is solved for per statement: the ranges of
-    its statistics over r in [0, 1) (for display) and the evaluator :func:`solve_r` uses."""
-    evaluate = r_evaluator(name, cc, n1, n2)
-    with np.errstate(all="ignore"):
-        vals = evaluate(R_GRID[R_GRID >= 0], ci=False)
-        vals.update({k: v for k, v in evaluate(np.linspace(0, 0.999, 11), ci=True).items()
-                     if k.startswith("ci_")})
-    out: dict[str, Any] = {"analysis": name, "r": np.nan, "evaluate": evaluate,
-                           "method": f"{name}/r_solved/one_r_both_arms"}
-    for col in ("estimate", "ci_low", "ci_high", "statistic", "df", "p"):
-        v = np.abs(vals[col]) if col == "statistic" else vals[col]
-        key = "statistic_value" if col == "statistic" else col
-        out[key] = np.nan
-        out[f"{key}_low"], out[f"{key}_high"] = float(np.nanmin(v)), float(np.nanmax(v))
-    return out
-
-
 def _ipd_analyses(trial: Trial, comp: dict[str, str]) -> list[dict[str, Any]]:
     from trialkit import effects
 
@@ -245,6 +224,8 @@ def _ipd_analyses(trial: Trial, comp: dict[str, str]) -> list[dict[str, Any]]:
         return rows
     x1 = at.loc[at["arm"] == a, "value"].to_numpy(float)
     x2 = at.loc[at["arm"] == ref, "value"].to_numpy(float)
+    if x1.size < 2 or x2.size < 2:  # no two-sample test here: the statements say so
+        return rows
     for name, pooled in (("student_followup", True), ("welch_followup", False)):
         res = _quiet(effects.mean_difference, x1.mean(), x1.std(ddof=1), x1.size, x2.mean(),
                      x2.std(ddof=1), x2.size, pooled=pooled)
@@ -263,7 +244,10 @@ def _ipd_analyses(trial: Trial, comp: dict[str, str]) -> list[dict[str, Any]]:
                 rows.append({"analysis": name, "r": np.nan,
                              "method": f"{res['method'].iloc[0]}/on_observed_change",
                              **_ranges(res)})
-            an = ancova(trial, o, tp)
+            try:
+                an = ancova(trial, o, tp)
+            except TrialDataError:  # e.g. a singular design: no ANCOVA row, none matched
+                an = pd.DataFrame(columns=["arm"])
             an = an[an["arm"] == a]
             if len(an):
                 rows.append({"analysis": "ancova", "r": np.nan,
@@ -274,11 +258,28 @@ def _ipd_analyses(trial: Trial, comp: dict[str, str]) -> list[dict[str, Any]]:
 def _analyses(trial: Trial, r_values: Sequence[float] | None, rounding: str) -> pd.DataFrame:
     rows = []
     for comp in comparisons(trial):
-        found = (_ipd_analyses(trial, comp) if trial.ipd is not None
-                 else _summary_analyses(trial, comp, r_values, rounding))
+        try:
+            found = (_ipd_analyses(trial, comp) if trial.ipd is not None
+                     else _summary_analyses(trial, comp, r_values, rounding))
+        except TrialDataError as exc:
+            raise _named(trial, comp, exc) from exc
         for row in found:
             rows.append({**comp, **row})
     return pd.DataFrame(rows)
+
+
+def _named(trial: Trial, comp: dict[str, str], exc: TrialDataError) -> TrialDataError:
+    """The error of one comparison, naming the trial, outcome, timepoint and arms (unless it
+    already names the trial)."""
+    if str(exc.reason).startswith(f"trial {trial.id!r}"):
+        return exc
+    file = exc.file
+    if file is None and trial.path is not None:
+        file = str(trial.path / ("ipd.csv" if trial.ipd is not None else "summary.csv"))
+    return TrialDataError(f"trial {trial.id!r}, outcome {comp['outcome']!r}, timepoint "
+                          f"{comp['timepoint']!r}, arms {comp['arm']!r}, "
+                          f"{comp['reference']!r}: {exc.reason}", file=file, row=exc.row,
+                          field=exc.field)
 
 
 from trialkit.checks._match import canonical_statistics, match_statement  # noqa: E402
@@ -297,7 +298,12 @@ def recompute_p(trial: Trial, r: float | None = None, *,
     and ANCOVA analyses need the pre-post correlation r: by default it is solved for
     (:func:`trialkit.checks.rsolve.solve_r`, one r for both arms): ``r_ranges`` says which
     correlations reproduce the statement, ``r_low``/``r_high`` their span, and a statement
-    reproduced only by r < 0 has ``implausible_only`` and is not ``reproduces``. Printed
+    reproduced only by r < 0 has ``implausible_only`` and is not ``reproduces``. The
+    change-score tests depend on each arm's own correlation: ``r_arms`` describes the region
+    of (r1, r2) that reproduces the statement (:func:`trialkit.checks.rsolve_arms.
+    solve_r_arms`: each arm's range, ``r1_low``..``r2_high``, whether the joint range holds
+    for any pair within it, and, where one arm prints its change SD, the other arm's range
+    with that one at its implied value); the verdict still rests on the joint r. Printed
     change rows (``trial.changes``) give Student's and Welch's t tests on change directly,
     without r. A statement's ``test`` and ``analysis`` columns restrict the analyses; rank
     tests, mixed models and tests of counts cannot be recomputed (``note`` says why); an
@@ -377,8 +383,9 @@ def recompute_p(trial: Trial, r: float | None = None, *,
         frames.append(matched.assign(**head, note=""))
     columns = ["id", "statistic", "relation", "reported", "outcome", "timepoint",
                "comparison", "analysis", "r", "r_ranges", "r_low", "r_high",
-               "implausible_only", "estimate", "ci_low", "ci_high", "statistic_value", "df",
-               "p", "value_low", "value_high", "reproduces", "robust", "note", "method"]
+               "r_arms", "r1_low", "r1_high", "r2_low", "r2_high", "implausible_only",
+               "estimate", "ci_low", "ci_high", "statistic_value", "df", "p", "value_low",
+               "value_high", "reproduces", "robust", "note", "method"]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     with warnings.catch_warnings():
@@ -386,8 +393,9 @@ def recompute_p(trial: Trial, r: float | None = None, *,
         out = pd.concat(frames, ignore_index=True)
     for col in columns:
         if col not in out:
-            out[col] = ("" if col in ("note", "method", "analysis", "r_ranges")
+            out[col] = ("" if col in ("note", "method", "analysis", "r_ranges", "r_arms")
                         else False if col == "implausible_only" else np.nan)
     out["r_ranges"] = out["r_ranges"].fillna("")
+    out["r_arms"] = out["r_arms"].fillna("")
     out["implausible_only"] = out["implausible_only"].fillna(False).astype(bool)
     return out[columns]

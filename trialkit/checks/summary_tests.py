@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from trialkit.checks.rsolve import R_GRID
+
+if TYPE_CHECKING:
+    from trialkit.trial import Trial
+
 __all__ = ["CANNOT_TEST", "TEST_ANALYSES", "allowed_analyses", "anova_box", "change_rows",
-           "r_evaluator"]
+           "implied_intervals", "r_evaluator", "solved_row"]
 
 #: Analyses (``recompute_p``'s ``analysis`` column) each named test allows.
 TEST_ANALYSES = {
@@ -22,14 +27,15 @@ TEST_ANALYSES = {
     "welch": ("welch_followup", "welch_change"),
     "ancova": ("ancova",),
     "paired_t": ("paired_t",),
-    "anova": ("student_followup", "student_change", "anova_followup"),
-    "welch_anova": ("welch_followup", "welch_change", "welch_anova_followup"),
+    "anova": ("student_followup", "student_change", "anova_followup", "anova_change"),
+    "welch_anova": ("welch_followup", "welch_change", "welch_anova_followup",
+                    "welch_anova_change"),
 }
 #: What each value of the ``analysis`` column of reported.csv allows.
 KIND_ANALYSES = {
     "follow_up": ("student_followup", "welch_followup", "anova_followup",
                   "welch_anova_followup", "paired_t"),
-    "change": ("student_change", "welch_change"),
+    "change": ("student_change", "welch_change", "anova_change", "welch_anova_change"),
     "ancova": ("ancova",),
 }
 #: Tests summary data cannot reproduce, with the reason.
@@ -100,7 +106,9 @@ def _change_corners(cc: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def r_evaluator(analysis: str, cc: dict[str, np.ndarray], n1: int, n2: int):
     """``evaluate(r)`` for :func:`trialkit.checks.rsolve.solve_r`: the statistics of one
     r-dependent analysis at every corner ``cc`` of the rounding box, for each r (one r for
-    both arms), as arrays of shape (corners, len(r)).
+    both arms; for the change-score tests ``evaluate(r, r2=...)`` gives the reference arm its
+    own correlation ``r2``, used by :func:`trialkit.checks.rsolve_arms.solve_r_arms`), as
+    arrays of shape (corners, len(r)).
 
     The formulas are those of :func:`trialkit.effects.diff_in_change` (Welch on change),
     Student's t on change scores and :func:`trialkit.effects.ancova_from_summary` (Riley et
@@ -113,8 +121,13 @@ def r_evaluator(analysis: str, cc: dict[str, np.ndarray], n1: int, n2: int):
         col = _change_corners(cc)
     n1f, n2f = float(n1), float(n2)
 
-    def evaluate(r: np.ndarray, ci: bool = True) -> dict[str, np.ndarray]:
+    def evaluate(r: np.ndarray, ci: bool = True,
+                 r2: np.ndarray | None = None) -> dict[str, np.ndarray]:
         r = np.atleast_1d(np.asarray(r, float))[None, :]
+        # r2: the reference arm's own correlation (same length as r); default r, one for both
+        rb = r if r2 is None else np.atleast_1d(np.asarray(r2, float))[None, :]
+        if analysis == "ancova" and r2 is not None:
+            raise ValueError("the aggregate-data ANCOVA takes one pooled r, not one per arm")
         c = col
         with np.errstate(all="ignore"):
             if analysis == "ancova":
@@ -132,7 +145,7 @@ def r_evaluator(analysis: str, cc: dict[str, np.ndarray], n1: int, n2: int):
                 s1 = np.sqrt(np.maximum(c["sd1_pre"] ** 2 + c["sd1_post"] ** 2
                                         - 2 * r * c["sd1_pre"] * c["sd1_post"], 0))
                 s2 = np.sqrt(np.maximum(c["sd2_pre"] ** 2 + c["sd2_post"] ** 2
-                                        - 2 * r * c["sd2_pre"] * c["sd2_post"], 0))
+                                        - 2 * rb * c["sd2_pre"] * c["sd2_post"], 0))
                 est = np.broadcast_to(c["est"], s1.shape)
                 if analysis == "welch_change":
                     v1, v2 = s1**2 / n1f, s2**2 / n2f
@@ -195,3 +208,43 @@ def anova_box(boxes: list[dict[str, tuple[float, float, float]]], ns: list[int],
         rows.append({"statistic": float(res.statistic), "df": float(res.df_denom),
                      "p": float(res.pvalue)})
     return pd.DataFrame(rows)
+
+
+def implied_intervals(trial: Trial, o: str, tp: str,
+                       arms: tuple[str, str]) -> dict[int, tuple[float, float]]:
+    """Each arm's pre-post correlation known from its printed change SD (1 = the arm, 2 =
+    the reference): the range over the rounding of its three SDs, where it is possible."""
+    if trial.changes.empty:
+        return {}
+    from trialkit.checks.changes import implied_r
+
+    imp = implied_r(trial)
+    out = {}
+    for k, arm in enumerate(arms, start=1):
+        sel = imp[(imp["outcome"] == o) & (imp["arm"] == arm) & (imp["timepoint"] == tp)]
+        if len(sel) and bool(sel["possible"].iloc[0]):
+            lo, hi = float(sel["r_low"].iloc[0]), float(sel["r_high"].iloc[0])
+            out[k] = (max(lo, -0.999), min(hi, 0.999))
+    return out
+
+
+def solved_row(name: str, cc: dict[str, np.ndarray], n1: int, n2: int,
+                known: dict[int, tuple[float, float]] | None = None) -> dict[str, Any]:
+    """An r-dependent analysis whose correlation is solved for per statement: the ranges of
+    its statistics over r in [0, 1) (for display), the evaluator :func:`solve_r` uses, and
+    for the change-score tests the per-arm evaluator with any arm's known (implied) r."""
+    evaluate = r_evaluator(name, cc, n1, n2)
+    with np.errstate(all="ignore"):
+        vals = evaluate(R_GRID[R_GRID >= 0], ci=False)
+        vals.update({k: v for k, v in evaluate(np.linspace(0, 0.999, 11), ci=True).items()
+                     if k.startswith("ci_")})
+    out: dict[str, Any] = {"analysis": name, "r": np.nan, "evaluate": evaluate,
+                           "evaluate_arms": None if name == "ancova" else evaluate,
+                           "known_r": dict(known or {}),
+                           "method": f"{name}/r_solved/one_r_both_arms"}
+    for col in ("estimate", "ci_low", "ci_high", "statistic", "df", "p"):
+        v = np.abs(vals[col]) if col == "statistic" else vals[col]
+        key = "statistic_value" if col == "statistic" else col
+        out[key] = np.nan
+        out[f"{key}_low"], out[f"{key}_high"] = float(np.nanmin(v)), float(np.nanmax(v))
+    return out
