@@ -27,6 +27,8 @@ _ANALYSIS_NAMES = {
     "paired_t": "the paired t test",
     "anova_followup": "one-way ANOVA at follow-up",
     "welch_anova_followup": "Welch's ANOVA at follow-up",
+    "anova_change": "one-way ANOVA on change scores",
+    "welch_anova_change": "Welch's ANOVA on change scores",
 }
 
 

@@ -9,8 +9,10 @@ import numpy as np
 import pandas as pd
 
 from trialkit.checks._reported import holds, parse_ci
+from trialkit.checks.anova import anova_rows
 from trialkit.checks.rsolve import describe_ranges, solve_r
-from trialkit.checks.summary_tests import CANNOT_TEST, allowed_analyses, anova_box
+from trialkit.checks.rsolve_arms import describe_arm_ranges, solve_r_arms
+from trialkit.checks.summary_tests import CANNOT_TEST, allowed_analyses
 from trialkit.errors import TrialDataError
 
 if TYPE_CHECKING:
@@ -105,11 +107,13 @@ def _match_solved(sel: pd.DataFrame, row: pd.Series, rounding: str) -> pd.DataFr
     texts = _texts(stat, str(row["value"]))
     out = sel.copy()
     ranges_txt, reproduces, implausible, rep_r, r_lo, r_hi = [], [], [], [], [], []
+    arms: list[dict[str, Any]] = []
     for idx, r in out.iterrows():
         ev = r["evaluate"]
         ranges = solve_r(ev, stat, rel, texts, rounding, flip=bool(r["flip"]))
         words, plausible = describe_ranges(ranges) if ranges else ("", False)
         ranges_txt.append(words)
+        arms.append(_per_arm(r, stat, rel, texts, rounding, ranges))
         reproduces.append(bool(ranges) and plausible)
         implausible.append(bool(ranges) and not plausible)
         good = [(max(lo, 0.0), hi) for lo, hi in ranges if hi >= 0] or ranges
@@ -133,11 +137,49 @@ def _match_solved(sel: pd.DataFrame, row: pd.Series, rounding: str) -> pd.DataFr
         out["value_high"] = out["ci_high_high"]
     out["r"] = rep_r
     out["r_ranges"] = ranges_txt
+    for key in ("r_arms", "r1_low", "r1_high", "r2_low", "r2_high"):
+        out[key] = [a[key] for a in arms]
     out["r_low"], out["r_high"] = r_lo, r_hi
     out["reproduces"] = reproduces
     out["implausible_only"] = implausible
     out["robust"] = False
     return out
+
+
+def _per_arm(r: pd.Series, stat: str, rel: str, texts: tuple[str, ...], rounding: str,
+             joint: list[tuple[float, float]]) -> dict[str, Any]:
+    """Per-arm correlations of one r-solved row: the words and each arm's span.
+
+    The change-score tests solve over (r1, r2) (:func:`solve_r_arms`), holding an arm whose
+    printed change SD implies its r at that value; the ANCOVA takes one pooled r, so it
+    gets only the correlations the printed SDs imply, where they do.
+    """
+    empty = {"r_arms": "", "r1_low": np.nan, "r1_high": np.nan, "r2_low": np.nan,
+             "r2_high": np.nan}
+    known = r.get("known_r") if isinstance(r.get("known_r"), dict) else {}
+    names = (str(r["arm"]), str(r["reference"]))
+    ev = r.get("evaluate_arms")
+    if not callable(ev):
+        if len(known) == 2:
+            spans = [_span(known[k]) for k in (1, 2)]
+            return {**empty, "r_arms": (f"the printed change SDs imply r({names[0]}) "
+                                        f"{spans[0]} and r({names[1]}) {spans[1]}; the "
+                                        f"aggregate ANCOVA takes one pooled r")}
+        return empty
+    fixed = {k: v for k, v in known.items() if len(known) == 1}
+    res = solve_r_arms(ev, stat, rel, texts, rounding, flip=bool(r["flip"]),
+                       fixed=fixed or None, joint=joint)
+    out = {"r_arms": describe_arm_ranges(res, names)}
+    for k in (1, 2):
+        spans = res[f"arm{k}"]
+        out[f"r{k}_low"] = min(a for a, _ in spans) if spans else np.nan
+        out[f"r{k}_high"] = max(b for _, b in spans) if spans else np.nan
+    return out
+
+
+def _span(interval: tuple[float, float]) -> str:
+    lo, hi = (f"{v:.2f}" for v in interval)
+    return f"= {lo}" if lo == hi else f"{lo} to {hi}"
 
 
 def match(sel: pd.DataFrame, row: pd.Series, rounding: str) -> pd.DataFrame:
@@ -151,39 +193,6 @@ def match(sel: pd.DataFrame, row: pd.Series, rounding: str) -> pd.DataFrame:
     if solved.any():
         parts.append(_match_solved(sel[solved], row, rounding))
     return pd.concat(parts).sort_index()
-
-
-def _anova_rows(trial: Trial, row: pd.Series, rounding: str,
-                tests: tuple[str, ...]) -> tuple[pd.DataFrame, str]:
-    """One-way and Welch ANOVA across every arm at the statement's outcome and timepoint."""
-    from trialkit.checks.pvalues import _box
-
-    outcome, tp = str(row["outcome"]), str(row["timepoint"])
-    if outcome in ("", "*") or tp in ("", "*"):
-        return pd.DataFrame(), "an ANOVA statement must name its outcome and timepoint"
-    s = trial.summary
-    grp = s[(s["outcome"] == outcome) & (s["timepoint"] == tp)]
-    if len(grp) < 2 or (grp["n"] < 2).any():
-        return pd.DataFrame(), "the data hold fewer than two arms with n >= 2 here"
-    boxes = [{"m": _box(r, "mean", rounding), "sd": _box(r, "sd", rounding, True)}
-             for _, r in grp.iterrows()]
-    ns = [int(n) for n in grp["n"]]
-    rows = []
-    for test in tests:
-        name = "anova_followup" if test == "anova" else "welch_anova_followup"
-        res = anova_box(boxes, ns, "equal" if test == "anova" else "unequal")
-        out: dict[str, Any] = {"outcome": outcome, "timepoint": tp, "arm": "*",
-                               "reference": "", "comparison": "*", "analysis": name,
-                               "r": np.nan, "flip": False,
-                               "method": f"{name}/statsmodels.anova_generic/summary"}
-        for col, key in (("statistic", "statistic_value"), ("df", "df"), ("p", "p")):
-            v = res[col].to_numpy(float)
-            out[key], out[f"{key}_low"], out[f"{key}_high"] = (
-                float(v[-1]), float(np.nanmin(v)), float(np.nanmax(v)))
-        for key in ("estimate", "ci_low", "ci_high"):
-            out[key] = out[f"{key}_low"] = out[f"{key}_high"] = np.nan
-        rows.append(out)
-    return pd.DataFrame(rows), ""
 
 
 def match_statement(trial: Trial, table: pd.DataFrame, row: pd.Series,
@@ -209,10 +218,10 @@ def match_statement(trial: Trial, table: pd.DataFrame, row: pd.Series,
         if stat not in ("p", "F", "df"):
             return None, f"an ANOVA gives no {stat}"
         tests = ((test,) if test in ("anova", "welch_anova") else ("anova", "welch_anova"))
-        sel, why = _anova_rows(trial, row, rounding, tests)
+        sel, why = anova_rows(trial, row, rounding, tests, kind)
         if why:
             return None, why
-        return _match_fixed(sel, row, rounding), ""
+        return match(sel, row, rounding), ""
     sel, why = select(table, row)
     if why:
         return None, why

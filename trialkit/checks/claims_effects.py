@@ -104,6 +104,8 @@ def _claim_inferential(trial: Trial, row: pd.Series, rounding: str, *,
             "mean_difference": "the mean difference"}[stat]
     claim = f"{what} {_REL_WORDS.get(row['relation'], row['relation'])} {row['value']}"
     scope = f"all {n_comp} comparisons" if n_comp > 1 else "the comparison"
+    if (sub["comparison"] == "*").all():
+        scope = "the arms"
     tried = ", ".join(_ANALYSIS_NAMES.get(a, a) for a in dict.fromkeys(sub["analysis"]))
     named = str(row.get("test") or "") not in ("", "unknown")
     tried_note = "" if named else f" (the paper names no test; tried: {tried})"
@@ -124,7 +126,8 @@ def _claim_inferential(trial: Trial, row: pd.Series, rounding: str, *,
     if not pd.isna(good.iloc[0]["key_r"]):
         first = first[first["r"] == good.iloc[0]["key_r"]]
     computed = float(first["p" if stat == "p" else "value_low"].max())
-    text = f"{claim} holds for {scope} under {names}{tried_note}."
+    text = (f"{claim} holds {'across' if scope == 'the arms' else 'for'} {scope} under "
+            f"{names}{tried_note}.")
     if row["timepoint"] and row["timepoint"] == trial.baseline:
         text = text.replace(" at follow-up", " on the baseline values")
     return _result(CONSISTENT, text, computed,
@@ -138,7 +141,8 @@ def _implausible_only(sub: pd.DataFrame) -> str:
         if grp["implausible_only"].all() or (grp["implausible_only"] | grp["reproduces"]).all():
             bad = grp[grp["implausible_only"]]
             if len(bad):
-                return str(bad["r_ranges"].iloc[0])
+                per_arm = str(bad["r_arms"].iloc[0] or "") if "r_arms" in bad else ""
+                return str(bad["r_ranges"].iloc[0]) + (f" ({per_arm})" if per_arm else "")
     return ""
 
 
@@ -188,7 +192,10 @@ def _describe_analyses(good: pd.DataFrame, allv: pd.DataFrame, sub: pd.DataFrame
             cond = words if words.startswith("whatever") else f"if {words}"
             many = (f", the most demanding of {len(ok)} comparisons"
                     if len(ok) > 1 and not words.startswith("whatever") else "")
-            phrases.append(f"{name} {cond} (one r for both arms{many})")
+            per_arm = str(hard.get("r_arms") or "")
+            arms = "all arms" if "anova" in analysis else "both arms"
+            phrases.append(f"{name} {cond} (one r for {arms}{many}"
+                           f"{'; ' + per_arm if per_arm else ''})")
             continue
         rs = g["key_r"]
         if rs.isna().all():

@@ -166,7 +166,8 @@ def _summary_analyses(trial: Trial, comp: dict[str, str], r_values: Sequence[flo
     cc = _corners(full)
     names = ("ancova",) if printed is not None else ("welch_change", "student_change", "ancova")
     if r_values is None:
-        return rows + [_solved_row(name, cc, n1c, n2c) for name in names]
+        known = _implied_intervals(trial, o, tp, (a, ref))
+        return rows + [_solved_row(name, cc, n1c, n2c, known) for name in names]
     args = [cc[k] for k in full]
     for r in r_values:
         if "welch_change" in names:
@@ -200,15 +201,37 @@ def _printed_changes(trial: Trial, o: str, a: str, ref: str,
     return ch.loc[(o, a, tp)], ch.loc[(o, ref, tp)]
 
 
-def _solved_row(name: str, cc: dict[str, np.ndarray], n1: int, n2: int) -> dict[str, Any]:
+def _implied_intervals(trial: Trial, o: str, tp: str,
+                       arms: tuple[str, str]) -> dict[int, tuple[float, float]]:
+    """Each arm's pre-post correlation known from its printed change SD (1 = the arm, 2 =
+    the reference): the range over the rounding of its three SDs, where it is possible."""
+    if trial.changes.empty:
+        return {}
+    from trialkit.checks.changes import implied_r
+
+    imp = implied_r(trial)
+    out = {}
+    for k, arm in enumerate(arms, start=1):
+        sel = imp[(imp["outcome"] == o) & (imp["arm"] == arm) & (imp["timepoint"] == tp)]
+        if len(sel) and bool(sel["possible"].iloc[0]):
+            lo, hi = float(sel["r_low"].iloc[0]), float(sel["r_high"].iloc[0])
+            out[k] = (max(lo, -0.999), min(hi, 0.999))
+    return out
+
+
+def _solved_row(name: str, cc: dict[str, np.ndarray], n1: int, n2: int,
+                known: dict[int, tuple[float, float]] | None = None) -> dict[str, Any]:
     """An r-dependent analysis whose correlation is solved for per statement: the ranges of
-    its statistics over r in [0, 1) (for display) and the evaluator :func:`solve_r` uses."""
+    its statistics over r in [0, 1) (for display), the evaluator :func:`solve_r` uses, and
+    for the change-score tests the per-arm evaluator with any arm's known (implied) r."""
     evaluate = r_evaluator(name, cc, n1, n2)
     with np.errstate(all="ignore"):
         vals = evaluate(R_GRID[R_GRID >= 0], ci=False)
         vals.update({k: v for k, v in evaluate(np.linspace(0, 0.999, 11), ci=True).items()
                      if k.startswith("ci_")})
     out: dict[str, Any] = {"analysis": name, "r": np.nan, "evaluate": evaluate,
+                           "evaluate_arms": None if name == "ancova" else evaluate,
+                           "known_r": dict(known or {}),
                            "method": f"{name}/r_solved/one_r_both_arms"}
     for col in ("estimate", "ci_low", "ci_high", "statistic", "df", "p"):
         v = np.abs(vals[col]) if col == "statistic" else vals[col]
@@ -297,7 +320,12 @@ def recompute_p(trial: Trial, r: float | None = None, *,
     and ANCOVA analyses need the pre-post correlation r: by default it is solved for
     (:func:`trialkit.checks.rsolve.solve_r`, one r for both arms): ``r_ranges`` says which
     correlations reproduce the statement, ``r_low``/``r_high`` their span, and a statement
-    reproduced only by r < 0 has ``implausible_only`` and is not ``reproduces``. Printed
+    reproduced only by r < 0 has ``implausible_only`` and is not ``reproduces``. The
+    change-score tests depend on each arm's own correlation: ``r_arms`` describes the region
+    of (r1, r2) that reproduces the statement (:func:`trialkit.checks.rsolve_arms.
+    solve_r_arms`: each arm's range, ``r1_low``..``r2_high``, whether the joint range holds
+    for any pair within it, and, where one arm prints its change SD, the other arm's range
+    with that one at its implied value); the verdict still rests on the joint r. Printed
     change rows (``trial.changes``) give Student's and Welch's t tests on change directly,
     without r. A statement's ``test`` and ``analysis`` columns restrict the analyses; rank
     tests, mixed models and tests of counts cannot be recomputed (``note`` says why); an
@@ -377,8 +405,9 @@ def recompute_p(trial: Trial, r: float | None = None, *,
         frames.append(matched.assign(**head, note=""))
     columns = ["id", "statistic", "relation", "reported", "outcome", "timepoint",
                "comparison", "analysis", "r", "r_ranges", "r_low", "r_high",
-               "implausible_only", "estimate", "ci_low", "ci_high", "statistic_value", "df",
-               "p", "value_low", "value_high", "reproduces", "robust", "note", "method"]
+               "r_arms", "r1_low", "r1_high", "r2_low", "r2_high", "implausible_only",
+               "estimate", "ci_low", "ci_high", "statistic_value", "df", "p", "value_low",
+               "value_high", "reproduces", "robust", "note", "method"]
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     with warnings.catch_warnings():
@@ -386,8 +415,9 @@ def recompute_p(trial: Trial, r: float | None = None, *,
         out = pd.concat(frames, ignore_index=True)
     for col in columns:
         if col not in out:
-            out[col] = ("" if col in ("note", "method", "analysis", "r_ranges")
+            out[col] = ("" if col in ("note", "method", "analysis", "r_ranges", "r_arms")
                         else False if col == "implausible_only" else np.nan)
     out["r_ranges"] = out["r_ranges"].fillna("")
+    out["r_arms"] = out["r_arms"].fillna("")
     out["implausible_only"] = out["implausible_only"].fillna(False).astype(bool)
     return out[columns]

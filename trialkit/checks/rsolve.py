@@ -42,7 +42,8 @@ def _margin(evaluate: Evaluate, stat: str, relation: str, texts: tuple[str, ...]
                           rounding)
         out = np.minimum(m1, m2)
     else:
-        col = {"p": "p", "t": "statistic", "df": "df", "mean_difference": "estimate"}[stat]
+        col = {"p": "p", "t": "statistic", "F": "statistic", "df": "df",
+               "mean_difference": "estimate"}[stat]
         v = vals[col]
         if stat == "t":
             v = np.abs(v)

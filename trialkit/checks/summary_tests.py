@@ -22,14 +22,15 @@ TEST_ANALYSES = {
     "welch": ("welch_followup", "welch_change"),
     "ancova": ("ancova",),
     "paired_t": ("paired_t",),
-    "anova": ("student_followup", "student_change", "anova_followup"),
-    "welch_anova": ("welch_followup", "welch_change", "welch_anova_followup"),
+    "anova": ("student_followup", "student_change", "anova_followup", "anova_change"),
+    "welch_anova": ("welch_followup", "welch_change", "welch_anova_followup",
+                    "welch_anova_change"),
 }
 #: What each value of the ``analysis`` column of reported.csv allows.
 KIND_ANALYSES = {
     "follow_up": ("student_followup", "welch_followup", "anova_followup",
                   "welch_anova_followup", "paired_t"),
-    "change": ("student_change", "welch_change"),
+    "change": ("student_change", "welch_change", "anova_change", "welch_anova_change"),
     "ancova": ("ancova",),
 }
 #: Tests summary data cannot reproduce, with the reason.
@@ -100,7 +101,9 @@ def _change_corners(cc: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
 def r_evaluator(analysis: str, cc: dict[str, np.ndarray], n1: int, n2: int):
     """``evaluate(r)`` for :func:`trialkit.checks.rsolve.solve_r`: the statistics of one
     r-dependent analysis at every corner ``cc`` of the rounding box, for each r (one r for
-    both arms), as arrays of shape (corners, len(r)).
+    both arms; for the change-score tests ``evaluate(r, r2=...)`` gives the reference arm its
+    own correlation ``r2``, used by :func:`trialkit.checks.rsolve_arms.solve_r_arms`), as
+    arrays of shape (corners, len(r)).
 
     The formulas are those of :func:`trialkit.effects.diff_in_change` (Welch on change),
     Student's t on change scores and :func:`trialkit.effects.ancova_from_summary` (Riley et
@@ -113,8 +116,13 @@ def r_evaluator(analysis: str, cc: dict[str, np.ndarray], n1: int, n2: int):
         col = _change_corners(cc)
     n1f, n2f = float(n1), float(n2)
 
-    def evaluate(r: np.ndarray, ci: bool = True) -> dict[str, np.ndarray]:
+    def evaluate(r: np.ndarray, ci: bool = True,
+                 r2: np.ndarray | None = None) -> dict[str, np.ndarray]:
         r = np.atleast_1d(np.asarray(r, float))[None, :]
+        # r2: the reference arm's own correlation (same length as r); default r, one for both
+        rb = r if r2 is None else np.atleast_1d(np.asarray(r2, float))[None, :]
+        if analysis == "ancova" and r2 is not None:
+            raise ValueError("the aggregate-data ANCOVA takes one pooled r, not one per arm")
         c = col
         with np.errstate(all="ignore"):
             if analysis == "ancova":
@@ -132,7 +140,7 @@ def r_evaluator(analysis: str, cc: dict[str, np.ndarray], n1: int, n2: int):
                 s1 = np.sqrt(np.maximum(c["sd1_pre"] ** 2 + c["sd1_post"] ** 2
                                         - 2 * r * c["sd1_pre"] * c["sd1_post"], 0))
                 s2 = np.sqrt(np.maximum(c["sd2_pre"] ** 2 + c["sd2_post"] ** 2
-                                        - 2 * r * c["sd2_pre"] * c["sd2_post"], 0))
+                                        - 2 * rb * c["sd2_pre"] * c["sd2_post"], 0))
                 est = np.broadcast_to(c["est"], s1.shape)
                 if analysis == "welch_change":
                     v1, v2 = s1**2 / n1f, s2**2 / n2f
