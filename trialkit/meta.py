@@ -16,8 +16,8 @@ from typing import Any
 from trialkit.directions import DIRECTIONS, Direction, parse_direction
 from trialkit.errors import TrialDataError
 
-__all__ = ["DIRECTIONS", "MAX_ARM_N", "NO_BASELINE", "Arm", "Outcome", "Timepoint", "TrialMeta", "parse_direction",
-           "parse_meta", "read_toml"]
+__all__ = ["DIRECTIONS", "MAX_ARM_N", "NO_BASELINE", "Arm", "Outcome", "Timepoint", "TrialMeta",
+           "parse_direction", "parse_meta", "read_toml"]
 
 #: Largest arm size accepted: no randomized arm holds ten million patients, and checks that
 #: loop over patients must finish (the same bound as :data:`trialkit.cells.MAX_N`).

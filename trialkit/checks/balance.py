@@ -245,9 +245,9 @@ def baseline_balance(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
     that are identical once rounded (4.9 vs 4.9) are not evidence by themselves. Variables
     whose p cannot be computed (NaN, overflow) are left out of the combination; when none is
     left there are no combined rows. A trial that declares ``baseline = false`` (the table
-    prints no baseline) has no baseline variables: the frame has none of its outcomes, and
-    (unless patient covariates are compared) ``attrs["cannot"]`` says "cannot check: the table prints no baseline" (patient
-    covariates, where a trial has them, are still compared).
+    prints no baseline) has no baseline variables: the frame has none of its outcomes and
+    ``attrs["cannot"]`` says "cannot check: the table prints no baseline" (patient
+    covariates, where a trial has them, are still compared, and then it is not set).
 
     Caveats (also in the ``note`` column of the combined rows and in ``attrs["caveats"]``):
     few variables give little information; correlated variables (the same measure at

@@ -96,9 +96,19 @@ with ``baseline=False``, one follow-up, "Follow-up").
     table file may have a TOML file beside it (same stem, ``.toml``) with
     ``[outcomes.<label or id>]`` tables (unit, direction, lower, upper, integer, mcid,
     mcid_source, primary) and optionally ``reported = "file.csv"``, ``spread``, ``title``,
-    ``citation``, ``source``, ``baseline`` (a timepoint's label, or ``false``). The TOML file is read first, the columns next, the
-    ``outcomes=`` argument last: explicit arguments override the file, key by key (and
-    ``spread``, ``title``, ``citation``, ``source``, ``reported`` given as arguments win).
+    ``citation``, ``source``, ``baseline`` (a timepoint's label, or ``false``). The TOML
+    file is read first, the columns next, the ``outcomes=`` argument last: explicit
+    arguments override the file, key by key (and ``spread``, ``title``, ``citation``,
+    ``source``, ``reported``, ``baseline`` given as arguments win).
+
+    *No baseline*: many tables print only follow-up values (post-treatment only) or a derived
+    pre-to-post measure ("proportion of recovery, pre-test to post-test"). Declare
+    ``baseline=False`` (``baseline = false`` in the TOML file): every timepoint is then a
+    follow-up, ``trial.baseline`` is None and ``trial.no_baseline`` True; the arms are
+    compared at each timepoint, and nothing "from baseline" is computed (within-arm change,
+    percent change and baseline balance say why). Not declaring it keeps the rule above (the
+    first timepoint is the baseline), with a warning when a table's only timepoint does not
+    read as one ("Post-treatment"); nothing is changed silently.
 
     *Spreads* other than SD (SE, 95% CI, IQR, range) are converted to SDs at load, recorded
     in each row's ``source`` and ``method`` (see :func:`trialkit.io.build_tables`).
