@@ -153,8 +153,13 @@ def _cmd_effects(args: argparse.Namespace) -> None:
                     f"{trial.id}'.")
     head += [f"note: {n}" for n in notes]
     sys.stdout.write("\n".join(head) + "\n\n")
-    _emit(results_for_display(w, ["outcome", "arm", "timepoint", "measure"]), "table",
-          header="Within arms: change from baseline")
+    if w.empty and trial.no_baseline:
+        from trialkit.meta import NO_BASELINE
+
+        sys.stdout.write(f"Within arms: change from baseline: none ({NO_BASELINE})\n")
+    else:
+        _emit(results_for_display(w, ["outcome", "arm", "timepoint", "measure"]), "table",
+              header="Within arms: change from baseline")
     sys.stdout.write("\n")
     _emit(results_for_display(b, ["outcome", "timepoint", "comparison", "measure"]), "table",
           header="Between arms: arm minus reference")
