@@ -119,8 +119,9 @@ def read_timepoints(texts: list[str], baseline: Any, name: str,
         if not reads_as_baseline(only):
             warnings.warn(f"{name}: the table's only timepoint {only!r} is taken as the "
                           f"baseline (no baseline declared); if it is a follow-up, declare "
-                          f"baseline=False (or baseline = false in the table's TOML file) so "
-                          f"that its comparisons are not described as baseline ones",
+                          f"baseline=False (baseline = false in the table's TOML file, "
+                          f"--baseline none on the command line) so that its comparisons are "
+                          f"not described as baseline ones",
                           UserWarning, stacklevel=4)
     base_id = slug(baseline) if baseline else next(iter(labels), "baseline")
     if not labels:
