@@ -18,9 +18,9 @@ file):
 - ``False``: the table prints no baseline; every timepoint is a follow-up (a table without a
   timepoint column then has one, "Follow-up");
 - not given: the first timepoint of the table, as tables print time in order (a table
-  without a timepoint column is a baseline table). When the table has a single timepoint
-  whose label does not read as a baseline ("Post-treatment", "Pre-test to post-test"), a
-  warning says so and how to declare ``baseline=False``; nothing is changed silently.
+  without a timepoint column is a baseline table). When that first timepoint's label does
+  not read as a baseline ("Post-treatment", "Week 6", "Pre-test to post-test"), a warning
+  says so and how to declare ``baseline=False``; nothing is changed silently.
 """
 
 from __future__ import annotations
@@ -114,10 +114,11 @@ def read_timepoints(texts: list[str], baseline: Any, name: str,
         of_row = [_followup(text, labels, None) if is_ch else slug(text)
                   for text, is_ch in zip(texts, change, strict=True)]
         return Timepoints(labels, None, of_row, change)
-    if baseline is None and column is not None and len(labels) == 1:
+    if baseline is None and column is not None and labels:
         only = next(iter(labels.values()))
+        which = "only" if len(labels) == 1 else "first"
         if not reads_as_baseline(only):
-            warnings.warn(f"{name}: the table's only timepoint {only!r} is taken as the "
+            warnings.warn(f"{name}: the table's {which} timepoint {only!r} is taken as the "
                           f"baseline (no baseline declared); if it is a follow-up, declare "
                           f"baseline=False (baseline = false in the table's TOML file, "
                           f"--baseline none on the command line) so that its comparisons are "
