@@ -410,3 +410,33 @@ def test_a_printed_sd_of_zero_loads_and_is_left_out_with_a_warning():
     # Grip at follow-up, by hand: 2.0 - 1.0 = 1.0
     md = b.query("measure == 'mean_difference'").iloc[0]
     assert md["estimate"] == pytest.approx(1.0)
+
+
+def test_sensitivity_gives_each_arms_implied_r_and_the_ancova_there(make_trial):
+    # Hand values above: treat r = 0.3640351... is not needed here; from the fixture's SDs,
+    # treat (1.20^2 + 1.50^2 - 1.90^2) / (2 x 1.20 x 1.50) = 0.08 / 3.6 = 0.0222222,
+    # control (1.30^2 + 1.40^2 - 1.60^2) / (2 x 1.30 x 1.40) = 1.09 / 3.64 = 0.2994505,
+    # pooled 0.1611546 and the ANCOVA there -1.8373802 (as between() reports, see above).
+    trial = trialkit.read_trial(make_trial(summary=_with_changes()))
+    s = sensitivity(trial, r=[0.2, 0.8])
+    assert s["r_implied_arm"].iloc[0] == pytest.approx(0.0222222, abs=5e-7)
+    assert s["r_implied_reference"].iloc[0] == pytest.approx(0.2994505, abs=5e-7)
+    an = s[s["measure"] == "ancova"]
+    assert an["implied_estimate"].iloc[0] == pytest.approx(-1.8373802, abs=5e-7)
+    assert s.loc[s["measure"] == "diff_in_change", "implied_estimate"].isna().all()
+    plain = sensitivity(trialkit.read_trial(make_trial()), r=[0.5])
+    assert plain[["r_implied_arm", "implied_estimate"]].isna().all().all()
+
+
+def test_an_error_after_loading_names_trial_outcome_timepoint_and_arm(make_trial):
+    # n = 2 is accepted at load; the standardized mean change needs n >= 3 (J(n - 1)).
+    from conftest import SUMMARY
+
+    trial = trialkit.read_trial(make_trial(summary=SUMMARY.replace(
+        "pain,treat,post,10,3.40,1.50", "pain,treat,post,2,3.40,1.50")))
+    with pytest.raises(TrialDataError) as info, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        within(trial, r=0.5)
+    text = str(info.value)
+    for part in ("trial 'mini'", "outcome 'pain'", "timepoint 'post'", "arm 'treat'"):
+        assert part in text

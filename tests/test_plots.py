@@ -357,7 +357,68 @@ def test_sensitivity_footnote_is_true_for_the_trial():
     figs = figure_set(with_changes, style="slide", outcome="pain")
     note = " ".join(footer_of(figs["sensitivity_pain"]).split())
     assert "does not report the correlation" not in note
-    assert "prints each arm's SD of change, which implies the correlation" in note
+    # each arm's SDs 1.0 (baseline), 1.0 (week 4), 1.0 (change): r = (1 + 1 - 1) / 2 = 0.50
+    assert "The table prints each arm's change and its SD" in note
+    assert "(r = 0.50 in A and 0.50 in Control, pooled 0.50)" in note
+    assert "the dotted line marks the pooled r" in note
     without = " ".join(footer_of(figure_set(trial, style="slide", outcome="pain")[
         "sensitivity_pain"]).split())
     assert "The paper does not report the correlation" in without
+
+
+# A typed-in table with a Change row (two arms of 12; no direction declared). By hand, each
+# arm's r = (sd_pre^2 + sd_post^2 - sd_change^2) / (2 sd_pre sd_post) (Cochrane 6.5.2.8):
+# manual therapy (2.25 + 3.24 - 2.56) / 5.4 = 0.5425926, exercise (2.89 + 3.61 - 2.89) /
+# 6.46 = 0.5588235; pooled (1.465 + 1.805) / sqrt(5.14 x 6.85) = 0.5510879.
+# ANCOVA at that r (Riley et al. 2013, equal n): -1.5 - 0.5510879 x sqrt(6.85 / 5.14) x 0.2
+# = -1.5 - 0.5510879 x 1.1544197 x 0.2 = -1.6272374.
+CHANGE_TABLE = ("outcome\ttimepoint\tManual therapy (n = 12)\tExercise (n = 12)\n"
+                "Pain (NPRS)\tBaseline\t6.4 \u00b1 1.5\t6.2 \u00b1 1.7\n"
+                "Pain (NPRS)\t6 weeks\t3.1 \u00b1 1.8\t4.6 \u00b1 1.9\n"
+                "Pain (NPRS)\tChange\t\u22123.3 \u00b1 1.6\t\u22121.6 \u00b1 1.7\n")
+
+
+@pytest.fixture(scope="module")
+def change_table():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return trialkit.from_table(CHANGE_TABLE)
+
+
+@pytest.mark.parametrize("style", ["slide", "paper"])
+def test_sensitivity_plot_marks_the_implied_r(change_table, style):
+    s = sensitivity(change_table)
+    ax = plots.sensitivity(s, style=style)
+    (mark,) = by_gid(ax, "trialkit-implied-r")
+    segment = mark.get_segments()[0]
+    assert segment[0][0] == pytest.approx(0.5510879, abs=5e-7)
+    labels = ax.get_legend().get_texts()
+    assert "r = 0.55, implied by the printed SDs" in [t.get_text() for t in labels]
+    diamond = next(a for a in ax.lines if a.get_marker() == "D")
+    x, y = diamond.get_data()
+    assert x[0] == pytest.approx(0.5510879, abs=5e-7)
+    assert y[0] == pytest.approx(-1.6272374, abs=5e-7)
+    # the difference in change uses the printed change SDs: a flat line, no points
+    flat = next(ln for ln in ax.lines if ln.get_gid() == "trialkit-measure-diff_in_change")
+    assert flat.get_marker() in (None, "None", "") and len(set(flat.get_ydata())) == 1
+    # the legend sits above every line: the top of the data is below the axes' top by the
+    # headroom the legend needs
+    top = max(s["ci_high"].max(), 0.0)
+    assert ax.get_ylim()[1] > top + 0.25 * (top - s["ci_low"].min())
+
+
+def test_sensitivity_plot_without_change_rows_marks_nothing(frames):
+    ax = plots.sensitivity(frames["sensitivity"], "pain", "10min")
+    assert not by_gid(ax, "trialkit-implied-r") and not by_gid(ax, "trialkit-implied-ancova")
+
+
+def test_sensitivity_figure_footnote_gives_each_arms_implied_r(change_table):
+    from trialkit.figures import figure_set
+
+    figs = figure_set(change_table, style="slide")
+    note = " ".join(footer_of(figs["sensitivity_pain_nprs"]).split())
+    assert "(r = 0.54 in Manual therapy and 0.56 in Exercise, pooled 0.55)" in note
+    assert "the dotted line marks the pooled r and the diamond the ANCOVA there" in note
+    assert "does not report the correlation" not in note
+    # no direction was declared: nothing says which arm is favoured
+    assert "favour" not in note.lower()

@@ -378,9 +378,7 @@ def _sensitivity(ctx: _Set, oid: str, which: str) -> dict[str, Figure]:
             if ax.get_legend() is not None:
                 ax.get_legend().remove()
     if changes_printed(trial, oid):
-        note = ("The table prints each arm's SD of change, which implies the correlation "
-                "between baseline and follow-up (see trialkit check); each line shows what "
-                "another assumption would give.")
+        note = _implied_note(s)
     else:
         note = ("The paper does not report the correlation between baseline and follow-up, "
                 "which change-score and ANCOVA intervals need; each line shows one "
@@ -393,6 +391,27 @@ def _sensitivity(ctx: _Set, oid: str, which: str) -> dict[str, Figure]:
     return {f"sensitivity_{oid}": ctx.finish(
         fig, f"{outcome.short}: how much the assumed correlation matters",
         f"Between-arm difference with 95% CI for r from 0.2 to 0.8; {ctx.who}", note, [s])}
+
+
+def _implied_note(s: Any) -> str:
+    """Footnote of a sensitivity figure whose table prints change SDs: what they imply."""
+    shown = s[s["comparison"] == s["comparison"].iloc[0]]
+    parts = []
+    for _, grp in shown.groupby("timepoint", sort=False):
+        row = grp.iloc[0]
+        each = [f"{row[col]:.2f} in {row[label]}" for col, label in
+                (("r_implied_arm", "arm_label"), ("r_implied_reference", "reference_label"))
+                if row[col] == row[col]]
+        where = f"at {row['timepoint_label']}: " if shown["timepoint"].nunique() > 1 else ""
+        pooled = (f"pooled {row['r_implied']:.2f}" if row["r_implied"] == row["r_implied"]
+                  else "no usable pooled r")
+        parts.append(f"{where}r = {' and '.join(each) or 'none possible'}, {pooled}")
+    marked = (shown["r_implied"] == shown["r_implied"]).any()
+    return ("The table prints each arm's change and its SD: the difference in change uses "
+            "them and does not depend on r. With the baseline and follow-up SDs they imply "
+            f"each arm's pre-post correlation ({'; '.join(parts)})"
+            + ("; the dotted line marks the pooled r and the diamond the ANCOVA there"
+               if marked else "") + ". Other values of r are hypothetical.")
 
 
 def _smd_thresholds(trial: Trial) -> dict[str, float]:

@@ -114,3 +114,26 @@ def test_ancova_across_three_arms_cannot_be_checked(make_trial):
     row = claims(trial).iloc[0]
     assert row.verdict == "cannot check" and "ANCOVA across 3+ arms" in row.detail
     assert not math.isnan(stats.f.sf(5.0, 2, 27))
+
+
+def test_errors_after_loading_name_trial_outcome_and_arm():
+    # anorexia without the control arm's patients at follow-up: between() cannot fit the
+    # ANCOVA and says where; recompute_p cannot recompute those comparisons and says so
+    # per statement instead of failing with an anonymous "field 'm2'" error.
+    import warnings
+
+    from trialkit import TrialDataError
+    from trialkit.analysis import between
+    from trialkit.trial import Trial
+
+    t = trialkit.load("anorexia")
+    ipd = t.ipd[~((t.ipd["arm"] == "control") & (t.ipd["timepoint"] == "post"))]
+    bad = Trial(t.meta, t.summary, ipd=ipd, reported=t.reported)
+    with pytest.raises(TrialDataError) as info, warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        between(bad)
+    text = str(info.value)
+    assert "trial 'anorexia'" in text and "outcome 'weight'" in text and "'control'" in text
+    res = recompute_p(bad)
+    row = res[res["comparison"] == "cbt-control"].iloc[0]
+    assert row["analysis"] == "" and row["note"]

@@ -125,7 +125,9 @@ def between(trial: Trial, r: float | None = None, *,
             if from_ipd:
                 from trialkit.ipd import ancova
 
-                ancova_rows = ancova(trial, oid, tp, level=level).set_index("arm").to_dict("index")
+                with _context(trial, oid, tp, tuple(a.id for a in trial.arms)):
+                    ancova_rows = ancova(trial, oid, tp, level=level).set_index(
+                        "arm").to_dict("index")
             for arm in trial.arms:
                 if arm.id == ref or _zero_sd(trial, oid, (arm.id, ref), tp):
                     continue

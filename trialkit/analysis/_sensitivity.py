@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from trialkit.analysis._between import between
-from trialkit.analysis._changes import _change, _pairs, _pooled_implied_r
+from trialkit.analysis._changes import IMPLIED, _change, _implied_r, _pairs, _pooled_implied_r
 from trialkit.analysis._common import SENSITIVITY_R, _summary_view
 from trialkit.errors import TrialDataError
 
@@ -44,8 +45,10 @@ def sensitivity(trial: Trial, r: Sequence[float] = SENSITIVITY_R, *,
         The :func:`between` columns, one block per ``r`` (``r`` is the value tried; where a
         row did not use it, ``r_source`` says so), plus ``r_implied`` (the pooled pre-post
         correlation the table's printed change SDs imply, NaN when it prints none or it is
-        impossible) and ``r_note`` (a sentence for a figure's footnote, "" when the
-        correlation is not given by the table).
+        impossible), ``r_implied_arm`` and ``r_implied_reference`` (each arm's own), the
+        ANCOVA at the pooled implied r (``implied_estimate, implied_ci_low,
+        implied_ci_high``, NaN for other rows), and ``r_note`` (a sentence for a figure's
+        footnote, "" when the correlation is not given by the table).
 
     Examples
     --------
@@ -71,24 +74,64 @@ def sensitivity(trial: Trial, r: Sequence[float] = SENSITIVITY_R, *,
         frames.append(one)
     frame = pd.concat(frames, ignore_index=True)
     frame = frame[frame["measure"].isin(measures)].reset_index(drop=True)
-    implied = {}
+    implied = _implied(trial, frame)
+    keys = list(zip(frame["outcome"], frame["timepoint"], frame["arm"], frame["reference"],
+                    strict=True))
+    for col, pos in (("r_implied", 0), ("r_implied_arm", 1), ("r_implied_reference", 2)):
+        frame[col] = [implied[k][pos] for k in keys]
+    frame["r_note"] = [_sensitivity_note(implied[k][0], m)
+                       for k, m in zip(keys, frame["measure"], strict=True)]
+    return _at_implied(trial, frame, outcome, level)
+
+
+def _implied(trial: Trial, frame: pd.DataFrame) -> dict[tuple, tuple[float, float, float]]:
+    """(pooled, arm, reference) r the printed SDs imply, per comparison; NaN where not.
+
+    Each arm's r is ``(sd_pre^2 + sd_post^2 - sd_change^2) / (2 sd_pre sd_post)`` (Cochrane
+    Handbook 6.5.2.8), NaN when outside (-1, 1); the pooled one as :func:`between`'s
+    ANCOVA uses it (NaN unless both arms give a possible r).
+    """
+    nan = float("nan")
+    out = {}
+    view = _summary_view(trial)
     for key in frame[["outcome", "timepoint", "arm", "reference"]].drop_duplicates().itertuples(
             index=False):
         oid, tp, arm, ref = key
-        pairs = [(_pairs(_summary_view(trial), oid, a, tp), _change(trial, oid, a, tp))
-                 for a in (arm, ref)]
-        implied[tuple(key)] = (_pooled_implied_r(pairs)[0]
-                               if all(c is not None for _, c in pairs) else None)
-    keys = list(zip(frame["outcome"], frame["timepoint"], frame["arm"], frame["reference"],
-                    strict=True))
-    frame["r_implied"] = [float("nan") if implied[k] is None else implied[k] for k in keys]
-    frame["r_note"] = [_sensitivity_note(implied[k], m)
-                       for k, m in zip(keys, frame["measure"], strict=True)]
+        pairs = [(_pairs(view, oid, a, tp), _change(trial, oid, a, tp)) for a in (arm, ref)]
+        each = [_implied_r(st, ch) for st, ch in pairs]
+        each_f = [nan if v is None or not -1 < v < 1 else v for v in each]
+        pooled = (_pooled_implied_r(pairs)[0] if all(c is not None for _, c in pairs)
+                  else None)
+        out[tuple(key)] = (nan if pooled is None else pooled, *each_f)
+    return out
+
+
+def _at_implied(trial: Trial, frame: pd.DataFrame, outcome: str | Sequence[str] | None,
+                level: float) -> pd.DataFrame:
+    """Add ``implied_estimate, implied_ci_low, implied_ci_high``: the ANCOVA at the pooled
+    implied r (what :func:`between` reports when r is not given), NaN elsewhere."""
+    import numpy as np
+
+    cols = ("implied_estimate", "implied_ci_low", "implied_ci_high")
+    for col in cols:
+        frame[col] = np.nan
+    if not frame["r_implied"].notna().any():
+        return frame
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # the fallbacks: r_note says why
+        at = between(trial, outcome=outcome, level=level, use="summary")
+    at = at[(at["measure"] == "ancova") & (at["r_source"] == IMPLIED)]
+    at = at.set_index(["outcome", "timepoint", "comparison"])
+    for idx, row in frame[frame["measure"] == "ancova"].iterrows():
+        key = (row["outcome"], row["timepoint"], row["comparison"])
+        if key in at.index:
+            hit = at.loc[key]
+            frame.loc[idx, list(cols)] = [hit["estimate"], hit["ci_low"], hit["ci_high"]]
     return frame
 
 
 def _sensitivity_note(implied: float | None, measure: str) -> str:
-    if implied is None:
+    if implied is None or implied != implied:
         return ""
     if measure == "diff_in_change":
         return ("the table prints each arm's change and its SD: this difference uses them and "

@@ -268,6 +268,8 @@ def _ipd_analyses(trial: Trial, comp: dict[str, str]) -> list[dict[str, Any]]:
         return rows
     x1 = at.loc[at["arm"] == a, "value"].to_numpy(float)
     x2 = at.loc[at["arm"] == ref, "value"].to_numpy(float)
+    if x1.size < 2 or x2.size < 2:  # no two-sample test here: the statements say so
+        return rows
     for name, pooled in (("student_followup", True), ("welch_followup", False)):
         res = _quiet(effects.mean_difference, x1.mean(), x1.std(ddof=1), x1.size, x2.mean(),
                      x2.std(ddof=1), x2.size, pooled=pooled)
@@ -286,7 +288,10 @@ def _ipd_analyses(trial: Trial, comp: dict[str, str]) -> list[dict[str, Any]]:
                 rows.append({"analysis": name, "r": np.nan,
                              "method": f"{res['method'].iloc[0]}/on_observed_change",
                              **_ranges(res)})
-            an = ancova(trial, o, tp)
+            try:
+                an = ancova(trial, o, tp)
+            except TrialDataError:  # e.g. a singular design: no ANCOVA row, none matched
+                an = pd.DataFrame(columns=["arm"])
             an = an[an["arm"] == a]
             if len(an):
                 rows.append({"analysis": "ancova", "r": np.nan,
@@ -297,11 +302,28 @@ def _ipd_analyses(trial: Trial, comp: dict[str, str]) -> list[dict[str, Any]]:
 def _analyses(trial: Trial, r_values: Sequence[float] | None, rounding: str) -> pd.DataFrame:
     rows = []
     for comp in comparisons(trial):
-        found = (_ipd_analyses(trial, comp) if trial.ipd is not None
-                 else _summary_analyses(trial, comp, r_values, rounding))
+        try:
+            found = (_ipd_analyses(trial, comp) if trial.ipd is not None
+                     else _summary_analyses(trial, comp, r_values, rounding))
+        except TrialDataError as exc:
+            raise _named(trial, comp, exc) from exc
         for row in found:
             rows.append({**comp, **row})
     return pd.DataFrame(rows)
+
+
+def _named(trial: Trial, comp: dict[str, str], exc: TrialDataError) -> TrialDataError:
+    """The error of one comparison, naming the trial, outcome, timepoint and arms (unless it
+    already names the trial)."""
+    if str(exc.reason).startswith(f"trial {trial.id!r}"):
+        return exc
+    file = exc.file
+    if file is None and trial.path is not None:
+        file = str(trial.path / ("ipd.csv" if trial.ipd is not None else "summary.csv"))
+    return TrialDataError(f"trial {trial.id!r}, outcome {comp['outcome']!r}, timepoint "
+                          f"{comp['timepoint']!r}, arms {comp['arm']!r}, "
+                          f"{comp['reference']!r}: {exc.reason}", file=file, row=exc.row,
+                          field=exc.field)
 
 
 from trialkit.checks._match import canonical_statistics, match_statement  # noqa: E402
