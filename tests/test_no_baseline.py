@@ -366,3 +366,16 @@ def test_trial_toml_errors(make_trial) -> None:
     folder = _folder(make_trial, lambda t: t.replace("baseline = true\n", ""), POST_SUMMARY)
     with pytest.raises(trialkit.TrialDataError, match="or baseline = false at the top level"):
         trialkit.read_trial(folder)
+
+
+def test_figures_of_a_table_with_only_a_baseline(capsys, tmp_path: Path) -> None:
+    """A table whose only timepoint is its baseline (declared or by default) has nothing to
+    compare at follow-up: its figures are the means by arm, not a failed forest plot (before,
+    'trialkit figures' exited 2 with "forest: no rows with measure='hedges_g'")."""
+    path = tmp_path / "rogers.tsv"
+    shutil.copy(ROGERS / "table.tsv", path)
+    code, out, err = _run(capsys, "figures", str(path), "--out", str(tmp_path / "f"),
+                          "--baseline", "Pre-test to post-test")
+    assert code == 0, err
+    assert sorted(Path(p).name for p in out.split()) == [
+        "rogers_trajectory_bbt_totala_slide.png", "rogers_trajectory_nfi_totala_slide.png"]

@@ -144,7 +144,7 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None,
     if trial.no_baseline:
         return _no_baseline_set(ctx)
     out = _trajectories(ctx)
-    if w is None or b is None:
+    if w is None or b is None or b.empty:  # e.g. a baseline table: no follow-up to compare
         return out
     out.update(_percent_changes(ctx))
     out["forest"] = _forest(ctx)
