@@ -142,7 +142,9 @@ class TrialMeta:
         >>> meta.baseline is None, meta.no_baseline
         (True, True)
         """
-        return self.baseline is None and self.raw.get("baseline") is False
+        # (a crossover without baseline is analysed within patients: not this case)
+        return (self.design == "parallel" and self.baseline is None
+                and self.raw.get("baseline") is False)
 
     @property
     def primary(self) -> str | None:
