@@ -379,3 +379,15 @@ def test_figures_of_a_table_with_only_a_baseline(capsys, tmp_path: Path) -> None
     assert code == 0, err
     assert sorted(Path(p).name for p in out.split()) == [
         "rogers_trajectory_bbt_totala_slide.png", "rogers_trajectory_nfi_totala_slide.png"]
+
+
+def test_three_arms_post_only_anova_names_the_timepoint() -> None:
+    """One-way ANOVA by hand: means 2, 3, 4 (SD 1, n = 10 each), grand mean 3; SSB = 10 x
+    (1 + 0 + 1) = 20 on 2 df, MSB = 10; MSW = 1 (every SD 1) on 27 df; F = 10.00."""
+    text = ("outcome\ttimepoint\tA (n=10)\tB (n=10)\tC (n=10)\tF\n"
+            "Pain\tPost-treatment\t2.0 (1.0)\t3.0 (1.0)\t4.0 (1.0)\t10.00\n")
+    table = check(trialkit.from_table(text, baseline=False))
+    row = table[table["check"] == "recompute_p: F"].iloc[0]
+    assert row["verdict"] == "consistent"
+    assert "one-way ANOVA at Post-treatment" in row["detail"]
+    assert "follow-up" not in row["detail"] and "baseline" not in row["detail"].lower()
