@@ -14,11 +14,7 @@ import pandas as pd
 
 from trialkit.checks import _numbers as num
 from trialkit.checks._reported import holds, parse_ci, text_interval  # noqa: F401 (re-exported)
-from trialkit.checks.rsolve import R_GRID
-from trialkit.checks.summary_tests import (
-    change_rows,
-    r_evaluator,
-)
+from trialkit.checks.summary_tests import change_rows, implied_intervals, solved_row
 from trialkit.errors import TrialDataError
 
 if TYPE_CHECKING:
@@ -166,8 +162,8 @@ def _summary_analyses(trial: Trial, comp: dict[str, str], r_values: Sequence[flo
     cc = _corners(full)
     names = ("ancova",) if printed is not None else ("welch_change", "student_change", "ancova")
     if r_values is None:
-        known = _implied_intervals(trial, o, tp, (a, ref))
-        return rows + [_solved_row(name, cc, n1c, n2c, known) for name in names]
+        known = implied_intervals(trial, o, tp, (a, ref))
+        return rows + [solved_row(name, cc, n1c, n2c, known) for name in names]
     args = [cc[k] for k in full]
     for r in r_values:
         if "welch_change" in names:
@@ -199,46 +195,6 @@ def _printed_changes(trial: Trial, o: str, a: str, ref: str,
     if (o, a, tp) not in ch.index or (o, ref, tp) not in ch.index:
         return None
     return ch.loc[(o, a, tp)], ch.loc[(o, ref, tp)]
-
-
-def _implied_intervals(trial: Trial, o: str, tp: str,
-                       arms: tuple[str, str]) -> dict[int, tuple[float, float]]:
-    """Each arm's pre-post correlation known from its printed change SD (1 = the arm, 2 =
-    the reference): the range over the rounding of its three SDs, where it is possible."""
-    if trial.changes.empty:
-        return {}
-    from trialkit.checks.changes import implied_r
-
-    imp = implied_r(trial)
-    out = {}
-    for k, arm in enumerate(arms, start=1):
-        sel = imp[(imp["outcome"] == o) & (imp["arm"] == arm) & (imp["timepoint"] == tp)]
-        if len(sel) and bool(sel["possible"].iloc[0]):
-            lo, hi = float(sel["r_low"].iloc[0]), float(sel["r_high"].iloc[0])
-            out[k] = (max(lo, -0.999), min(hi, 0.999))
-    return out
-
-
-def _solved_row(name: str, cc: dict[str, np.ndarray], n1: int, n2: int,
-                known: dict[int, tuple[float, float]] | None = None) -> dict[str, Any]:
-    """An r-dependent analysis whose correlation is solved for per statement: the ranges of
-    its statistics over r in [0, 1) (for display), the evaluator :func:`solve_r` uses, and
-    for the change-score tests the per-arm evaluator with any arm's known (implied) r."""
-    evaluate = r_evaluator(name, cc, n1, n2)
-    with np.errstate(all="ignore"):
-        vals = evaluate(R_GRID[R_GRID >= 0], ci=False)
-        vals.update({k: v for k, v in evaluate(np.linspace(0, 0.999, 11), ci=True).items()
-                     if k.startswith("ci_")})
-    out: dict[str, Any] = {"analysis": name, "r": np.nan, "evaluate": evaluate,
-                           "evaluate_arms": None if name == "ancova" else evaluate,
-                           "known_r": dict(known or {}),
-                           "method": f"{name}/r_solved/one_r_both_arms"}
-    for col in ("estimate", "ci_low", "ci_high", "statistic", "df", "p"):
-        v = np.abs(vals[col]) if col == "statistic" else vals[col]
-        key = "statistic_value" if col == "statistic" else col
-        out[key] = np.nan
-        out[f"{key}_low"], out[f"{key}_high"] = float(np.nanmin(v)), float(np.nanmax(v))
-    return out
 
 
 def _ipd_analyses(trial: Trial, comp: dict[str, str]) -> list[dict[str, Any]]:

@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import itertools
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from trialkit.checks.rsolve import R_GRID
+
+if TYPE_CHECKING:
+    from trialkit.trial import Trial
+
 __all__ = ["CANNOT_TEST", "TEST_ANALYSES", "allowed_analyses", "anova_box", "change_rows",
-           "r_evaluator"]
+           "implied_intervals", "r_evaluator", "solved_row"]
 
 #: Analyses (``recompute_p``'s ``analysis`` column) each named test allows.
 TEST_ANALYSES = {
@@ -203,3 +208,43 @@ def anova_box(boxes: list[dict[str, tuple[float, float, float]]], ns: list[int],
         rows.append({"statistic": float(res.statistic), "df": float(res.df_denom),
                      "p": float(res.pvalue)})
     return pd.DataFrame(rows)
+
+
+def implied_intervals(trial: Trial, o: str, tp: str,
+                       arms: tuple[str, str]) -> dict[int, tuple[float, float]]:
+    """Each arm's pre-post correlation known from its printed change SD (1 = the arm, 2 =
+    the reference): the range over the rounding of its three SDs, where it is possible."""
+    if trial.changes.empty:
+        return {}
+    from trialkit.checks.changes import implied_r
+
+    imp = implied_r(trial)
+    out = {}
+    for k, arm in enumerate(arms, start=1):
+        sel = imp[(imp["outcome"] == o) & (imp["arm"] == arm) & (imp["timepoint"] == tp)]
+        if len(sel) and bool(sel["possible"].iloc[0]):
+            lo, hi = float(sel["r_low"].iloc[0]), float(sel["r_high"].iloc[0])
+            out[k] = (max(lo, -0.999), min(hi, 0.999))
+    return out
+
+
+def solved_row(name: str, cc: dict[str, np.ndarray], n1: int, n2: int,
+                known: dict[int, tuple[float, float]] | None = None) -> dict[str, Any]:
+    """An r-dependent analysis whose correlation is solved for per statement: the ranges of
+    its statistics over r in [0, 1) (for display), the evaluator :func:`solve_r` uses, and
+    for the change-score tests the per-arm evaluator with any arm's known (implied) r."""
+    evaluate = r_evaluator(name, cc, n1, n2)
+    with np.errstate(all="ignore"):
+        vals = evaluate(R_GRID[R_GRID >= 0], ci=False)
+        vals.update({k: v for k, v in evaluate(np.linspace(0, 0.999, 11), ci=True).items()
+                     if k.startswith("ci_")})
+    out: dict[str, Any] = {"analysis": name, "r": np.nan, "evaluate": evaluate,
+                           "evaluate_arms": None if name == "ancova" else evaluate,
+                           "known_r": dict(known or {}),
+                           "method": f"{name}/r_solved/one_r_both_arms"}
+    for col in ("estimate", "ci_low", "ci_high", "statistic", "df", "p"):
+        v = np.abs(vals[col]) if col == "statistic" else vals[col]
+        key = "statistic_value" if col == "statistic" else col
+        out[key] = np.nan
+        out[f"{key}_low"], out[f"{key}_high"] = float(np.nanmin(v)), float(np.nanmax(v))
+    return out
