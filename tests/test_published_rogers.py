@@ -31,7 +31,7 @@ N1, N2 = 10, 11
 
 def _trial() -> trialkit.Trial:
     return trialkit.from_table(
-        HERE / "table.tsv", baseline="Pre-test to post-test",
+        HERE / "table.tsv", baseline=False,
         reference_arm="Treatment As Usual", trial_id="rogers2019_vr")
 
 
@@ -67,7 +67,7 @@ def test_cells_load_as_printed_with_percent_unit_and_range() -> None:
 
 def test_a_declared_unit_that_is_not_a_percentage_is_refused() -> None:
     with pytest.raises(trialkit.TrialDataError) as info:
-        trialkit.from_table(HERE / "table.tsv", baseline="Pre-test to post-test",
+        trialkit.from_table(HERE / "table.tsv", baseline=False,
                             outcomes={"BBT Totala": {"unit": "points"}})
     assert "table.tsv, row 1, field 'Virtual Rehabilitation (n = 10)'" in str(info.value)
     assert "'points'" in str(info.value)

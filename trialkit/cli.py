@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from trialkit.trial import Trial
 
 FORMATS = ("table", "csv", "json")
+#: ``--baseline`` values that say the table prints no baseline.
+NO_BASELINE_WORDS = ("none", "false", "no")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,23 +43,29 @@ def _trial(args: argparse.Namespace) -> Trial:
 
     ref, spec = args.trial, cli_options.outcome_options(args)
     reported = getattr(args, "reported", None)
+    baseline = getattr(args, "baseline", None)
     path = Path(ref)
     if path.suffix.lower() in TABLE_SUFFIXES and not path.is_dir():
         return _table(path, args.spread, cli_options.table_outcomes_spec(path, spec)
-                      if path.is_file() else {}, reported)
+                      if path.is_file() else {}, reported, baseline)
+    if baseline is not None:
+        raise TrialDataError("--baseline describes a table file; a trial folder declares its "
+                             "baseline in trial.toml", field="--baseline")
     trial = read_trial(path) if path.exists() or "/" in ref or "\\" in ref else load(ref)
     cli_options.check_against_toml(trial, spec)
     return cli_options.with_reported(trial, reported) if reported else trial
 
 
 def _table(path: Path, spread: str, outcomes: dict[str, dict[str, Any]],
-           reported: str | None) -> Trial:
+           reported: str | None, baseline: str | None = None) -> Trial:
     import inspect
 
     from trialkit import cli_options
     from trialkit.tables import from_table
 
     extra: dict[str, Any] = {}
+    if baseline is not None:  # "none": the table prints no baseline
+        extra["baseline"] = False if baseline.strip().lower() in NO_BASELINE_WORDS else baseline
     takes_reported = "reported" in inspect.signature(from_table).parameters
     if reported and takes_reported:
         if not Path(reported).is_file():
@@ -78,6 +86,10 @@ def _add_trial_argument(parser: argparse.ArgumentParser) -> None:
                         "or a table file (.csv, .tsv, .txt, .md, .xlsx) typed in from a paper")
     parser.add_argument("--spread", choices=("sd", "se", "ci95", "iqr", "range"), default="sd",
                         help="for a table file: what the brackets in its cells hold (default sd)")
+    parser.add_argument("--baseline", default=None, metavar="LABEL|none",
+                        help="for a table file: the baseline timepoint's label, or 'none' when "
+                        "the table prints no baseline (default: its TOML file's, else the "
+                        "first timepoint)")
     cli_options.add_arguments(parser)
 
 
@@ -153,8 +165,13 @@ def _cmd_effects(args: argparse.Namespace) -> None:
                     f"{trial.id}'.")
     head += [f"note: {n}" for n in notes]
     sys.stdout.write("\n".join(head) + "\n\n")
-    _emit(results_for_display(w, ["outcome", "arm", "timepoint", "measure"]), "table",
-          header="Within arms: change from baseline")
+    if w.empty and trial.no_baseline:
+        from trialkit.meta import NO_BASELINE
+
+        sys.stdout.write(f"Within arms: change from baseline: none ({NO_BASELINE})\n")
+    else:
+        _emit(results_for_display(w, ["outcome", "arm", "timepoint", "measure"]), "table",
+              header="Within arms: change from baseline")
     sys.stdout.write("\n")
     _emit(results_for_display(b, ["outcome", "timepoint", "comparison", "measure"]), "table",
           header="Between arms: arm minus reference")

@@ -138,11 +138,13 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the assumed r is stated on the figure
         m = means(trial)
-        w = within(trial, r=r) if trial.baseline is not None else None
-        b = between(trial, r=r) if trial.baseline is not None else None
+        w = within(trial, r=r) if trial.baseline is not None or trial.no_baseline else None
+        b = between(trial, r=r) if trial.baseline is not None or trial.no_baseline else None
     ctx = _Set(trial, style, spec, r, data, m, w, b, who(trial, data))
+    if trial.no_baseline:
+        return _no_baseline_set(ctx)
     out = _trajectories(ctx)
-    if w is None or b is None:
+    if w is None or b is None or b.empty:  # e.g. a baseline table: no follow-up to compare
         return out
     out.update(_percent_changes(ctx))
     out["forest"] = _forest(ctx)
@@ -151,6 +153,27 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None,
         out.update(_estimations(ctx))
     if trial.level == "summary":
         out.update(_sensitivity(ctx, *chosen))
+    return out
+
+
+def _no_baseline_set(ctx: _Set) -> dict[str, Figure]:
+    """A trial that prints no baseline (``baseline = false``): the between-arm figures only,
+    with one warning naming the figures left out and why."""
+    from trialkit.meta import NO_BASELINE
+
+    trial = ctx.trial
+    out: dict[str, Figure] = {}
+    skipped = ["percent change", "change from baseline"]
+    if len(trial.timepoints) > 1:  # means over several follow-ups: not "from baseline"
+        out.update(_trajectories(ctx))
+    else:
+        skipped.insert(0, "trajectory")
+    if trial.level == "summary":
+        skipped.append("sensitivity to the pre-post correlation")
+    if len(ctx.b):
+        out["forest"] = _forest(ctx)
+    warnings.warn(f"{trial.id}: figures left out ({', '.join(skipped)}): {NO_BASELINE}",
+                  UserWarning, stacklevel=3)
     return out
 
 
@@ -253,8 +276,10 @@ def _forest(ctx: _Set) -> Figure:
     arm = "each arm" if several else g["arm_label"].iloc[0]
     directions = set(g["direction"].dropna())
     oriented = g["direction"].isin(["higher_is_better", "lower_is_better"]).all()
-    note = ("Hedges' g: difference in follow-up means over the pooled SD, exact "
-            "small-sample correction, noncentral-t 95% CI.")
+    # No baseline printed: name the printed timepoints instead of "follow-up".
+    at = ", ".join(t.label for t in trial.timepoints) if trial.no_baseline else ""
+    note = (f"Hedges' g: difference in {'means at ' + at if at else 'follow-up means'} over "
+            "the pooled SD, exact small-sample correction, noncentral-t 95% CI.")
     if oriented:
         mirrored = ("Effects are mirrored where lower is better, so right always"
                     if "lower_is_better" in directions else "Right")
@@ -269,8 +294,8 @@ def _forest(ctx: _Set) -> Figure:
                  "favour (declare it, e.g. --direction pain=lower).")
     title = (f"{g['arm_label'].iloc[0]} vs {refl}: standardized differences" if not several
              else f"Each arm vs {refl}: standardized differences")
-    return ctx.finish(fig, title, f"Hedges' g with 95% CI at every follow-up; {ctx.who}",
-                      note, [g])
+    return ctx.finish(fig, title, f"Hedges' g with 95% CI at {at or 'every follow-up'}; "
+                      f"{ctx.who}", note, [g])
 
 
 def _rom(ctx: _Set) -> dict[str, Figure]:

@@ -16,12 +16,16 @@ from typing import Any
 from trialkit.directions import DIRECTIONS, Direction, parse_direction
 from trialkit.errors import TrialDataError
 
-__all__ = ["DIRECTIONS", "MAX_ARM_N", "Arm", "Outcome", "Timepoint", "TrialMeta", "parse_direction",
-           "parse_meta", "read_toml"]
+__all__ = ["DIRECTIONS", "MAX_ARM_N", "NO_BASELINE", "Arm", "Outcome", "Timepoint", "TrialMeta",
+           "parse_direction", "parse_meta", "read_toml"]
 
 #: Largest arm size accepted: no randomized arm holds ten million patients, and checks that
 #: loop over patients must finish (the same bound as :data:`trialkit.cells.MAX_N`).
 MAX_ARM_N = 10**7
+
+#: Why nothing "from baseline" can be computed for a trial declared ``baseline = false``
+#: (:attr:`TrialMeta.no_baseline`); checks and figures quote it.
+NO_BASELINE = "the table prints no baseline"
 
 
 @dataclass(frozen=True)
@@ -113,11 +117,34 @@ class TrialMeta:
 
     @property
     def baseline(self) -> str | None:
-        """The baseline timepoint's id (None for a design without one)."""
+        """The baseline timepoint's id (None for a design without one, or for a trial that
+        declares ``baseline = false``: see :attr:`no_baseline`)."""
         for tp in self.timepoints:
             if tp.baseline:
                 return tp.id
         return None
+
+    @property
+    def no_baseline(self) -> bool:
+        """True when the trial declares that its publication prints no baseline
+        (``baseline = false``): every timepoint is a follow-up, so nothing "from baseline"
+        (within-arm change, percent change, baseline balance) can be computed.
+
+        Examples
+        --------
+        >>> from trialkit.meta import parse_meta
+        >>> meta = parse_meta({"id": "t", "title": "T", "citation": "C", "design": "parallel",
+        ...     "baseline": False, "arms": [{"id": "a", "label": "A", "n": 5},
+        ...     {"id": "b", "label": "B", "n": 5}],
+        ...     "timepoints": [{"id": "post", "label": "Post", "order": 1}],
+        ...     "outcomes": [{"id": "y", "label": "Y", "unit": "points",
+        ...                   "direction": "lower_is_better"}]})
+        >>> meta.baseline is None, meta.no_baseline
+        (True, True)
+        """
+        # (a crossover without baseline is analysed within patients: not this case)
+        return (self.design == "parallel" and self.baseline is None
+                and self.raw.get("baseline") is False)
 
     @property
     def primary(self) -> str | None:

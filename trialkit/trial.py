@@ -135,8 +135,15 @@ class Trial:
 
     @property
     def baseline(self) -> str | None:
-        """The baseline timepoint's id (None for a crossover without one)."""
+        """The baseline timepoint's id (None for a crossover without one, or when the trial
+        declares ``baseline = false``)."""
         return self._meta.baseline
+
+    @property
+    def no_baseline(self) -> bool:
+        """True when the publication prints no baseline (``baseline = false``): every
+        timepoint is a follow-up (see :attr:`TrialMeta.no_baseline`)."""
+        return self._meta.no_baseline
 
     @property
     def n(self) -> int:
@@ -225,7 +232,9 @@ class Trial:
             ref = "  (reference)" if a.id == m.reference_arm else ""
             lines.append(f"    {a.id:<12} {a.label}, n = {a.n}{ref}")
         lines.append("  Timepoints: " + ", ".join(
-            f"{t.id}{' (baseline)' if t.baseline else ''}" for t in m.timepoints))
+            f"{t.id}{' (baseline)' if t.baseline else ''}" for t in m.timepoints)
+            + ("; no baseline printed (every timepoint is a follow-up)" if m.no_baseline
+               else ""))
         lines.append("  Outcomes:")
         for o in m.outcomes:
             direction = (o.direction or "direction not stated").replace("_", " ")
@@ -271,5 +280,6 @@ class Trial:
                          f"<td {left}>{direction}</td><td {left}>{mcid}</td></tr>")
         parts.append("</table><p>Timepoints: " + ", ".join(
             esc(t.label) + (" (baseline)" if t.baseline else "") for t in m.timepoints)
-            + "</p></div>")
+            + ("; no baseline printed (every timepoint is a follow-up)" if m.no_baseline
+               else "") + "</p></div>")
         return "".join(parts)

@@ -5,6 +5,12 @@ Every key is checked before anything is raised: one
 ``outcomes[0].direction``, ...), each with what was expected; its ``errors`` lists them.
 Checks that need a whole section (duplicate ids, one baseline, the reference arm among the
 arms) run once that section's entries are readable, so that one typo is not reported twice.
+
+The baseline: a parallel trial marks exactly one timepoint ``baseline = true``, unless the
+top level says ``baseline = false``: the publication prints no baseline (post-treatment
+values only, or a derived pre-to-post measure), every timepoint is a follow-up and no
+timepoint may be marked. ``meta.baseline`` is then None. Leaving both out is an error for a
+parallel trial (a forgotten flag is not read as "no baseline"); a crossover may have none.
 """
 
 from __future__ import annotations
@@ -161,9 +167,10 @@ def parse_meta(raw: Mapping[str, Any], *, file: str = "trial.toml",
     arms = _section(top, "arms", lambda t, i: _parse_arm(t, i, file), errors)
     timepoints = _section(top, "timepoints", lambda t, i: _parse_timepoint(t, i, file),
                           errors)
-    if timepoints is not None:
+    no_baseline = errors.call(_no_baseline, top, file)
+    if timepoints is not None and no_baseline is not None:
         timepoints.sort(key=lambda t: (not t.baseline, t.order))
-        errors.call(_check_baseline, timepoints, design, file)
+        errors.call(_check_baseline, timepoints, design, file, no_baseline)
     outcomes = _section(top, "outcomes",
                         lambda t, i: _parse_outcome(t, i, file, require_direction), errors)
     if outcomes is not None and sum(o.primary for o in outcomes) > 1:
@@ -216,14 +223,33 @@ def _parse_timepoint(table: Any, i: int, file: str) -> Timepoint:
     return Timepoint(*values)  # type: ignore[arg-type]
 
 
-def _check_baseline(timepoints: list[Timepoint], design: str | None, file: str) -> None:
+def _no_baseline(top: _Reader, file: str) -> bool:
+    """True for a top-level ``baseline = false`` (the publication prints no baseline)."""
+    value = top.get("baseline", bool, required=False, default=None)
+    if value is True:
+        raise TrialDataError("baseline = true is not a top-level key: mark the baseline "
+                             "timepoint with baseline = true, or write baseline = false when "
+                             "the publication prints no baseline", file=file, field="baseline")
+    return value is False
+
+
+def _check_baseline(timepoints: list[Timepoint], design: str | None, file: str,
+                    no_baseline: bool = False) -> None:
     n_base = sum(t.baseline for t in timepoints)
+    if no_baseline:
+        if n_base:
+            marked = next(t.id for t in timepoints if t.baseline)
+            raise TrialDataError(f"baseline = false says the trial prints no baseline, but "
+                                 f"timepoint {marked!r} has baseline = true; keep one of the "
+                                 f"two", file=file, field="baseline")
+        return
     if n_base > 1:
         raise TrialDataError("more than one timepoint has baseline = true", file=file,
                              field="timepoints")
     if n_base == 0 and design == "parallel":
         raise TrialDataError("missing baseline: a parallel trial needs one timepoint with "
-                             "baseline = true", file=file, field="timepoints")
+                             "baseline = true (or baseline = false at the top level when the "
+                             "publication prints no baseline)", file=file, field="timepoints")
 
 
 def _parse_data(top: _Reader, file: str) -> dict[str, Any]:

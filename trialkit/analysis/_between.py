@@ -109,7 +109,8 @@ def between(trial: Trial, r: float | None = None, *,
 
     if use not in ("auto", "summary"):
         raise TrialDataError(f"use must be 'auto' or 'summary', got {use!r}", field="use")
-    from_ipd = trial.ipd is not None and use == "auto"
+    # (no baseline: nothing to adjust for; the follow-up summaries derived from ipd are used)
+    from_ipd = trial.ipd is not None and use == "auto" and trial.baseline is not None
     # With patient data the change scores and ANCOVA use the data themselves; r is not needed.
     r_value, r_source = (DEFAULT_R, "observed") if from_ipd else _resolve_r(trial, r)
     r_info = (r_value, r_source, r is not None)

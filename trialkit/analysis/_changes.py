@@ -18,6 +18,8 @@ def _pairs(trial: Trial, outcome: str, arm: str, timepoint: str) -> dict[str, An
     """Baseline and follow-up statistics of one arm; from patient data where they exist."""
     import numpy as np
 
+    if trial.baseline is None:  # baseline = false: no pair to take a change from
+        return None
     if trial.ipd is not None:
         from trialkit.ipd import baseline_followup
 

@@ -29,7 +29,7 @@ def _resolve_r(trial: Trial, r: float | None) -> tuple[float, str]:
     if r is None:
         # With printed change rows the correlation comes from the table; a fallback to the
         # assumed value is warned where it happens (_assumed_warning).
-        if trial.level == "summary" and trial.changes.empty:
+        if trial.level == "summary" and trial.changes.empty and not trial.no_baseline:
             warnings.warn(
                 f"{trial.id}: no pre-post correlation given; r = {DEFAULT_R} assumed for change "
                 f"scores and ANCOVA (pass r=..., and see trialkit.analysis.sensitivity)",
@@ -73,6 +73,8 @@ def _outcomes(trial: Trial, outcome: str | Iterable[str] | None) -> list[str]:
 
 
 def _followups(trial: Trial) -> list[str]:
+    if trial.no_baseline:  # baseline = false: every timepoint is a follow-up
+        return [t.id for t in trial.timepoints]
     if trial.baseline is None:
         raise TrialDataError(f"trial {trial.id!r} has no baseline timepoint: within- and "
                              f"between-arm change needs one (a crossover is analysed with "

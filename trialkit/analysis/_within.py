@@ -3,6 +3,7 @@ baseline (:func:`within`)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -168,6 +169,11 @@ def within(trial: Trial, r: float | None = None, *, outcome: str | Sequence[str]
                "illustrative", "method"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["improved"] = frame["improved"].astype("boolean")
+    if trial.no_baseline and frame.empty:
+        from trialkit.meta import NO_BASELINE
+
+        warnings.warn(f"{trial.id}: no within-arm change from baseline: {NO_BASELINE} "
+                      f"(baseline = false)", UserWarning, stacklevel=2)
     return add_labels(frame, trial)
 
 

@@ -13,6 +13,7 @@ from scipy import stats
 from trialkit.checks import _numbers as num
 from trialkit.checks.bounds import sd_bounds
 from trialkit.checks.pvalues import text_interval
+from trialkit.meta import NO_BASELINE
 
 if TYPE_CHECKING:
     from trialkit.trial import Trial
@@ -243,7 +244,10 @@ def baseline_balance(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
     extreme of these, ``p_least`` (the p in [p_low, p_high] closest to 0.5), so that means
     that are identical once rounded (4.9 vs 4.9) are not evidence by themselves. Variables
     whose p cannot be computed (NaN, overflow) are left out of the combination; when none is
-    left there are no combined rows.
+    left there are no combined rows. A trial that declares ``baseline = false`` (the table
+    prints no baseline) has no baseline variables: the frame has none of its outcomes and
+    ``attrs["cannot"]`` says "cannot check: the table prints no baseline" (patient
+    covariates, where a trial has them, are still compared, and then it is not set).
 
     Caveats (also in the ``note`` column of the combined rows and in ``attrs["caveats"]``):
     few variables give little information; correlated variables (the same measure at
@@ -359,6 +363,9 @@ def baseline_balance(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
                  "method": "stouffer/one_sided/domain_mean_z", "note": caveats})
         frame = pd.concat([frame, pd.DataFrame(combined)], ignore_index=True)
     frame.attrs["caveats"] = caveats
+    if trial.no_baseline and k == 0:
+        frame.attrs["cannot"] = (f"cannot check: {NO_BASELINE} (every timepoint is a "
+                                 f"follow-up), so there are no baseline values to compare")
     return frame
 
 

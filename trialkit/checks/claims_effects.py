@@ -118,9 +118,10 @@ def _claim_inferential(trial: Trial, row: pd.Series, rounding: str, *,
                            f"in clinical trials (Balk et al. 2012){tried_note}.", math.nan,
                            methods)
         best = sub.iloc[0]
-        return _result(INCONSISTENT, f"No analysis reproduces {claim} for {scope}: "
-                       f"{_analysis_phrase(best)} gives {_value_phrase(stat, best)}"
-                       f"{tried_note}.", math.nan, methods)
+        return _result(INCONSISTENT, _at_timepoint(
+            trial, row, f"No analysis reproduces {claim} for {scope}: "
+            f"{_analysis_phrase(best)} gives {_value_phrase(stat, best)}{tried_note}."),
+            math.nan, methods)
     names = _describe_analyses(good, verdicts, sub)
     first = sub[(sub["analysis"] == good.iloc[0]["analysis"])]
     if not pd.isna(good.iloc[0]["key_r"]):
@@ -130,8 +131,16 @@ def _claim_inferential(trial: Trial, row: pd.Series, rounding: str, *,
             f"{names}{tried_note}.")
     if row["timepoint"] and row["timepoint"] == trial.baseline:
         text = text.replace(" at follow-up", " on the baseline values")
-    return _result(CONSISTENT, text, computed,
+    return _result(CONSISTENT, _at_timepoint(trial, row, text), computed,
                    "recompute_p/" + ",".join(sorted(set(good["analysis"]))))
+
+
+def _at_timepoint(trial: Trial, row: pd.Series, text: str) -> str:
+    """A trial that prints no baseline: "at follow-up" becomes "at <the timepoint's label>"
+    (its only timepoints are the printed ones, e.g. "Pre-test to post-test")."""
+    if not (row["timepoint"] and trial.no_baseline):
+        return text
+    return text.replace(" at follow-up", f" at {trial.timepoint(row['timepoint']).label}")
 
 
 def _implausible_only(sub: pd.DataFrame) -> str:

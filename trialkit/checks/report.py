@@ -196,14 +196,17 @@ def _se_rows(trial: Trial) -> list[dict[str, Any]]:
 
 
 def _balance_rows(trial: Trial) -> list[dict[str, Any]]:
-    if trial.design != "parallel" or trial.baseline is None:
+    if trial.design != "parallel" or (trial.baseline is None and not trial.no_baseline):
         return []
     res = baseline_balance(trial)
     single = res[~res["variable"].str.startswith("combined (")]
     usable = single[np.isfinite(single["p_least"].to_numpy(float))]
     k = len(usable)
     head = {"check": "baseline_balance", "outcome": "*", "arm": "*",
-            "timepoint": trial.baseline}
+            "timepoint": trial.baseline or "*"}
+    if "cannot" in res.attrs:  # baseline = false: the table prints no baseline
+        return [{**head, "reported": "no baseline printed", "verdict": CANNOT,
+                 "detail": res.attrs["cannot"][0].upper() + res.attrs["cannot"][1:] + "."}]
     if len(single) and k == 0:
         return [{**head, "reported": f"{len(single)} baseline variable(s)", "verdict": CANNOT,
                  "detail": "No baseline p value could be computed from the printed means and "

@@ -45,7 +45,8 @@ def compute(trial: Trial, r: float | None = None) -> Frames:
         warnings.simplefilter("always")
         has_baseline = trial.baseline is not None
         w = within(trial, r=r) if has_baseline else None
-        b = between(trial, r=r) if has_baseline else None
+        # baseline = false: the arms are still compared at the printed timepoints
+        b = between(trial, r=r) if has_baseline or trial.no_baseline else None
         c = check(trial, r=r)
         try:
             re = reanalyse(trial, r=r)

@@ -41,7 +41,8 @@ def card(trial: Trial) -> dict[str, Any]:
         "arms": [{"label": a.label, "n": a.n, "description": getattr(a, "description", ""),
                   "reference": a.id == trial.reference_arm} for a in trial.arms],
         "timepoints": ", ".join(t.label + (" (baseline)" if t.baseline else "")
-                                for t in trial.timepoints),
+                                for t in trial.timepoints)
+        + ("; no baseline printed (every visit is a follow-up)" if trial.no_baseline else ""),
         "outcomes": outcomes, "provenance": provenance,
     }
 

@@ -51,7 +51,7 @@ def from_table(
     spread: str | None = None,
     n: Mapping[str, int] | None = None,
     outcomes: Mapping[str, Mapping[str, Any]] | None = None,
-    baseline: str | None = None,
+    baseline: str | bool | None = None,
     reference_arm: str | None = None,
     trial_id: str = "pasted",
     title: str | None = None,
@@ -68,7 +68,8 @@ def from_table(
     may be written in its header (``"TrPDN (n=9)"``), in each cell (``"5.2 (1.3) [9]"``), in
     an ``n`` column (the n of every cell of that row), or passed as ``n``. *Long*: columns
     ``outcome, arm, timepoint, n, value``. Either may add a ``source`` column; without one,
-    every row gets ``source``. Without a ``timepoint`` column all rows are the baseline.
+    every row gets ``source``. Without a ``timepoint`` column all rows are the baseline (or,
+with ``baseline=False``, one follow-up, "Follow-up").
     Cells are read as printed: footnote marks (kept in the ``footnote`` column), trailing
     punctuation, "+" for a lost "±", thousands separators, percent signs (the outcome's
     unit becomes "%" unless one is declared) and a range after the spread ("41.5% (15.7%),
@@ -95,9 +96,19 @@ def from_table(
     table file may have a TOML file beside it (same stem, ``.toml``) with
     ``[outcomes.<label or id>]`` tables (unit, direction, lower, upper, integer, mcid,
     mcid_source, primary) and optionally ``reported = "file.csv"``, ``spread``, ``title``,
-    ``citation``, ``source``. The TOML file is read first, the columns next, the
-    ``outcomes=`` argument last: explicit arguments override the file, key by key (and
-    ``spread``, ``title``, ``citation``, ``source``, ``reported`` given as arguments win).
+    ``citation``, ``source``, ``baseline`` (a timepoint's label, or ``false``). The TOML
+    file is read first, the columns next, the ``outcomes=`` argument last: explicit
+    arguments override the file, key by key (and ``spread``, ``title``, ``citation``,
+    ``source``, ``reported``, ``baseline`` given as arguments win).
+
+    *No baseline*: many tables print only follow-up values (post-treatment only) or a derived
+    pre-to-post measure ("proportion of recovery, pre-test to post-test"). Declare
+    ``baseline=False`` (``baseline = false`` in the TOML file): every timepoint is then a
+    follow-up, ``trial.baseline`` is None and ``trial.no_baseline`` True; the arms are
+    compared at each timepoint, and nothing "from baseline" is computed (within-arm change,
+    percent change and baseline balance say why). Not declaring it keeps the rule above (the
+    first timepoint is the baseline), with a warning when a table's only timepoint does not
+    read as one ("Post-treatment"); nothing is changed silently.
 
     *Spreads* other than SD (SE, 95% CI, IQR, range) are converted to SDs at load, recorded
     in each row's ``source`` and ``method`` (see :func:`trialkit.io.build_tables`).
@@ -117,8 +128,9 @@ def from_table(
         "lower_is_better", or "higher"/"lower"), ``lower``, ``upper``, ``scale`` ("0-10"),
         ``integer``, ``mcid``, ``mcid_source``, ``primary``. Means outside the scale are
         rejected.
-    baseline : str, optional
-        The baseline timepoint's label; default the first timepoint in the table.
+    baseline : str or False, optional
+        The baseline timepoint's label, or False when the table prints no baseline (every
+        timepoint a follow-up); default the first timepoint in the table.
     reference_arm : str, optional
         The comparator arm (label or id); default the last arm.
     trial_id, title, citation, source, design : str
@@ -175,8 +187,11 @@ def from_table(
     long = "arm" in cols.keys
     arms = read_arms(frame[cols.keys["arm"]].tolist() if long else cols.arms, n)
     tp_col = cols.keys.get("timepoint")
+    if baseline is None and "baseline" in side:
+        baseline = side["baseline"]
     tps = read_timepoints([str(t).strip() for t in frame[tp_col]] if tp_col else
-                          ["Baseline"] * len(frame), baseline, name, tp_col)
+                          ["Follow-up" if baseline is False else "Baseline"] * len(frame),
+                          baseline, name, tp_col)
     out_labels = _decl.outcome_labels([str(v).strip() for v in frame[cols.keys["outcome"]]],
                                       name, cols.keys["outcome"])
     declared = _decl.column_declarations(frame, cols.declarations, cols.keys["outcome"], name)
@@ -227,7 +242,7 @@ def _meta(arms: Any, tps: Any, entries: list[dict[str, Any]], reference: str,
             raise TrialDataError(f"expected text, got {value!r}", field=what)
     raw = {
         "id": slug(trial_id), "title": title, "citation": citation, "design": design,
-        "reference_arm": reference,
+        "reference_arm": reference, **({"baseline": False} if tps.baseline is None else {}),
         "arms": [{"id": a, "label": lab, "n": arms.n[a]} for a, lab in arms.labels.items()],
         "timepoints": [{"id": t, "label": lab, "order": i, "baseline": t == tps.baseline}
                        for i, (t, lab) in enumerate(tps.labels.items())],

@@ -4,7 +4,8 @@ Three places can describe an outcome (unit, direction, scale bounds, integer, MC
 primary), merged key by key, later ones winning:
 
 1. a TOML file beside the table file (same stem, ``.toml``) with ``[outcomes.<label or id>]``
-   tables, and optionally ``reported``, ``spread``, ``title``, ``citation``, ``source``;
+   tables, and optionally ``reported``, ``spread``, ``title``, ``citation``, ``source``,
+   ``baseline`` (the baseline timepoint's label, or ``false``: the table prints none);
 2. columns of the table itself: ``unit``, ``direction``, ``scale`` ("0-10"), ``integer``,
    ``primary`` (an outcome's rows must agree);
 3. the ``outcomes=`` argument of :func:`~trialkit.tables.from_table`.
@@ -29,7 +30,7 @@ __all__ = ["column_declarations", "merge_outcomes", "side_file"]
 
 _OUTCOME_KEYS = ("unit", "direction", "lower", "upper", "integer", "mcid", "mcid_source",
                  "primary", "mdc", "mdc_source", "short_label", "items", "domain", "scale")
-_FILE_KEYS = ("outcomes", "reported", "spread", "title", "citation", "source")
+_FILE_KEYS = ("outcomes", "reported", "spread", "title", "citation", "source", "baseline")
 _TRUE = {"yes": True, "y": True, "true": True, "1": True, "x": True, "✓": True,
          "no": False, "n": False, "false": False, "0": False}
 _SCALE = re.compile(r"^\s*(\S+?)\s*(?:-|–|—|to|\.\.)\s*(\S+)\s*$")
@@ -53,6 +54,11 @@ def side_file(table: Any) -> tuple[dict[str, Any], str | None]:
     for key in ("reported", "spread", "title", "citation", "source"):
         if key in raw and not isinstance(raw[key], str):
             raise TrialDataError(f"expected text, got {raw[key]!r}", file=path.name, field=key)
+    if "baseline" in raw and not (raw["baseline"] is False or (
+            isinstance(raw["baseline"], str) and raw["baseline"].strip())):
+        raise TrialDataError(f"expected the baseline timepoint's label (text), or false when "
+                             f"the table prints no baseline, got {raw['baseline']!r}",
+                             file=path.name, field="baseline")
     if "reported" in raw:
         raw = {**raw, "reported": str(path.parent / raw["reported"])}
     return raw, path.name

@@ -10,11 +10,23 @@ and the SD of that change to a follow-up; it is not a timepoint. The follow-up i
 3. else, when the table has no follow-up rows, a new timepoint: the one the label names
    ("Change at 6 weeks" -> "6 weeks", "Change (0-6 wk)" -> "6 wk"), or "Follow-up"
    (id ``follow_up``).
+
+The baseline (``baseline`` of :func:`~trialkit.tables.from_table` or of the table's TOML
+file):
+
+- a label: that timepoint is the baseline;
+- ``False``: the table prints no baseline; every timepoint is a follow-up (a table without a
+  timepoint column then has one, "Follow-up");
+- not given: the first timepoint of the table, as tables print time in order (a table
+  without a timepoint column is a baseline table). When that first timepoint's label does
+  not read as a baseline ("Post-treatment", "Week 6", "Pre-test to post-test"), a warning
+  says so and how to declare ``baseline=False``; nothing is changed silently.
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +43,27 @@ _CHANGE = re.compile(r"^\s*(?:mean\s+)?(?:change(?:s|\s+scores?)?|difference|dif
 _CHANGE_WORDS = re.compile(r"\b(?:from|since|vs\.?|versus|relative\s+to)\s+baseline\b|"
                            r"\b(?:at|to|until|by|in|after)\b|[()\[\]:,]", re.IGNORECASE)
 _RANGE_START = re.compile(r"^(?:baseline|0|pre)\s*(?:-|–|—|to)\s*", re.IGNORECASE)
+#: Labels that read as a baseline ("Baseline", "Pre", "T0", "Week 0", "At inclusion"), unless
+#: they also name a later time ("Pre-test to post-test", "Follow-up").
+_BASELINE_WORDS = re.compile(
+    r"baseline|\bpre\b|\bpre-?(?:test|treatment|intervention|rx|op)|\bbefore\b|\bbl\b|"
+    r"\bt0\b|\b(?:week|wk|day|month|visit)\s*0\b|\b0\s*(?:weeks?|wk|days?|months?)\b|"
+    r"inclusion|\bentry\b|admission|enrol+ment|randomi[sz]ation|screening|\binitial\b",
+    re.IGNORECASE)
+_LATER_WORDS = re.compile(r"post|after|follow|\bend\b|final|discharge|\bto\b",
+                          re.IGNORECASE)
+
+
+def reads_as_baseline(label: str) -> bool:
+    """Whether a timepoint label reads as a baseline (used only to warn, never to decide).
+
+    Examples
+    --------
+    >>> [reads_as_baseline(x) for x in ("Baseline", "Pre-Rx Baselineg", "T0", "Week 0",
+    ...                                 "Pre-test to post-test", "Post-treatment", "6 weeks")]
+    [True, True, True, True, False, False, False]
+    """
+    return bool(_BASELINE_WORDS.search(label)) and not _LATER_WORDS.search(label)
 
 
 def is_change(label: str) -> bool:
@@ -56,17 +89,20 @@ class Timepoints:
     """Timepoint ids and labels in order, the baseline's id, and each row's timepoint."""
 
     labels: dict[str, str]
-    baseline: str
+    baseline: str | None
     of_row: list[str]
     change: list[bool]
 
 
 def read_timepoints(texts: list[str], baseline: Any, name: str,
                     column: str | None) -> Timepoints:
-    """Timepoints of the table's rows, change rows resolved to their follow-up."""
-    if baseline is not None and not isinstance(baseline, str):
-        raise TrialDataError(f"expected the baseline timepoint's label (text), got "
-                             f"{baseline!r}", field="baseline")
+    """Timepoints of the table's rows, change rows resolved to their follow-up; ``baseline``
+    is a label, False (the table prints none) or None (the first timepoint)."""
+    if baseline is not None and baseline is not False and (
+            not isinstance(baseline, str) or not baseline.strip()):
+        raise TrialDataError(f"expected the baseline timepoint's label (text), or False when "
+                             f"the table prints no baseline, got {baseline!r}",
+                             field="baseline")
     labels: dict[str, str] = {}
     change = [is_change(t) for t in texts]
     for i, (text, is_ch) in enumerate(zip(texts, change, strict=True), start=1):
@@ -74,6 +110,20 @@ def read_timepoints(texts: list[str], baseline: Any, name: str,
             raise TrialDataError("empty timepoint", file=name, row=i, field=column)
         if not is_ch:
             labels.setdefault(slug(text), text)
+    if baseline is False:
+        of_row = [_followup(text, labels, None) if is_ch else slug(text)
+                  for text, is_ch in zip(texts, change, strict=True)]
+        return Timepoints(labels, None, of_row, change)
+    if baseline is None and column is not None and labels:
+        only = next(iter(labels.values()))
+        which = "only" if len(labels) == 1 else "first"
+        if not reads_as_baseline(only):
+            warnings.warn(f"{name}: the table's {which} timepoint {only!r} is taken as the "
+                          f"baseline (no baseline declared); if it is a follow-up, declare "
+                          f"baseline=False (baseline = false in the table's TOML file, "
+                          f"--baseline none on the command line) so that its comparisons are "
+                          f"not described as baseline ones",
+                          UserWarning, stacklevel=4)
     base_id = slug(baseline) if baseline else next(iter(labels), "baseline")
     if not labels:
         labels[base_id] = baseline or "Baseline"
@@ -86,7 +136,7 @@ def read_timepoints(texts: list[str], baseline: Any, name: str,
     return Timepoints(labels, base_id, of_row, change)
 
 
-def _followup(label: str, labels: dict[str, str], base_id: str) -> str:
+def _followup(label: str, labels: dict[str, str], base_id: str | None) -> str:
     """The follow-up a change row runs to (adding it to ``labels`` when it is new)."""
     followups = {t: lab for t, lab in labels.items() if t != base_id}
     named = _named_followup(label)
