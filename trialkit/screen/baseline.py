@@ -181,11 +181,12 @@ def _categorical(rows: pd.DataFrame, sims: int = 0, seed: int = 1,
     pct = np.logical_or.reduceat(from_pct, starts)
     method = np.where(pct, method + "(from_percent)", method)
     frame = _frame(s, starts, sizes, "categorical", p, p, p, method)
-    if sims > 0 and categorical == "simdistr":
+    if sims > 0 and categorical != "exact":
         from trialkit.screen.categorical_p import categorical_frame_p
 
+        ties = "simdistr" if categorical == "simdistr_r" else "exact"
         frame["p_carlisle"], frame["method"] = categorical_frame_p(s, starts, sizes, frame,
-                                                                   sims, seed)
+                                                                   sims, seed, ties)
     return frame
 
 
@@ -313,9 +314,12 @@ def baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1,
         decimals, ties counted half (``1 - [P(D* < D) + P(D* <= D)] / 2``). Draws come from
         :func:`trialkit.screen._rows.trial_rng` per trial. NaN when ``sims = 0``.
         Categorical variables: see above.
-    categorical : {"simdistr", "exact"}, default "simdistr"
-        ``"exact"`` leaves ``p_carlisle`` of categorical variables NaN (only the
-        chi-squared / Fisher p, the behaviour before simdistr's p was added).
+    categorical : {"simdistr", "simdistr_r", "exact"}, default "simdistr"
+        ``"simdistr_r"`` counts ties as simdistr's R code does, by floating-point ``<`` and
+        ``<=`` of the statistic (some exact ties then count as below or above; only to
+        reproduce simdistr's numbers). ``"exact"`` leaves ``p_carlisle`` of categorical
+        variables NaN (only the chi-squared / Fisher p, the behaviour before simdistr's p
+        was added).
 
     Returns
     -------

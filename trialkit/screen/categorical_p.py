@@ -40,10 +40,12 @@ if TYPE_CHECKING:
 __all__ = ["CATEGORICAL_OPTIONS", "categorical_frame_p", "simdistr_categorical_p"]
 
 #: ``categorical=`` of :func:`trialkit.screen.baseline.baseline_p`: ``"simdistr"`` (with
-#: ``sims > 0``, ``p_carlisle`` is the Monte Carlo mid-p of this module) or ``"exact"``
-#: (only the chi-squared / Fisher p; ``p_carlisle`` stays NaN, the combination then uses
-#: ``p``, which is exactly 1 for identical counts).
-CATEGORICAL_OPTIONS = ("simdistr", "exact")
+#: ``sims > 0``, ``p_carlisle`` is the Monte Carlo mid-p of this module, ties in exact
+#: arithmetic), ``"simdistr_r"`` (the same with R's floating-point comparison of the
+#: statistic, ``ties="simdistr"``: reproduces simdistr's numbers) or ``"exact"`` (only the
+#: chi-squared / Fisher p; ``p_carlisle`` stays NaN, the combination then uses ``p``, which
+#: is exactly 1 for identical counts).
+CATEGORICAL_OPTIONS = ("simdistr", "simdistr_r", "exact")
 #: what ``method`` gains when ``p_carlisle`` is this module's p
 METHOD_SUFFIX = "+p_carlisle:simdistr_monte_carlo_midp"
 
@@ -56,8 +58,8 @@ def check_categorical_option(categorical: str) -> None:
 
 
 def categorical_frame_p(s: pd.DataFrame, starts: np.ndarray, sizes: np.ndarray,
-                        frame: pd.DataFrame, sims: int,
-                        seed: int) -> tuple[np.ndarray, np.ndarray]:
+                        frame: pd.DataFrame, sims: int, seed: int,
+                        ties: str = "exact") -> tuple[np.ndarray, np.ndarray]:
     """``p_carlisle`` and ``method`` of :func:`baseline_p`'s categorical rows.
 
     ``s`` is the categorical rows sorted by trial, variable, timepoint, arm (arms of a
@@ -75,10 +77,11 @@ def categorical_frame_p(s: pd.DataFrame, starts: np.ndarray, sizes: np.ndarray,
     dec = np.where(given, -1, _percent_decimals(s) + 2)
     keys = (frame["variable"].astype(str) + "\x1f" + frame["timepoint"].astype(str)).to_numpy()
     p, floored = simdistr_categorical_p(frame["trial"].astype(str).to_numpy(), keys, n, prop,
-                                        dec, starts, sizes, sims, seed)
+                                        dec, starts, sizes, sims, seed, ties)
     method = frame["method"].to_numpy(object).copy()
     ok = np.isfinite(p)
-    suffix = np.where(floored, METHOD_SUFFIX + "(no_tie_in_sims:1-1/(2sims))", METHOD_SUFFIX)
+    base = METHOD_SUFFIX + ("(float_ties_as_R)" if ties == "simdistr" else "")
+    suffix = np.where(floored, base + "(no_tie_in_sims:1-1/(2sims))", base)
     method[ok] = (method[ok].astype(str) + suffix[ok]).astype(object)
     return p, method
 
