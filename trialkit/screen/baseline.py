@@ -5,7 +5,9 @@ n, mean and SD, as Carlisle (2017) and reappraised's ``pval_cont_fn`` compute th
 range the p can take over the box of means and SDs that round to the printed ones.
 Categorical variables: Pearson's chi-squared test of the arms x (in category, not) table
 (no continuity correction), or Fisher's exact test for two arms when an expected count is
-below 5 (reappraised's ``chi_fish`` rule).
+below 5 (reappraised's ``chi_fish`` rule); with ``sims > 0``, ``p_carlisle`` is simdistr's
+Monte Carlo mid-p (:mod:`trialkit.screen.categorical_p`), which is below 1 for identical
+proportions.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from trialkit.screen.across._common import KEYS, column_decimals, require, sort_keys
+from trialkit.screen.categorical_p import check_categorical_option
 
 __all__ = ["baseline_p", "combine_baseline_p", "partial_baseline_p"]
 
@@ -147,7 +150,8 @@ def _counts(s: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return count, from_pct
 
 
-def _categorical(rows: pd.DataFrame) -> pd.DataFrame:
+def _categorical(rows: pd.DataFrame, sims: int = 0, seed: int = 1,
+                 categorical: str = "simdistr") -> pd.DataFrame:
     from scipy import special
 
     s, starts, sizes = _group_index(rows)
@@ -176,7 +180,14 @@ def _categorical(rows: pd.DataFrame) -> pd.DataFrame:
         method[j] = "fisher_exact/counts"
     pct = np.logical_or.reduceat(from_pct, starts)
     method = np.where(pct, method + "(from_percent)", method)
-    return _frame(s, starts, sizes, "categorical", p, p, p, method)
+    frame = _frame(s, starts, sizes, "categorical", p, p, p, method)
+    if sims > 0 and categorical != "exact":
+        from trialkit.screen.categorical_p import categorical_frame_p
+
+        ties = "simdistr" if categorical == "simdistr_r" else "exact"
+        frame["p_carlisle"], frame["method"] = categorical_frame_p(s, starts, sizes, frame,
+                                                                   sims, seed, ties)
+    return frame
 
 
 def fisher_2x2(a: int, b: int, c: int, d: int) -> float:
@@ -208,7 +219,8 @@ def _frame(s: pd.DataFrame, starts: np.ndarray, sizes: np.ndarray, kind: str, p:
         "method": np.asarray(method, dtype=object)}, columns=COLUMNS)
 
 
-def partial_baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1) -> pd.DataFrame:
+def partial_baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1,
+                       categorical: str = "simdistr") -> pd.DataFrame:
     """The piece of :func:`baseline_p` one partition of whole trials gives (its variables'
     rows, unsorted); :func:`combine_baseline_p` joins pieces."""
     require(rows, NEEDED, "baseline_p")
@@ -219,8 +231,9 @@ def partial_baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1) -> p
         r = rows[bad].iloc[0]
         raise TrialDataError(f"{r.get('file', '')}: row {r.get('row', '?')}: field 'kind' is "
                              f"{r['kind']!r}; expected 'continuous' or 'categorical'")
+    check_categorical_option(categorical)
     parts = [_continuous(rows[kinds == "continuous"], sims, seed),
-             _categorical(rows[kinds == "categorical"])]
+             _categorical(rows[kinds == "categorical"], sims, seed, categorical)]
     parts = [x for x in parts if len(x)]
     if not parts:
         return pd.DataFrame(columns=COLUMNS)
@@ -250,7 +263,8 @@ def combine_baseline_p(pieces: pd.DataFrame) -> pd.DataFrame:
     return sort_keys(pieces, KEYS)[COLUMNS]
 
 
-def baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1) -> pd.DataFrame:
+def baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1,
+               categorical: str = "simdistr") -> pd.DataFrame:
     """The baseline p value of each trial x variable x timepoint, from its arms' summary rows.
 
     Continuous variables: one-way ANOVA of the arms' means, ``F = [sum n_i (m_i - m)^2 /
@@ -268,7 +282,25 @@ def baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1) -> pd.DataFr
     k x 2 table without continuity correction, or Fisher's exact test when the trial has two
     arms and an expected count is below 5 (reappraised's ``chi_fish`` rule). Counts are exact,
     so ``p_low = p_high = p``. A variable where nobody (or everybody) is in the category
-    cannot be tested: p is NaN and ``method`` says why.
+    cannot be tested: p is NaN and ``method`` says why. These closed-form p values are
+    exactly 1 when every arm has the same proportion, and are not uniform under
+    randomisation (Bolland et al. 2019), so with ``sims > 0`` and ``categorical =
+    "simdistr"`` (the default) ``p_carlisle`` of a categorical variable is the Monte Carlo
+    p of simdistr's ``sim_distr`` (Carlisle & Loadsman 2017's method applied to
+    proportions; :func:`trialkit.screen.categorical_p.simdistr_categorical_p`): the spread
+    ``sum (p_i - P)^2`` of the printed proportions about their n-weighted mean P against
+    ``sims`` simulations of binomial arms from one population (proportion itself drawn
+    from Binomial(N, P) / N), each rounded to the decimals its percentage was printed
+    with, ties counted half (the Monte Carlo mid-p of Carlisle & Loadsman 2017's appendix
+    code, as for continuous variables): ``p = 1 - [P(D* < D) + P(D* <= D)] / 2``, which
+    for identical proportions is ``1 - P(D* = 0) / 2 < 1`` (a conditional mid-p, as in
+    reappraised's default ``chi_midp``, does not help there: for two equal arms with equal
+    counts the hypergeometric is symmetric about the observed count and its two-sided
+    mid-p is exactly 1), so the
+    variable enters Carlisle's combination (:func:`trialkit.screen.combine_trials`)
+    instead of being left out for a p of 1. Its draws come from ``trial_rng(seed, trial,
+    "baseline_p", "categorical", variable + timepoint)``. ``method`` then ends in
+    ``+p_carlisle:simdistr_monte_carlo_midp``.
 
     Parameters
     ----------
@@ -281,6 +313,13 @@ def baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1) -> pd.DataFr
         ``sims`` simulations of arms drawn from one population and rounded to the printed
         decimals, ties counted half (``1 - [P(D* < D) + P(D* <= D)] / 2``). Draws come from
         :func:`trialkit.screen._rows.trial_rng` per trial. NaN when ``sims = 0``.
+        Categorical variables: see above.
+    categorical : {"simdistr", "simdistr_r", "exact"}, default "simdistr"
+        ``"simdistr_r"`` counts ties as simdistr's R code does, by floating-point ``<`` and
+        ``<=`` of the statistic (some exact ties then count as below or above; only to
+        reproduce simdistr's numbers). ``"exact"`` leaves ``p_carlisle`` of categorical
+        variables NaN (only the chi-squared / Fisher p, the behaviour before simdistr's p
+        was added).
 
     Returns
     -------
@@ -297,6 +336,7 @@ def baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1) -> pd.DataFr
     Anaesthesia, 72, 944-952. Bolland, M. J., et al. (2019). Baseline P value distributions
     in randomized trials were uniform for continuous but not categorical variables. J Clin
     Epidemiol, 112, 67-76 (reappraised's ``pval_cont_fn``, ``pval_cat_fn``).
+    Sousa-Pinto, B., et al. simdistr 1.0.1 (CRAN), ``sim_distr``.
 
     Examples
     --------
@@ -310,6 +350,7 @@ def baseline_p(rows: pd.DataFrame, *, sims: int = 0, seed: int = 1) -> pd.DataFr
     >>> round(float(baseline_p(rows).p.iloc[0]), 3)
     0.587
     """
-    return combine_baseline_p(partial_baseline_p(rows, sims=sims, seed=seed))
+    return combine_baseline_p(partial_baseline_p(rows, sims=sims, seed=seed,
+                                                 categorical=categorical))
 
 

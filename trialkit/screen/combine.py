@@ -16,10 +16,16 @@ the p values (dissimilar means give p near 1), so a trial's combined p near 0 me
 alike and near 1 too different: ``p_carlisle = Phi(sum(Phi^-1(1 - p_i)) / sqrt(k))``, the
 combined p simdistr's ``sim_distr`` returns.
 
+Categorical variables take part in the same way: with ``sims > 0`` their ``p_carlisle`` is
+simdistr's Monte Carlo mid-p of the arms' proportions (:mod:`trialkit.screen.categorical_p`),
+which is below 1 even when every arm has the same proportion, so identical counts, the
+signal Carlisle's method looks for, enter the combination.
+
 A Monte Carlo p of 0 or 1 (every simulation on one side) is replaced by the closed-form p
-over the rounding. A p that is still exactly 0 or 1 (a discrete test of identical counts)
-would make Stouffer's z infinite: such variables are left out of the combinations, counted in
-``n_extreme`` and named in the reason (simdistr would return a combined p of 0 or 1).
+over the rounding. A p that is still exactly 0 or 1 (a discrete test of identical counts
+without simulations, ``sims = 0``) would make Stouffer's z infinite: such variables are left
+out of the combinations, counted in ``n_extreme`` and named in the reason (simdistr would
+return a combined p of 0 or 1).
 """
 
 from __future__ import annotations
