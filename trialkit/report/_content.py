@@ -20,7 +20,9 @@ class Frames:
 
     ``within``/``between`` are None for a trial without a baseline; ``reanalysis`` is None
     when the trial has no between-arm effect to reanalyse (``reanalysis_note`` says why).
-    ``notes`` are the warnings the library gave (e.g. an assumed correlation), once each.
+    ``notes`` are the warnings the library gave (e.g. an assumed correlation), once each;
+    ``means`` (:func:`trialkit.analysis.means`) is what the figures draw from, so they reuse
+    these frames instead of computing them again.
     """
 
     summary: pd.DataFrame
@@ -31,11 +33,12 @@ class Frames:
     reanalysis: pd.DataFrame | None
     reanalysis_note: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    means: pd.DataFrame | None = None
 
 
 def compute(trial: Trial, r: float | None = None) -> Frames:
     """Call analysis, checks and reanalysis for ``trial`` and collect their warnings."""
-    from trialkit.analysis import between, within
+    from trialkit.analysis import between, means, within
     from trialkit.checks import check
     from trialkit.errors import TrialDataError
     from trialkit.reanalysis import reanalyse
@@ -44,6 +47,7 @@ def compute(trial: Trial, r: float | None = None) -> Frames:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         has_baseline = trial.baseline is not None
+        m = means(trial)
         w = within(trial, r=r) if has_baseline else None
         b = between(trial, r=r) if has_baseline else None
         c = check(trial, r=r)
@@ -53,7 +57,8 @@ def compute(trial: Trial, r: float | None = None) -> Frames:
             re, note = None, str(exc)
     notes = tuple(dict.fromkeys(str(x.message) for x in caught))
     return Frames(summary=trial.summary, changes=trial.changes, within=w, between=b,
-                  checks=c, reanalysis=re, reanalysis_note=note, notes=notes)
+                  checks=c, reanalysis=re, reanalysis_note=note, notes=notes,
+                  means=m)
 
 
 def tables(frames: Frames, record: pd.DataFrame) -> dict[str, Any]:

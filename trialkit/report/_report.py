@@ -146,7 +146,9 @@ def build(trial: Trial, *, r: float | None = None, style: str = "slide",
     with Progress(n_steps, enabled=progress) as step:
         step("analysis, checks, reanalysis")
         frames = compute(trial, r=r)
-        rendered: list[Any] = render(trial, style=style, r=r, step=step) if figures else []
+        rendered: list[Any] = render(
+            trial, style=style, r=r, step=step,
+            frames=(frames.means, frames.within, frames.between)) if figures else []
         step("record")
         names = [f.name for f in rendered]
         rec = record(trial, frames, files=files_of(trial, data_files),
