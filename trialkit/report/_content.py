@@ -22,7 +22,9 @@ class Frames:
     when the trial has no between-arm effect to reanalyse (``reanalysis_note`` says why).
     ``notes`` are the warnings the library gave (e.g. an assumed correlation), once each;
     ``means`` (:func:`trialkit.analysis.means`) is what the figures draw from, so they reuse
-    these frames instead of computing them again.
+    these frames instead of computing them again. ``responders`` (improved by at least the
+    MCID, per outcome with an MCID and a direction) and ``design_curves`` (the exaggeration
+    curve of the target outcome) come from :mod:`trialkit.report._sure`.
     """
 
     summary: pd.DataFrame
@@ -34,6 +36,8 @@ class Frames:
     reanalysis_note: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     means: pd.DataFrame | None = None
+    responders: pd.DataFrame | None = None
+    design_curves: pd.DataFrame | None = None
 
 
 def compute(trial: Trial, r: float | None = None) -> Frames:
@@ -42,6 +46,7 @@ def compute(trial: Trial, r: float | None = None) -> Frames:
     from trialkit.checks import check
     from trialkit.errors import TrialDataError
     from trialkit.reanalysis import reanalyse
+    from trialkit.report._sure import design_curves, responders_frame
 
     note = ""
     with warnings.catch_warnings(record=True) as caught:
@@ -55,10 +60,12 @@ def compute(trial: Trial, r: float | None = None) -> Frames:
             re = reanalyse(trial, r=r)
         except TrialDataError as exc:
             re, note = None, str(exc)
+        resp = responders_frame(trial, w, re)
+        curves = design_curves(trial, re)
     notes = tuple(dict.fromkeys(str(x.message) for x in caught))
     return Frames(summary=trial.summary, changes=trial.changes, within=w, between=b,
                   checks=c, reanalysis=re, reanalysis_note=note, notes=notes,
-                  means=m)
+                  means=m, responders=resp, design_curves=curves)
 
 
 def tables(frames: Frames, record: pd.DataFrame) -> dict[str, Any]:
@@ -72,6 +79,16 @@ def tables(frames: Frames, record: pd.DataFrame) -> dict[str, Any]:
         out["between"] = frames.between
     out["checks"] = frames.checks
     if frames.reanalysis is not None:
-        out["reanalysis"] = frames.reanalysis
+        re = frames.reanalysis
+        out["reanalysis"] = re
+        design = ["outcome", "timepoint", "comparison", "measure", "effect", "effect_se",
+                  "effect_df", "mcid", "mcid_source", "power_mcid", "type_s_mcid",
+                  "type_m_mcid", "direction", "illustrative"]
+        keep = re["mcid"].notna() & re["direction"].notna()
+        if keep.any():
+            out["exaggeration"] = re.loc[keep, [c for c in design if c in re.columns]
+                                         ].drop_duplicates(design[:3])
+    if frames.responders is not None:
+        out["responders"] = frames.responders
     out["record"] = record
     return {k: v.reset_index(drop=True) for k, v in out.items()}

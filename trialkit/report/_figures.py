@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from trialkit.report._content import Frames
     from trialkit.trial import Trial
 
 __all__ = ["Rendered", "render", "rendered"]
@@ -23,6 +24,12 @@ KINDS = {
                   "distribution of the difference in means",
     "sensitivity": "Chart of the between-arm difference for assumed correlations from 0.2 "
                    "to 0.8",
+    "posterior": "Posterior densities of the true difference under each prior, with the "
+                 "MCID marked and the probability of a benefit of at least the MCID shaded",
+    "exaggeration": "Chart of the exaggeration ratio (type M) of a significant estimate "
+                    "against plausible true effects, the MCID marked",
+    "responders": "Bar chart of the share of each arm improved by at least the MCID, with "
+                  "the difference and the number needed to treat",
 }
 
 
@@ -90,15 +97,17 @@ def _save(fig: Figure, fmt: str, dpi: int) -> bytes:
 
 def render(trial: Trial, *, style: str = "slide", r: float | None = None, png_dpi: int = 110,
            step: Callable[[str], None] | None = None,
-           frames: tuple[Any, Any, Any] | None = None) -> list[Rendered]:
+           frames: tuple[Any, Any, Any] | None = None, sure: Frames | None = None
+           ) -> list[Rendered]:
     """Draw :func:`trialkit.figures.figure_set` once; each figure as SVG now, PNG on demand.
 
     Each figure's layout is computed once, by the SVG draw, then frozen, so that the PNG (for
     the deck, drawn only when it is asked for) has exactly the same layout and no second
     layout pass is made. The SVG is byte-identical across runs (the style's rc with
     ``svg.hashsalt``, no date), as :func:`trialkit.plots._style.save` writes files. ``frames``
-    are the trial's (means, within, between) when the caller has computed them; ``step`` is
-    called before each stage (for a progress display).
+    are the trial's (means, within, between) when the caller has computed them; with
+    ``sure`` (the report's frames) the reanalysis figures are drawn too. ``step`` is called
+    before each stage (for a progress display).
     """
     from trialkit.figures import figure_set
     from trialkit.plots._style import get_style
@@ -107,6 +116,10 @@ def render(trial: Trial, *, style: str = "slide", r: float | None = None, png_dp
     if step:
         step("drawing figures")
     figures = figure_set(trial, style=style, r=r, frames=frames)
+    if sure is not None:  # the reanalysis figures of the "How sure can we be?" section
+        from trialkit.report._sure import sure_figures
+
+        figures.update(sure_figures(trial, sure, style=style))
     return [rendered(name, fig, f"f{k}", spec, png_dpi=png_dpi, step=step)
             for k, (name, fig) in enumerate(figures.items())]
 

@@ -148,7 +148,8 @@ def build(trial: Trial, *, r: float | None = None, style: str = "slide",
         frames = compute(trial, r=r)
         rendered: list[Any] = render(
             trial, style=style, r=r, step=step,
-            frames=(frames.means, frames.within, frames.between)) if figures else []
+            frames=(frames.means, frames.within, frames.between), sure=frames
+        ) if figures else []
         step("record")
         names = [f.name for f in rendered]
         rec = record(trial, frames, files=files_of(trial, data_files),
