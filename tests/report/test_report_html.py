@@ -89,7 +89,9 @@ def test_figures_deterministic_and_deck_byte_identical(tmp_path):
     from trialkit.tables import from_table
 
     trial = from_table(DATA / "typed_table.csv", trial_id="typed")
-    a, b = build(trial), build(trial)
+    # the command line computes checks and reanalysis in a forked process: same bytes
+    a, b = build(trial), build(trial, parallel=True)
+    assert a.frames.checks.equals(b.frames.checks)
     assert GENERATED.sub("", a.html()) == GENERATED.sub("", b.html())
     assert a.save_pptx(tmp_path / "a.pptx").read_bytes() == \
         b.save_pptx(tmp_path / "b.pptx").read_bytes()
@@ -176,11 +178,12 @@ def test_how_sure_section(mejuto_report):
         assert f"<td class=\"num\">{fmt_est(x['type_s_mcid'], 4)}</td>" in sure
         assert f"<td class=\"num\">{fmt_est(x['type_m_mcid'])}</td>" in sure
     for _, x in f.responders.iterrows():
-        assert fmt_ci(100 * x["ci_low"], 100 * x["ci_high"], 0) in sure
-        assert str(x["nnt_interval"]) in sure
+        assert f"({fmt_ci(100 * x['ci_low'], 100 * x['ci_high'], 0)})" in sure
+        assert f"{fmt_est(x['nnt'], 1)} ({x['nnt_interval']})" in sure
     # outcomes without an MCID: said, not invented
-    assert "Not computed for PPT over the C5-C6 zygapophyseal joint" in sure
-    assert "no MCID (or no declared direction) to define a responder" in sure
+    assert "No MCID is given for PPT over the C5-C6 zygapophyseal joint" in sure
+    assert "Not computed for the other 9 outcomes: no MCID (or no declared direction) " \
+           "defines a responder, and none is invented." in sure
     # the record names the priors' and the MCIDs' sources
     record = _section(html, "record")
     assert "Spiegelhalter, Freedman &amp; Parmar 1994" in record
@@ -203,3 +206,16 @@ def test_responders_by_hand(mejuto_report):
     assert x["sd2"] == pytest.approx(0.98534, abs=1e-5)
     assert x["p1"] == pytest.approx(0.8413, abs=5e-4)
     assert x["p2"] == pytest.approx(0.1331, abs=5e-4)
+
+
+def test_parallel_numbers_are_the_serial_numbers(mejuto_report):
+    from trialkit.report._content import compute
+
+    serial = mejuto_report.frames
+    forked, drawn = compute(mejuto_report.trial, parallel=True, meanwhile=lambda f: "drawn")
+    assert drawn == "drawn"
+    assert forked.checks.equals(serial.checks)
+    assert forked.reanalysis.equals(serial.reanalysis)
+    assert forked.design_curves.equals(serial.design_curves)
+    assert forked.responders.equals(serial.responders)
+    assert forked.notes == serial.notes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,32 +41,67 @@ class Frames:
     design_curves: pd.DataFrame | None = None
 
 
-def compute(trial: Trial, r: float | None = None) -> Frames:
-    """Call analysis, checks and reanalysis for ``trial`` and collect their warnings."""
+def _base(trial: Trial, r: float | None) -> tuple[Any, Any, Any, list[str]]:
+    """Means, within- and between-arm frames (what the figures of the data draw)."""
     from trialkit.analysis import between, means, within
-    from trialkit.checks import check
-    from trialkit.errors import TrialDataError
-    from trialkit.reanalysis import reanalyse
-    from trialkit.report._sure import design_curves, responders_frame
 
-    note = ""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         has_baseline = trial.baseline is not None
         m = means(trial)
         w = within(trial, r=r) if has_baseline else None
         b = between(trial, r=r) if has_baseline else None
+    return m, w, b, [str(x.message) for x in caught]
+
+
+def _numbers(trial: Trial, r: float | None) -> tuple[Any, Any, str, Any, list[str]]:
+    """Checks, reanalysis and the exaggeration curve (numbers only: no figure needs them
+    until the reanalysis figures), with the warnings they gave."""
+    from trialkit.checks import check
+    from trialkit.errors import TrialDataError
+    from trialkit.reanalysis import reanalyse
+    from trialkit.report._sure import design_curves
+
+    note = ""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         c = check(trial, r=r)
         try:
             re = reanalyse(trial, r=r)
         except TrialDataError as exc:
             re, note = None, str(exc)
-        resp = responders_frame(trial, w, re)
         curves = design_curves(trial, re)
-    notes = tuple(dict.fromkeys(str(x.message) for x in caught))
-    return Frames(summary=trial.summary, changes=trial.changes, within=w, between=b,
-                  checks=c, reanalysis=re, reanalysis_note=note, notes=notes,
-                  means=m, responders=resp, design_curves=curves)
+    return c, re, note, curves, [str(x.message) for x in caught]
+
+
+def compute(trial: Trial, r: float | None = None, *,
+            meanwhile: Callable[[Frames], Any] | None = None, parallel: bool = False
+            ) -> tuple[Frames, Any]:
+    """Call analysis, checks and reanalysis for ``trial`` and collect their warnings.
+
+    ``meanwhile(partial)`` (e.g. drawing the figures of the data) is called with the frames
+    known so far (means, within, between; checks and reanalysis still None) while, with
+    ``parallel``, the checks and the reanalysis are computed in a second process (see
+    :mod:`trialkit.report._parallel`); the frames are the same either way. Returns the frames
+    and what ``meanwhile`` returned.
+    """
+    from trialkit.report._parallel import start
+    from trialkit.report._sure import responders_frame
+
+    m, w, b, first = _base(trial, r)
+    wait = start(_numbers, trial, r, parallel=parallel)
+    partial = Frames(summary=trial.summary, changes=trial.changes, within=w, between=b,
+                     checks=None, reanalysis=None, means=m)  # type: ignore[arg-type]
+    done = meanwhile(partial) if meanwhile is not None else None
+    c, re, note, curves, second = wait()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        resp = responders_frame(trial, w, re)
+    notes = tuple(dict.fromkeys([*first, *second, *(str(x.message) for x in caught)]))
+    frames = Frames(summary=trial.summary, changes=trial.changes, within=w, between=b,
+                    checks=c, reanalysis=re, reanalysis_note=note, notes=notes,
+                    means=m, responders=resp, design_curves=curves)
+    return frames, done
 
 
 def tables(frames: Frames, record: pd.DataFrame) -> dict[str, Any]:

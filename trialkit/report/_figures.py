@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from trialkit.report._content import Frames
     from trialkit.trial import Trial
 
-__all__ = ["Rendered", "render", "rendered"]
+__all__ = ["Rendered", "render", "render_sure", "rendered"]
 
 KINDS = {
     "trajectory": "Line chart of the mean and 95% CI by arm at each visit",
@@ -97,17 +97,15 @@ def _save(fig: Figure, fmt: str, dpi: int) -> bytes:
 
 def render(trial: Trial, *, style: str = "slide", r: float | None = None, png_dpi: int = 110,
            step: Callable[[str], None] | None = None,
-           frames: tuple[Any, Any, Any] | None = None, sure: Frames | None = None
-           ) -> list[Rendered]:
+           frames: tuple[Any, Any, Any] | None = None) -> list[Rendered]:
     """Draw :func:`trialkit.figures.figure_set` once; each figure as SVG now, PNG on demand.
 
     Each figure's layout is computed once, by the SVG draw, then frozen, so that the PNG (for
     the deck, drawn only when it is asked for) has exactly the same layout and no second
     layout pass is made. The SVG is byte-identical across runs (the style's rc with
     ``svg.hashsalt``, no date), as :func:`trialkit.plots._style.save` writes files. ``frames``
-    are the trial's (means, within, between) when the caller has computed them; with
-    ``sure`` (the report's frames) the reanalysis figures are drawn too. ``step`` is called
-    before each stage (for a progress display).
+    are the trial's (means, within, between) when the caller has computed them; ``step`` is
+    called before each stage (for a progress display).
     """
     from trialkit.figures import figure_set
     from trialkit.plots._style import get_style
@@ -116,11 +114,21 @@ def render(trial: Trial, *, style: str = "slide", r: float | None = None, png_dp
     if step:
         step("drawing figures")
     figures = figure_set(trial, style=style, r=r, frames=frames)
-    if sure is not None:  # the reanalysis figures of the "How sure can we be?" section
-        from trialkit.report._sure import sure_figures
-
-        figures.update(sure_figures(trial, sure, style=style))
     return [rendered(name, fig, f"f{k}", spec, png_dpi=png_dpi, step=step)
+            for k, (name, fig) in enumerate(figures.items())]
+
+
+def render_sure(trial: Trial, frames: Frames, *, style: str = "slide", start: int = 0,
+                png_dpi: int = 110, step: Callable[[str], None] | None = None
+                ) -> list[Rendered]:
+    """The reanalysis figures (:func:`trialkit.report._sure.sure_figures`), rendered like
+    :func:`render`; ``start`` numbers their SVG ids after the figures already in the page."""
+    from trialkit.plots._style import get_style
+    from trialkit.report._sure import sure_figures
+
+    spec = get_style(style)
+    figures = sure_figures(trial, frames, style=style)
+    return [rendered(name, fig, f"f{start + k}", spec, png_dpi=png_dpi, step=step)
             for k, (name, fig) in enumerate(figures.items())]
 
 

@@ -98,7 +98,7 @@ class Report:
 def build(trial: Trial, *, r: float | None = None, style: str = "slide",
           figures: bool = True, data_files: Sequence[str | Path] = (),
           generated_at: str | None = None, command: str = "",
-          progress: bool | None = None) -> Report:
+          progress: bool | None = None, parallel: bool = False) -> Report:
     """Compute everything a report shows, once, and draw each figure once.
 
     Parameters
@@ -120,6 +120,10 @@ def build(trial: Trial, *, r: float | None = None, style: str = "slide",
         The command line that made the report, for the record.
     progress : bool, optional
         A progress bar on stderr (default: only when stderr is a terminal).
+    parallel : bool, default False
+        Compute the checks and the reanalysis in a forked second process while this one
+        draws the figures of the data (where ``fork`` and a second CPU exist; the results
+        are the same). The command line turns it on; a notebook need not fork its kernel.
 
     Returns
     -------
@@ -135,21 +139,25 @@ def build(trial: Trial, *, r: float | None = None, style: str = "slide",
     """
     from trialkit.plots._style import get_style
     from trialkit.report._content import compute
-    from trialkit.report._figures import render
+    from trialkit.report._figures import render, render_sure
     from trialkit.report._progress import Progress
     from trialkit.report._record import data_files as files_of
     from trialkit.report._record import record, seeds_for
     from trialkit.report._views import views
 
     get_style(style)
-    n_steps = 2 + (len(trial.outcomes) * 2 + 2 if figures else 0)
+    n_steps = 2 + (len(trial.outcomes) * 2 + 5 if figures else 0)
     with Progress(n_steps, enabled=progress) as step:
         step("analysis, checks, reanalysis")
-        frames = compute(trial, r=r)
-        rendered: list[Any] = render(
-            trial, style=style, r=r, step=step,
-            frames=(frames.means, frames.within, frames.between), sure=frames
-        ) if figures else []
+
+        def draw(base: Frames) -> list[Any]:  # while the checks and reanalysis compute
+            return render(trial, style=style, r=r, step=step,
+                          frames=(base.means, base.within, base.between)) if figures else []
+
+        frames, rendered = compute(trial, r=r, meanwhile=draw, parallel=parallel)
+        if figures:
+            rendered += render_sure(trial, frames, style=style, start=len(rendered),
+                                    step=step)
         step("record")
         names = [f.name for f in rendered]
         rec = record(trial, frames, files=files_of(trial, data_files),

@@ -92,9 +92,15 @@ def responders_frame(trial: Trial, within: pd.DataFrame | None,
     return pd.DataFrame(rows) if rows else None
 
 
+#: Plausible true effects for the exaggeration curve, in multiples of the MCID: denser where
+#: the curve bends (small effects), sparse where it is flat; few, because each point of a
+#: Student-t design is a numerical integration (about 40 ms).
+GRID = (0.25, 0.375, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0)
+
+
 def _grid(mcid: float) -> list[float]:
     """Plausible true effects for the exaggeration curve: 0.25 to 3 times the MCID."""
-    return sorted({mcid, *(mcid * k / 8 for k in range(2, 25))})
+    return [mcid * k for k in GRID]
 
 
 def design_curves(trial: Trial, re: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -135,10 +141,12 @@ def short_source(source: str) -> str:
     return f"{words[0]} {year.group(0)}" if year else words[0]
 
 
-def _panels(style: str, n: int, **kwargs: Any) -> tuple[Figure, list[Any]]:
+def _panels(style: str, n: int, *, rows: bool = False, **kwargs: Any
+            ) -> tuple[Figure, list[Any]]:
     from trialkit.plots._style import new_figure
 
-    fig, axes = new_figure(style, nrows=1, ncols=n, wide=True, **kwargs)
+    shape = {"nrows": n, "ncols": 1} if rows else {"nrows": 1, "ncols": n}
+    fig, axes = new_figure(style, **shape, wide=True, **kwargs)
     return fig, [axes] if n == 1 else list(axes.flat)
 
 
@@ -186,13 +194,17 @@ def _posterior(trial: Trial, part: pd.DataFrame, style: str, data: str | None) -
 
     o = trial.outcome(str(part["outcome"].iloc[0]))
     tps = list(dict.fromkeys(part["timepoint"]))
-    fig, axes = _panels(style, len(tps))
+    # One row per follow-up on a shared axis, so the shift between visits reads directly and
+    # each panel keeps the width its legend (beside it) leaves.
+    fig, axes = _panels(style, len(tps), rows=True, sharex=True)
     for ax, tp in zip(axes, tps, strict=True):
         rows = part[part["timepoint"] == tp]
         # The reanalysis rows, named as posterior_curves reads a bayes() frame.
         rows = rows.assign(row=0, data_estimate=rows["effect"], data_se=rows["effect_se"])
         plots.posterior(rows, posterior_curves(rows), ax=ax, style=style, unit=o.unit)
         ax.set_title(trial.timepoint(str(tp)).label, loc="left")
+        if ax is not axes[-1]:
+            ax.set_xlabel("")  # the axis is shared: named once, below
     from trialkit.report._views import MEASURES
 
     mcid = float(part["mcid"].iloc[0])

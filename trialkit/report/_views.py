@@ -138,7 +138,7 @@ def reanalysis_table(trial: Trial, re: pd.DataFrame, b: pd.DataFrame | None = No
             fmt_ci(x["ci_low"], x["ci_high"]), fmt_prob(x["p_benefit"]),
             "–" if no_mcid else fmt_prob(x["p_mcid"]),
             "none given" if no_mcid else f"{x['mcid']:g}"])
-    return Table(title="How sure can we be? Probabilities against the MCID",
+    return Table(title="Probabilities against the MCID, under each prior",
                  columns=["Outcome", "Follow-up", "Comparison", "Prior / likelihood",
                           "Posterior mean", "95% CrI", "P(benefit)", "P(benefit ≥ MCID)",
                           "MCID"],
@@ -167,13 +167,18 @@ def exaggeration_table(trial: Trial, re: pd.DataFrame, b: pd.DataFrame | None = 
             "would reach p < 0.05 with the power shown; a significant estimate would then "
             "have the wrong sign with probability type S and overstate the truth by the "
             "exaggeration ratio on average (type M; Gelman & Carlin 2014).")
-    if missing:
-        note += (f" Not computed for {', '.join(missing)}: no MCID (or no declared "
-                 "direction) is given, and none is invented.")
+    note += _not_computed(trial, missing, "no MCID (or no declared direction) is given")
     return Table(title="How exaggerated could a significant estimate be?",
                  columns=["Outcome", "Follow-up", "Comparison", "Estimate", "SE", "MCID",
                           "Power at MCID", "Type S", "Exaggeration (type M)"],
                  rows=rows, numeric=[3, 4, 5, 6, 7, 8], note=note)
+
+
+def _not_computed(trial: Trial, missing: list[str], why: str) -> str:
+    if not missing:
+        return ""
+    which = missing[0] if len(missing) == 1 else f"the other {len(missing)} outcomes"
+    return f" Not computed for {which}: {why}, and none is invented."
 
 
 def responders_table(trial: Trial, resp: pd.DataFrame | None, re: pd.DataFrame) -> Table:
@@ -184,30 +189,29 @@ def responders_table(trial: Trial, resp: pd.DataFrame | None, re: pd.DataFrame) 
         rows.append([o.label, _label(trial, "timepoint", x["timepoint"]),
                      f"{trial.arm(str(x['arm'])).label} vs "
                      f"{trial.arm(str(x['reference'])).label}",
-                     f"{fmt_est(x['threshold'])} {o.unit}".rstrip(), fmt_prob(x["p1"]),
-                     fmt_prob(x["p2"]), fmt_est(100 * x["estimate"], 0),
-                     fmt_ci(100 * x["ci_low"], 100 * x["ci_high"], 0),
-                     fmt_est(x["nnt"], 1), str(x["nnt_interval"])])
+                     f"{fmt_est(x['threshold'], 1)} {o.unit}".rstrip(), fmt_prob(x["p1"]),
+                     fmt_prob(x["p2"]),
+                     f"{fmt_est(100 * x['estimate'], 0)} "
+                     f"({fmt_ci(100 * x['ci_low'], 100 * x['ci_high'], 0)})",
+                     f"{fmt_est(x['nnt'], 1)} ({x['nnt_interval']})"])
     shown = set() if resp is None else set(resp["outcome"].astype(str))
     missing = [trial.outcome(o).label for o in dict.fromkeys(re["outcome"].astype(str))
                if o not in shown]
-    note = ("Distributional method (Peacock et al. 2012): the share of each arm whose "
-            "change is beyond the MCID in the direction of benefit, from each arm's mean "
-            "change and SD of change, assuming normal changes with a common SD; NNT with "
-            "Altman's (1998) interval.")
+    note = ("Responders: patients whose change is beyond the MCID in the direction of "
+            "benefit, by the distributional method (Peacock et al. 2012) from each arm's mean "
+            "change and SD of change, assuming normal changes with a common SD; difference "
+            "in percentage points with its 95% CI; NNT with Altman's (1998) interval.")
     if resp is not None:
         rs = resp[["r", "r_source"]].dropna().drop_duplicates()
         if not rs.empty:
             note += " SDs of change: " + "; ".join(
                 f"r = {r:g} ({src})" for r, src in rs.itertuples(index=False)) + "."
-    if missing:
-        note += (f" Not computed for {', '.join(missing)}: no MCID (or no declared "
-                 "direction) to define a responder.")
+    note += _not_computed(trial, missing, "no MCID (or no declared direction) defines a "
+                                          "responder")
     return Table(title="What it means for patients: responders and NNT",
-                 columns=["Outcome", "Follow-up", "Comparison", "Threshold (change)",
-                          "Responders, arm", "Responders, reference", "Difference (points %)",
-                          "95% CI", "NNT", "NNT 95% CI"],
-                 rows=rows, numeric=[3, 4, 5, 6, 7, 8], note=note)
+                 columns=["Outcome", "Follow-up", "Comparison", "Change of at least",
+                          "Arm", "Reference", "Difference (95% CI)", "NNT (95% CI)"],
+                 rows=rows, numeric=[3, 4, 5, 6], note=note)
 
 
 def views(trial: Trial, frames: Frames) -> list[Table]:
