@@ -212,10 +212,24 @@ def test_parallel_numbers_are_the_serial_numbers(mejuto_report):
     from trialkit.report._content import compute
 
     serial = mejuto_report.frames
-    forked, drawn = compute(mejuto_report.trial, parallel=True, meanwhile=lambda f: "drawn")
-    assert drawn == "drawn"
+    forked, drawn, then = compute(mejuto_report.trial, parallel=True,
+                                  meanwhile=lambda f: "drawn", then=lambda f: len(f.checks))
+    assert drawn == "drawn" and then == len(serial.checks)
     assert forked.checks.equals(serial.checks)
     assert forked.reanalysis.equals(serial.reanalysis)
     assert forked.design_curves.equals(serial.design_curves)
     assert forked.responders.equals(serial.responders)
     assert forked.notes == serial.notes
+
+
+def test_command_line_build_is_byte_identical(mejuto_report, tmp_path):
+    # The CLI's build (checks, reanalysis and its figures in a forked process, PNGs drawn at
+    # once in both) gives the same page and the same deck as the serial, lazy build.
+    from trialkit.report import build
+
+    cli = build(mejuto_report.trial, generated_at=mejuto_report.generated_at,
+                parallel=True, png_now=True)
+    assert [f.name for f in cli.figures] == [f.name for f in mejuto_report.figures]
+    assert cli.html() == mejuto_report.html()
+    assert cli.save_pptx(tmp_path / "cli.pptx").read_bytes() == \
+        mejuto_report.save_pptx(tmp_path / "serial.pptx").read_bytes()

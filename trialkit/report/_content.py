@@ -54,13 +54,16 @@ def _base(trial: Trial, r: float | None) -> tuple[Any, Any, Any, list[str]]:
     return m, w, b, [str(x.message) for x in caught]
 
 
-def _numbers(trial: Trial, r: float | None) -> tuple[Any, Any, str, Any, list[str]]:
-    """Checks, reanalysis and the exaggeration curve (numbers only: no figure needs them
-    until the reanalysis figures), with the warnings they gave."""
+def _numbers(trial: Trial, r: float | None, base: Frames,
+             then: Callable[[Frames], Any] | None) -> tuple[Frames, Any]:
+    """Checks, reanalysis, responders and the exaggeration curve added to ``base``, with the
+    warnings they gave; then ``then(frames)`` (the reanalysis figures), in this process."""
+    import dataclasses
+
     from trialkit.checks import check
     from trialkit.errors import TrialDataError
     from trialkit.reanalysis import reanalyse
-    from trialkit.report._sure import design_curves
+    from trialkit.report._sure import design_curves, responders_frame
 
     note = ""
     with warnings.catch_warnings(record=True) as caught:
@@ -71,37 +74,37 @@ def _numbers(trial: Trial, r: float | None) -> tuple[Any, Any, str, Any, list[st
         except TrialDataError as exc:
             re, note = None, str(exc)
         curves = design_curves(trial, re)
-    return c, re, note, curves, [str(x.message) for x in caught]
+        resp = responders_frame(trial, base.within, re)
+    notes = tuple(dict.fromkeys([*base.notes, *(str(x.message) for x in caught)]))
+    frames = dataclasses.replace(base, checks=c, reanalysis=re, reanalysis_note=note,
+                                 notes=notes, responders=resp, design_curves=curves)
+    return frames, then(frames) if then is not None else None
 
 
 def compute(trial: Trial, r: float | None = None, *,
-            meanwhile: Callable[[Frames], Any] | None = None, parallel: bool = False
-            ) -> tuple[Frames, Any]:
+            meanwhile: Callable[[Frames], Any] | None = None,
+            then: Callable[[Frames], Any] | None = None, parallel: bool = False
+            ) -> tuple[Frames, Any, Any]:
     """Call analysis, checks and reanalysis for ``trial`` and collect their warnings.
 
-    ``meanwhile(partial)`` (e.g. drawing the figures of the data) is called with the frames
-    known so far (means, within, between; checks and reanalysis still None) while, with
-    ``parallel``, the checks and the reanalysis are computed in a second process (see
-    :mod:`trialkit.report._parallel`); the frames are the same either way. Returns the frames
-    and what ``meanwhile`` returned.
+    Two halves that do not depend on each other: ``meanwhile(base)`` (e.g. drawing the
+    figures of the data) gets the frames known first (means, within, between; checks and
+    reanalysis still None), while the checks, the reanalysis and then ``then(frames)`` (e.g.
+    drawing the reanalysis figures) run, with ``parallel``, in a forked second process (see
+    :mod:`trialkit.report._parallel`; what ``then`` returns must pickle). The frames are the
+    same either way. Returns the frames, what ``meanwhile`` returned and what ``then``
+    returned.
     """
     from trialkit.report._parallel import start
-    from trialkit.report._sure import responders_frame
 
     m, w, b, first = _base(trial, r)
-    wait = start(_numbers, trial, r, parallel=parallel)
-    partial = Frames(summary=trial.summary, changes=trial.changes, within=w, between=b,
-                     checks=None, reanalysis=None, means=m)  # type: ignore[arg-type]
-    done = meanwhile(partial) if meanwhile is not None else None
-    c, re, note, curves, second = wait()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        resp = responders_frame(trial, w, re)
-    notes = tuple(dict.fromkeys([*first, *second, *(str(x.message) for x in caught)]))
-    frames = Frames(summary=trial.summary, changes=trial.changes, within=w, between=b,
-                    checks=c, reanalysis=re, reanalysis_note=note, notes=notes,
-                    means=m, responders=resp, design_curves=curves)
-    return frames, done
+    base = Frames(summary=trial.summary, changes=trial.changes, within=w, between=b,
+                  checks=None, reanalysis=None, means=m,  # type: ignore[arg-type]
+                  notes=tuple(dict.fromkeys(first)))
+    wait = start(_numbers, trial, r, base, then, parallel=parallel)
+    done = meanwhile(base) if meanwhile is not None else None
+    frames, after = wait()
+    return frames, done, after
 
 
 def tables(frames: Frames, record: pd.DataFrame) -> dict[str, Any]:

@@ -62,6 +62,22 @@ class Rendered:
             self._figure = None  # drawn once; the Figure is no longer needed
         return self._png
 
+    def detach(self, *, png: bool) -> Rendered:
+        """Drop the Figure (so that this pickles), drawing the PNG first when ``png``."""
+        if png:
+            self.png  # noqa: B018 - drawn and kept
+        self._figure = None
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        if self._figure is not None:
+            raise TypeError(f"figure {self.name!r}: detach() before pickling")
+        return {k: getattr(self, k) for k in self.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for k, v in state.items():
+            setattr(self, k, v)
+
     def __repr__(self) -> str:
         return f"Rendered(name={self.name!r}, title={self.title!r})"
 
@@ -122,13 +138,13 @@ def render_sure(trial: Trial, frames: Frames, *, style: str = "slide", start: in
                 png_dpi: int = 110, step: Callable[[str], None] | None = None
                 ) -> list[Rendered]:
     """The reanalysis figures (:func:`trialkit.report._sure.sure_figures`), rendered like
-    :func:`render`; ``start`` numbers their SVG ids after the figures already in the page."""
+    :func:`render`; their SVG ids are ``r{start + k}-...`` (the data figures' ``f{k}-...``)."""
     from trialkit.plots._style import get_style
     from trialkit.report._sure import sure_figures
 
     spec = get_style(style)
     figures = sure_figures(trial, frames, style=style)
-    return [rendered(name, fig, f"f{start + k}", spec, png_dpi=png_dpi, step=step)
+    return [rendered(name, fig, f"r{start + k}", spec, png_dpi=png_dpi, step=step)
             for k, (name, fig) in enumerate(figures.items())]
 
 
