@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from trialkit.report._content import Frames
     from trialkit.trial import Trial
 
-__all__ = ["Rendered", "render", "render_sure", "rendered"]
+__all__ = ["Rendered", "render", "render_sure", "rendered", "warm"]
 
 KINDS = {
     "trajectory": "Line chart of the mean and 95% CI by arm at each visit",
@@ -109,6 +109,20 @@ def _save(fig: Figure, fmt: str, dpi: int) -> bytes:
     extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
     fig.savefig(buf, format=fmt, dpi=dpi, metadata=metadata, facecolor="white", **extra)
     return buf.getvalue()
+
+
+def warm(style: str = "slide") -> None:
+    """Import matplotlib and load the style's fonts now, before a fork, so that both
+    processes share them instead of each paying for them (about half a second)."""
+    import matplotlib as mpl
+
+    import trialkit.plots  # noqa: F401 - imported for its side effect (loaded once)
+    from trialkit.plots._style import get_style, new_figure
+
+    fig, ax = new_figure(style)
+    ax.set_title("warm")
+    with mpl.rc_context(get_style(style)["rc"]):
+        fig.draw_without_rendering()
 
 
 def render(trial: Trial, *, style: str = "slide", r: float | None = None, png_dpi: int = 110,

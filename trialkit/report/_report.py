@@ -145,7 +145,7 @@ def build(trial: Trial, *, r: float | None = None, style: str = "slide",
     """
     from trialkit.plots._style import get_style
     from trialkit.report._content import compute
-    from trialkit.report._figures import render, render_sure
+    from trialkit.report._figures import render, render_sure, warm
     from trialkit.report._progress import Progress
     from trialkit.report._record import data_files as files_of
     from trialkit.report._record import record, seeds_for
@@ -168,6 +168,8 @@ def build(trial: Trial, *, r: float | None = None, style: str = "slide",
                               step=None if parallel else step) if figures else []
             return [x.detach(png=png_now) for x in out] if parallel or png_now else out
 
+        if parallel and figures:
+            warm(style)  # matplotlib and its fonts loaded once, before the fork
         frames, rendered, sure = compute(trial, r=r, meanwhile=draw, then=draw_sure,
                                          parallel=parallel)
         rendered = [*rendered, *sure]
