@@ -16,6 +16,15 @@ __all__ = ["exaggeration_notes", "figure_notes", "responder_notes", "results_not
            "sure_notes"]
 
 
+def _pair(trial: Trial, comparison: object) -> str:
+    """"Dry needling vs Waiting list" for "trpdn-waitlist" (the id where it is not two arms)."""
+    try:
+        arm, ref = str(comparison).split("-", 1)
+        return f"{trial.arm(arm).label} vs {trial.arm(ref).label}"
+    except Exception:  # not an arm-arm key
+        return str(comparison)
+
+
 def _group(trial: Trial, key: str) -> list[str]:
     return [o.id for o in trial.outcomes if key in (o.id, o.domain)]
 
@@ -88,7 +97,7 @@ def sure_notes(trial: Trial, part: pd.DataFrame) -> str:
     lines = []
     for _, x in part.iterrows():
         head = (f"{trial.outcome(x['outcome']).label}, {trial.timepoint(x['timepoint']).label}, "
-                f"{x['comparison']}, "
+                f"{_pair(trial, x['comparison'])}, "
                 f"prior {x['prior']}: effect {fmt_est(x['effect'])} (SE "
                 f"{fmt_est(x['effect_se'])}); posterior mean {fmt_est(x['estimate'])} (95% CrI "
                 f"{fmt_ci(x['ci_low'], x['ci_high'])}); P(benefit) {fmt_prob(x['p_benefit'])}")
@@ -108,7 +117,8 @@ def exaggeration_notes(trial: Trial, re: pd.DataFrame, outcome: str) -> str:
         ["timepoint", "comparison"])
     return "\n".join(
         f"{trial.outcome(outcome).label}, {trial.timepoint(str(x['timepoint'])).label}, "
-        f"{x['comparison']}: estimate {fmt_est(x['effect'])} (SE {fmt_est(x['effect_se'])}); "
+        f"{_pair(trial, x['comparison'])}: estimate {fmt_est(x['effect'])} "
+        f"(SE {fmt_est(x['effect_se'])}); "
         f"if the true effect were the MCID ({fmt_est(x['mcid'])}): power "
         f"{fmt_prob(x['power_mcid'])}, type S {fmt_est(x['type_s_mcid'], 4)}, exaggeration "
         f"{fmt_est(x['type_m_mcid'])}x" for _, x in part.iterrows())

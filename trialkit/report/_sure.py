@@ -175,6 +175,13 @@ def sure_figures(trial: Trial, frames: Frames, *, style: str = "slide",
     return out
 
 
+def _panel_title(ax: Any, text: str, style: str) -> None:
+    """A follow-up's panel title, as the other multi-panel figures set theirs."""
+    from trialkit.plots._style import get_style
+
+    ax.set_title(text, loc="left", fontsize=get_style(style)["label"], fontweight="bold")
+
+
 def _finish(fig: Figure, trial: Trial, title: str, subtitle: str, note: str, style: str,
             frames: list[Any], data: str | None) -> Figure:
     from trialkit.figures import _finish as finish
@@ -202,7 +209,8 @@ def _posterior(trial: Trial, part: pd.DataFrame, style: str, data: str | None) -
         # The reanalysis rows, named as posterior_curves reads a bayes() frame.
         rows = rows.assign(row=0, data_estimate=rows["effect"], data_se=rows["effect_se"])
         plots.posterior(rows, posterior_curves(rows), ax=ax, style=style, unit=o.unit)
-        ax.set_title(trial.timepoint(str(tp)).label, loc="left")
+        _panel_title(ax, trial.timepoint(str(tp)).label, style)
+        ax.set_ylabel("Density")  # short: stacked panels are too low for a long label
         if ax is not axes[-1]:
             ax.set_xlabel("")  # the axis is shared: named once, below
     from trialkit.report._views import MEASURES
@@ -230,7 +238,7 @@ def _exaggeration(trial: Trial, curves: pd.DataFrame, style: str, data: str | No
     for k, (ax, tp) in enumerate(zip(axes, tps, strict=True)):
         plots.exaggeration(curves[curves["timepoint"] == tp], ax=ax, style=style, mark=mcid,
                            unit=o.unit)
-        ax.set_title(trial.timepoint(str(tp)).label, loc="left")
+        _panel_title(ax, trial.timepoint(str(tp)).label, style)
         if k:
             ax.set_ylabel("")
     note = ("Type M (Gelman & Carlin 2014): how much larger than the truth an estimate that "
@@ -265,6 +273,6 @@ def _responders(trial: Trial, resp: pd.DataFrame, style: str, data: str | None) 
     note = ("Distributional method (Peacock et al. 2012): the share of each arm whose change "
             f"is beyond the MCID, from the mean change and its SD, with the NNT (Altman 1998)."
             f"{r_text}")
-    return _finish(fig, trial, f"{o.short}: responders (improved by at least the MCID)",
+    return _finish(fig, trial, f"{o.short}: who improved by at least the MCID",
                    f"Responders in each arm at each follow-up; {who(trial, data)}", note,
                    style, [resp], data)
