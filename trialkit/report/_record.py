@@ -86,8 +86,8 @@ def _assumptions(frames: Frames) -> list[tuple[str, str]]:
             out.append((f"prior: {prior}", f"{shape}; for {', '.join(outcomes)}; {why}"))
         mcids = frames.reanalysis.drop_duplicates("outcome")
         for _, x in mcids.iterrows():
-            value = "none" if is_missing(x["mcid"]) else f"{x['mcid']:g}"
-            out.append((f"MCID: {x['outcome']}", f"{value}; source: {x['mcid_source']}"))
+            out.append((f"MCID: {x['outcome']}", str(x["mcid_source"]) if is_missing(x["mcid"])
+                        else f"{x['mcid']:g}; source: {x['mcid_source']}"))
     if frames.responders is not None:
         for _, x in frames.responders.drop_duplicates(["outcome", "r"]).iterrows():
             out.append((f"responders: {x['outcome']}",
