@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from trialkit.report._format import fmt_ci, fmt_est, fmt_prob
+
+DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +100,24 @@ def test_how_sure_slide_notes_hold_the_reanalysis_numbers(deck, mejuto_report):
     assert all(any(sh.shape_type == MSO_SHAPE_TYPE.PICTURE for sh in s.shapes) for s in after)
     posterior, exaggeration, responders = (_notes(s) for s in after)
     assert "95% CrI" in posterior and "power" in exaggeration and "NNT" in responders
+
+
+def test_no_direction_no_invented_benefit(tmp_path):
+    # The typed-in table declares no direction of benefit: the report and the deck say so
+    # and show no probability of benefit, no responders and no exaggeration.
+    from pptx import Presentation
+
+    from trialkit.report import build
+    from trialkit.tables import from_table
+
+    trial = from_table(DATA / "typed_table.csv", trial_id="typed")
+    rep = build(trial, figures=False)
+    assert rep.frames.responders is None and rep.frames.design_curves is None
+    html = rep.html()
+    assert "Pain (NPRS): the direction of benefit is not declared, so no probability of " \
+           "benefit is given." in html
+    assert "Not computed for any outcome: no MCID (or no declared direction) defines a " \
+           "responder, and none is invented." in html
+    deck = Presentation(str(rep.save_pptx(tmp_path / "typed.pptx")))
+    slide = _slide_titled(deck, "How sure can we be?")
+    assert "the direction of benefit is not declared" in _notes(slide)

@@ -145,11 +145,10 @@ def _sure_slide(prs: Any, rep: Report) -> None:
     from trialkit.report._sure import target
 
     re = rep.frames.reanalysis
-    if re is None or "likelihood" not in re.columns:
+    if re is None or "likelihood" not in re.columns or (re["likelihood"] == "normal").sum() == 0:
+        _not_sure_slide(prs, rep)
         return
     re = re[re["likelihood"] == "normal"]
-    if re.empty:
-        return
     oid = target(rep.trial, re) or str(re["outcome"].iloc[0])
     part = re[re["outcome"] == oid]
     has = part["mcid"].notna()
@@ -184,6 +183,18 @@ def _sure_slide(prs: Any, rep: Report) -> None:
     if rep.trial.illustrative:
         _text(slide, "ILLUSTRATIVE NUMBERS", 0.5, 5.35, W - 1.0, 0.5, 14, bold=True,
               colour=(0x7A, 0x4B, 0x00))
+
+
+def _not_sure_slide(prs: Any, rep: Report) -> None:
+    """The "how sure" slide of a trial the reanalysis could not answer, saying why."""
+    from trialkit.report._html import reanalysis_sentences
+
+    f = rep.frames
+    why = ([f"Not reanalysed: {f.reanalysis_note}"] if f.reanalysis_note
+           else reanalysis_sentences(rep.trial, f.reanalysis))
+    text = "\n".join(why) or "Not reanalysed."
+    slide = _slide(prs, "How sure can we be?", text)
+    _text(slide, text, 0.5, 1.5, W - 1.0, 4.5, 20)
 
 
 def deck(rep: Report, path: Path, *, date: str | None = None) -> Path:

@@ -167,16 +167,19 @@ def exaggeration_table(trial: Trial, re: pd.DataFrame, b: pd.DataFrame | None = 
             "would reach p < 0.05 with the power shown; a significant estimate would then "
             "have the wrong sign with probability type S and overstate the truth by the "
             "exaggeration ratio on average (type M; Gelman & Carlin 2014).")
-    note += _not_computed(trial, missing, "no MCID (or no declared direction) is given")
+    note += _not_computed(trial, missing, "no MCID (or no declared direction) is given",
+                          bool(rows))
     return Table(title="How exaggerated could a significant estimate be?",
                  columns=["Outcome", "Follow-up", "Comparison", "Estimate", "SE", "MCID",
                           "Power at MCID", "Type S", "Exaggeration (type M)"],
                  rows=rows, numeric=[3, 4, 5, 6, 7, 8], note=note)
 
 
-def _not_computed(trial: Trial, missing: list[str], why: str) -> str:
+def _not_computed(trial: Trial, missing: list[str], why: str, computed: bool = True) -> str:
     if not missing:
         return ""
+    if not computed:
+        return f" Not computed for any outcome: {why}, and none is invented."
     which = missing[0] if len(missing) == 1 else f"the other {len(missing)} outcomes"
     return f" Not computed for {which}: {why}, and none is invented."
 
@@ -207,7 +210,7 @@ def responders_table(trial: Trial, resp: pd.DataFrame | None, re: pd.DataFrame) 
             note += " SDs of change: " + "; ".join(
                 f"r = {r:g} ({src})" for r, src in rs.itertuples(index=False)) + "."
     note += _not_computed(trial, missing, "no MCID (or no declared direction) defines a "
-                                          "responder")
+                                          "responder", bool(rows))
     return Table(title="What it means for patients: responders and NNT",
                  columns=["Outcome", "Follow-up", "Comparison", "Change of at least",
                           "Arm", "Reference", "Difference (95% CI)", "NNT (95% CI)"],
