@@ -101,7 +101,8 @@ class _Set:
 
 
 def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None,
-               outcome: str | None = None, data: str | None = None) -> dict[str, Figure]:
+               outcome: str | None = None, data: str | None = None,
+               frames: tuple[Any, Any, Any] | None = None) -> dict[str, Figure]:
     """Every figure that fits the trial's data, by name.
 
     Parameters
@@ -117,6 +118,11 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None,
     data : str, optional
         What the footer names as the data (default :func:`data_name`: the bundled trial,
         the folder, the table file or "pasted table").
+    frames : (means, within, between), optional
+        The trial's :func:`~trialkit.analysis.means`, :func:`~trialkit.analysis.within` and
+        :func:`~trialkit.analysis.between` frames for the same ``r``, when the caller has
+        them already (a report computes them once); within/between are None without a
+        baseline.
 
     Returns
     -------
@@ -135,11 +141,14 @@ def figure_set(trial: Trial, *, style: str = "slide", r: float | None = None,
 
     spec = get_style(style)
     chosen = chosen_outcome(trial, outcome)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # the assumed r is stated on the figure
-        m = means(trial)
-        w = within(trial, r=r) if trial.baseline is not None or trial.no_baseline else None
-        b = between(trial, r=r) if trial.baseline is not None or trial.no_baseline else None
+    if frames is not None:
+        m, w, b = frames
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # the assumed r is on the figure
+            m = means(trial)
+            w = within(trial, r=r) if trial.baseline is not None or trial.no_baseline else None
+            b = between(trial, r=r) if trial.baseline is not None or trial.no_baseline else None
     ctx = _Set(trial, style, spec, r, data, m, w, b, who(trial, data))
     if trial.no_baseline:
         return _no_baseline_set(ctx)

@@ -64,7 +64,7 @@ def test_figures_render_and_console_is_clean(loaded):
     sizes = loaded.execute_script(
         "return [...document.querySelectorAll('figure svg, img')].map(e => {"
         "const r = e.getBoundingClientRect(); return [r.width, r.height]; });")
-    assert len(sizes) == 8
+    assert len(sizes) == 11  # 8 figures of the data, 3 of the reanalysis
     assert all(w > 100 and h > 50 for w, h in sizes)
     errors = [e for e in loaded.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
     assert errors == []
@@ -82,3 +82,18 @@ def test_prints_to_pdf_and_full_page_screenshot(loaded, tmp_path):
     png = tmp_path / "report_full_page.png"
     png.write_bytes(base64.b64decode(shot["data"]))
     assert png.stat().st_size > 10_000 and height > 5000
+
+
+def test_scrolled_screenshots(loaded, tmp_path):
+    # Viewport screenshots at the top, at the reanalysis section and at the record, as a
+    # reader scrolls; each one shows something (not a blank page).
+    shots = {}
+    for name, where in (("top", "0"), ("how_sure", "document.getElementById("
+                                                  "'section-reanalysis').offsetTop"),
+                        ("record", "document.getElementById('record').offsetTop")):
+        loaded.execute_script(f"window.scrollTo(0, {where});")
+        shots[name] = tmp_path / f"report_{name}.png"
+        loaded.save_screenshot(str(shots[name]))
+    sizes = {k: v.stat().st_size for k, v in shots.items()}
+    assert all(size > 20_000 for size in sizes.values()), sizes
+    assert loaded.execute_script("return window.scrollY") > 0

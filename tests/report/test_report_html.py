@@ -58,8 +58,8 @@ def test_html_sections_and_banner(mejuto_report, anorexia_report):
     assert "MCID: 1.3 points (Cleland" in html
     assert "No MCID is given for PPT over the C5-C6 zygapophyseal joint, " in html
     # every figure inline as SVG with alt text; no request can leave the file
-    assert html.count("<svg ") == len(mejuto_report.figures) == 8
-    assert html.count('role="img" aria-label="') == 8
+    assert html.count("<svg ") == len(mejuto_report.figures) == 11
+    assert html.count('role="img" aria-label="') == 11
     assert "<script" not in html and "<link" not in html and "@import" not in html
     assert not re.search(r'(?:src|href)="(?!#)', html)
     assert not re.search(r"url\((?!#)", html)
@@ -89,7 +89,9 @@ def test_figures_deterministic_and_deck_byte_identical(tmp_path):
     from trialkit.tables import from_table
 
     trial = from_table(DATA / "typed_table.csv", trial_id="typed")
-    a, b = build(trial), build(trial)
+    # the command line computes checks and reanalysis in a forked process: same bytes
+    a, b = build(trial), build(trial, parallel=True)
+    assert a.frames.checks.equals(b.frames.checks)
     assert GENERATED.sub("", a.html()) == GENERATED.sub("", b.html())
     assert a.save_pptx(tmp_path / "a.pptx").read_bytes() == \
         b.save_pptx(tmp_path / "b.pptx").read_bytes()
@@ -153,3 +155,81 @@ def test_templates_ship_inside_the_package():
     folder = files("trialkit.report") / "templates"
     names = {p.name for p in folder.iterdir()}
     assert {"report.html.j2", "table.html.j2", "report.css"} <= names
+
+
+def _section(html: str, key: str) -> str:
+    start = html.index(f'<section id="{key}">')
+    return html[start:html.index("</section>", start)]
+
+
+def test_how_sure_section(mejuto_report):
+    html = mejuto_report.html()
+    sure = _section(html, "section-reanalysis")
+    assert "<h2>How sure can we be?</h2>" in sure
+    assert "Illustrative numbers" in sure  # mejuto2014 is illustrative: said in the section
+    for key in ("reanalysis", "exaggeration", "responders"):
+        assert f'id="table-{key}"' in sure
+    for name in ("posterior_pain", "exaggeration_pain", "responders_pain"):
+        assert f'id="figure-{name}"' in sure  # the figures sit in the section, not below
+        assert f'id="figure-{name}"' not in _section(html, "figures")
+    f = mejuto_report.frames
+    for _, x in f.reanalysis[f.reanalysis["mcid"].notna()].drop_duplicates(
+            ["timepoint"]).iterrows():
+        assert f"<td class=\"num\">{fmt_est(x['type_s_mcid'], 4)}</td>" in sure
+        assert f"<td class=\"num\">{fmt_est(x['type_m_mcid'])}</td>" in sure
+    for _, x in f.responders.iterrows():
+        assert f"({fmt_ci(100 * x['ci_low'], 100 * x['ci_high'], 0)})" in sure
+        assert f"{fmt_est(x['nnt'], 1)} ({x['nnt_interval']})" in sure
+    # outcomes without an MCID: said, not invented
+    assert "No MCID is given for PPT over the C5-C6 zygapophyseal joint" in sure
+    assert "Not computed for the other 9 outcomes: no MCID (or no declared direction) " \
+           "defines a responder, and none is invented." in sure
+    # the record names the priors' and the MCIDs' sources
+    record = _section(html, "record")
+    assert "Spiegelhalter, Freedman &amp; Parmar 1994" in record
+    assert "MCID: pain" in record and "Cleland" in record
+    assert "MCID: ppt_c5c6" in record and "none: the trial gives no MCID" in record
+
+
+def test_responders_by_hand(mejuto_report):
+    # Pain at 10 minutes, r = 0.5 assumed (data/mejuto2014/summary.csv, illustrative):
+    # dry needling: baseline 7.25 (SD 1.04), 10 min 4.88 (1.25), n 8: change -2.37, SD of
+    #   change sqrt(1.04^2 + 1.25^2 - 2*0.5*1.04*1.25) = sqrt(1.3441) = 1.15935
+    # waiting list: 7.33 (1.00), 7.22 (0.97), n 9: change -0.11, SD sqrt(0.9709) = 0.98534
+    # pooled SD sqrt((7*1.3441 + 8*0.9709)/15) = 1.07008; responders improve by >= 1.3:
+    # p1 = Phi((-1.3 + 2.37)/1.07008) = Phi(0.99993) = 0.8413 (normal table),
+    # p2 = Phi((-1.3 + 0.11)/1.07008) = Phi(-1.1121) = 0.1331
+    x = mejuto_report.frames.responders.query("outcome == 'pain' and timepoint == '10min'")
+    x = x.iloc[0]
+    assert x["threshold"] == -1.3
+    assert x["sd1"] == pytest.approx(1.15935, abs=1e-5)
+    assert x["sd2"] == pytest.approx(0.98534, abs=1e-5)
+    assert x["p1"] == pytest.approx(0.8413, abs=5e-4)
+    assert x["p2"] == pytest.approx(0.1331, abs=5e-4)
+
+
+def test_parallel_numbers_are_the_serial_numbers(mejuto_report):
+    from trialkit.report._content import compute
+
+    serial = mejuto_report.frames
+    forked, drawn, then = compute(mejuto_report.trial, parallel=True,
+                                  meanwhile=lambda f: "drawn", then=lambda f: len(f.checks))
+    assert drawn == "drawn" and then == len(serial.checks)
+    assert forked.checks.equals(serial.checks)
+    assert forked.reanalysis.equals(serial.reanalysis)
+    assert forked.design_curves.equals(serial.design_curves)
+    assert forked.responders.equals(serial.responders)
+    assert forked.notes == serial.notes
+
+
+def test_command_line_build_is_byte_identical(mejuto_report, tmp_path):
+    # The CLI's build (checks, reanalysis and its figures in a forked process, PNGs drawn at
+    # once in both) gives the same page and the same deck as the serial, lazy build.
+    from trialkit.report import build
+
+    cli = build(mejuto_report.trial, generated_at=mejuto_report.generated_at,
+                parallel=True, png_now=True)
+    assert [f.name for f in cli.figures] == [f.name for f in mejuto_report.figures]
+    assert cli.html() == mejuto_report.html()
+    assert cli.save_pptx(tmp_path / "cli.pptx").read_bytes() == \
+        mejuto_report.save_pptx(tmp_path / "serial.pptx").read_bytes()

@@ -88,13 +88,20 @@ def render_html(trial: Trial, frames: Frames, tables: list[dict], figures: list[
     import jinja2
 
     from trialkit import __version__
+    from trialkit.report._sure import is_sure
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("trialkit.report", "templates"),
                              autoescape=True, keep_trailing_newline=True,
                              undefined=jinja2.StrictUndefined)
     counts = Counter(frames.checks["verdict"])
+    figure_of = {"reanalysis": "posterior_", "exaggeration": "exaggeration_",
+                 "responders": "responders_"}
+    sure_tables = [{**t, "figure": figure_of[t["key"]]} for t in tables
+                   if t["key"] in figure_of]
     return env.get_template("report.html.j2").render(
-        version=__version__, card=card(trial), tables=tables, figures=figures,
+        version=__version__, card=card(trial), tables=tables, sure_keys=tuple(figure_of),
+        sure_tables=sure_tables, sure_figures=[f for f in figures if is_sure(f.name)],
+        figures=[f for f in figures if not is_sure(f.name)],
         check_counts=[(k, counts.get(k, 0)) for k in ("consistent", "inconsistent",
                                                        "cannot check")],
         reanalysis_sentences=reanalysis_sentences(trial, frames.reanalysis),

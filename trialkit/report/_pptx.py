@@ -108,8 +108,11 @@ def _claims_slides(prs: Any, rep: Report) -> None:
                [3.0, 1.6, 7.7], size=14)
 
 
-def _figure_slides(prs: Any, rep: Report) -> None:
-    for fig in rep.figures:
+def _figure_slides(prs: Any, rep: Report, *, sure: bool = False) -> None:
+    """One full-slide picture per figure (the reanalysis figures when ``sure``)."""
+    from trialkit.report._sure import is_sure
+
+    for fig in [f for f in rep.figures if is_sure(f.name) == sure]:
         slide = prs.slides.add_slide(prs.slide_layouts[6])
         slide.shapes.add_picture(io.BytesIO(fig.png), 0, 0, width=WIDTH_EMU)
         pic = slide.shapes[-1]
@@ -135,34 +138,63 @@ def _results_slide(prs: Any, rep: Report) -> None:
 
 
 def _sure_slide(prs: Any, rep: Report) -> None:
+    """The reanalysis of the target outcome (primary, with an MCID) as a table, with notes
+    holding the posterior intervals, the design at the MCID and the responders."""
     from trialkit.report._format import fmt_est, fmt_prob
+    from trialkit.report._notes import exaggeration_notes, responder_notes
+    from trialkit.report._sure import target
 
     re = rep.frames.reanalysis
-    if re is None or "likelihood" not in re.columns:
+    if re is None or "likelihood" not in re.columns or (re["likelihood"] == "normal").sum() == 0:
+        _not_sure_slide(prs, rep)
         return
     re = re[re["likelihood"] == "normal"]
-    if re.empty:
-        return
-    with_mcid = re.dropna(subset=["mcid"])
-    part = with_mcid if not with_mcid.empty else re
-    oid = str(part["outcome"].iloc[0])
-    part = part[part["outcome"] == oid]
+    oid = target(rep.trial, re) or str(re["outcome"].iloc[0])
+    part = re[re["outcome"] == oid]
+    has = part["mcid"].notna()
     rows = [[rep.trial.timepoint(str(x["timepoint"])).label, str(x["prior"]),
              fmt_prob(x["p_benefit"]),
              fmt_prob(x["p_mcid"]) if x["mcid"] == x["mcid"] else "–",
              fmt_prob(x["power_mcid"]) if x["mcid"] == x["mcid"] else "–",
              fmt_est(x["type_m_mcid"]) if x["mcid"] == x["mcid"] else "–"]
             for _, x in part.iterrows()]
+    notes = [sure_notes(rep.trial, part)]
+    if has.any():
+        notes.append(exaggeration_notes(rep.trial, part, oid))
+    resp = rep.frames.responders
+    if resp is not None and (resp["outcome"] == oid).any():
+        notes.append(responder_notes(rep.trial, resp[resp["outcome"] == oid]))
+    if rep.trial.illustrative:
+        notes.append("ILLUSTRATIVE NUMBERS: these probabilities show the method on numbers "
+                     "like the paper's, not a reanalysis of the article's own table.")
     slide = _slide(prs, f"How sure can we be? {rep.trial.outcome(oid).label}",
-                   sure_notes(rep.trial, part))
+                   "\n".join(notes))
     _table(slide, ["Follow-up", "Prior", "P(benefit)", "P(≥ MCID)", "Power at MCID",
                    "Exaggeration"], rows, 1.4, [1.8, 2.2, 1.9, 1.9, 2.2, 2.0],
            size=14 if len(rows) < 10 else 11)
-    _text(slide, "P(benefit), P(≥ MCID): posterior probabilities (normal likelihood) that the "
-          "effect favours the treatment at all, and by at least the MCID. Power and "
-          "exaggeration: what a trial with this standard error can show about a true effect "
-          "the size of the MCID (a significant estimate overstates it by that factor).",
-          0.5, 6.0, W - 1.0, 1.2, 14, colour=(0x57, 0x60, 0x6A))
+    text = ("P(benefit), P(≥ MCID): posterior probabilities (normal likelihood) that the "
+            "effect favours the treatment at all, and by at least the MCID. Power and "
+            "exaggeration: what a trial with this standard error can show about a true effect "
+            "the size of the MCID (a significant estimate overstates it by that factor).")
+    if not has.any():
+        text = ("No MCID is given for this outcome: only the flat-prior probability of any "
+                "benefit is shown; P(≥ MCID), power and exaggeration are not defined.")
+    _text(slide, text, 0.5, 6.0, W - 1.0, 1.0, 14, colour=(0x57, 0x60, 0x6A))
+    if rep.trial.illustrative:
+        _text(slide, "ILLUSTRATIVE NUMBERS", 0.5, 5.35, W - 1.0, 0.5, 14, bold=True,
+              colour=(0x7A, 0x4B, 0x00))
+
+
+def _not_sure_slide(prs: Any, rep: Report) -> None:
+    """The "how sure" slide of a trial the reanalysis could not answer, saying why."""
+    from trialkit.report._html import reanalysis_sentences
+
+    f = rep.frames
+    why = ([f"Not reanalysed: {f.reanalysis_note}"] if f.reanalysis_note
+           else reanalysis_sentences(rep.trial, f.reanalysis))
+    text = "\n".join(why) or "Not reanalysed."
+    slide = _slide(prs, "How sure can we be?", text)
+    _text(slide, text, 0.5, 1.5, W - 1.0, 4.5, 20)
 
 
 def deck(rep: Report, path: Path, *, date: str | None = None) -> Path:
@@ -176,6 +208,7 @@ def deck(rep: Report, path: Path, *, date: str | None = None) -> Path:
     _figure_slides(prs, rep)
     _results_slide(prs, rep)
     _sure_slide(prs, rep)
+    _figure_slides(prs, rep, sure=True)
     props = prs.core_properties
     props.title = rep.trial.title
     props.author = props.last_modified_by = "trialkit"

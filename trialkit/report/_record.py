@@ -20,7 +20,18 @@ if TYPE_CHECKING:
     from trialkit.report._content import Frames
     from trialkit.trial import Trial
 
-__all__ = ["PACKAGES", "record"]
+__all__ = ["PACKAGES", "PRIOR_SOURCES", "record"]
+
+#: Where each named prior's definition comes from (trialkit.reanalysis.prior_parameters).
+PRIOR_SOURCES = {
+    "skeptical": "mean 0, SD = MCID/1.645: 5% prior probability of a benefit of at least the "
+                 "MCID (Spiegelhalter, Freedman & Parmar 1994, 3.1.2)",
+    "enthusiastic": "mean = MCID, SD = MCID/1.645: 5% prior probability of harm "
+                    "(Spiegelhalter, Freedman & Parmar 1994, 3.1.3)",
+    "neutral": "mean 0, SD = 2 MCID/1.96: trialkit's weakly informative convention "
+               "(after Spiegelhalter, Abrams & Myles 2004, 5.5)",
+    "flat": "improper uniform: the posterior is the likelihood",
+}
 
 PACKAGES = ("trialkit", "numpy", "pandas", "scipy", "statsmodels", "matplotlib", "jinja2",
             "python-pptx")
@@ -71,7 +82,18 @@ def _assumptions(frames: Frames) -> list[tuple[str, str]]:
                      f"normal, mean {fmt_est(x['prior_mean'])}, SD {fmt_est(x['prior_sd'])}")
             shapes.setdefault((str(x["prior"]), shape), []).append(str(x["outcome"]))
         for (prior, shape), outcomes in shapes.items():
-            out.append((f"prior: {prior}", f"{shape}; for {', '.join(outcomes)}"))
+            why = PRIOR_SOURCES.get(prior, "given")
+            out.append((f"prior: {prior}", f"{shape}; for {', '.join(outcomes)}; {why}"))
+        mcids = frames.reanalysis.drop_duplicates("outcome")
+        for _, x in mcids.iterrows():
+            out.append((f"MCID: {x['outcome']}", str(x["mcid_source"]) if is_missing(x["mcid"])
+                        else f"{x['mcid']:g}; source: {x['mcid_source']}"))
+    if frames.responders is not None:
+        for _, x in frames.responders.drop_duplicates(["outcome", "r"]).iterrows():
+            out.append((f"responders: {x['outcome']}",
+                        f"threshold {x['threshold']:g} (the MCID on the side of benefit); SD "
+                        f"of change = SE x sqrt(n) of the within-arm mean change, r = "
+                        f"{x['r']:g} ({x['r_source']}); {x['method']}"))
     s = frames.summary
     if "method" in s.columns:
         for _, x in s[s["method"].astype(str) != ""].iterrows():

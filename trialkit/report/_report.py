@@ -98,7 +98,8 @@ class Report:
 def build(trial: Trial, *, r: float | None = None, style: str = "slide",
           figures: bool = True, data_files: Sequence[str | Path] = (),
           generated_at: str | None = None, command: str = "",
-          progress: bool | None = None) -> Report:
+          progress: bool | None = None, parallel: bool = False, png_now: bool = False
+          ) -> Report:
     """Compute everything a report shows, once, and draw each figure once.
 
     Parameters
@@ -120,6 +121,15 @@ def build(trial: Trial, *, r: float | None = None, style: str = "slide",
         The command line that made the report, for the record.
     progress : bool, optional
         A progress bar on stderr (default: only when stderr is a terminal).
+    parallel : bool, default False
+        Compute the checks and the reanalysis in a forked second process while this one
+        draws the figures of the data (where ``fork`` and a second CPU exist; the results
+        are the same). The command line turns it on; a notebook need not fork its kernel.
+    png_now : bool, default False
+        Draw the deck's PNGs during the build (the command line, when ``--pptx`` is asked,
+        so that they are drawn in both processes); otherwise each is drawn the first time
+        the deck needs it. With ``parallel`` and not ``png_now`` the reanalysis figures have
+        no PNG (the deck cannot be saved).
 
     Returns
     -------
@@ -135,18 +145,34 @@ def build(trial: Trial, *, r: float | None = None, style: str = "slide",
     """
     from trialkit.plots._style import get_style
     from trialkit.report._content import compute
-    from trialkit.report._figures import render
+    from trialkit.report._figures import render, render_sure, warm
     from trialkit.report._progress import Progress
     from trialkit.report._record import data_files as files_of
     from trialkit.report._record import record, seeds_for
     from trialkit.report._views import views
 
     get_style(style)
-    n_steps = 2 + (len(trial.outcomes) * 2 + 2 if figures else 0)
+    n_steps = 2 + (len(trial.outcomes) * 2 + 5 if figures else 0)
     with Progress(n_steps, enabled=progress) as step:
         step("analysis, checks, reanalysis")
-        frames = compute(trial, r=r)
-        rendered: list[Any] = render(trial, style=style, r=r, step=step) if figures else []
+        # Two halves: the figures of the data here; the checks, the reanalysis and its
+        # figures where compute() runs them (a forked process when parallel). With png_now
+        # each half draws its PNGs at once (the child cannot hand back a Figure).
+        def draw(base: Frames) -> list[Any]:
+            out = render(trial, style=style, r=r, step=step,
+                         frames=(base.means, base.within, base.between)) if figures else []
+            return [x.detach(png=True) for x in out] if png_now else out
+
+        def draw_sure(full: Frames) -> list[Any]:
+            out = render_sure(trial, full, style=style,
+                              step=None if parallel else step) if figures else []
+            return [x.detach(png=png_now) for x in out] if parallel or png_now else out
+
+        if parallel and figures:
+            warm(style)  # matplotlib and its fonts loaded once, before the fork
+        frames, rendered, sure = compute(trial, r=r, meanwhile=draw, then=draw_sure,
+                                         parallel=parallel)
+        rendered = [*rendered, *sure]
         step("record")
         names = [f.name for f in rendered]
         rec = record(trial, frames, files=files_of(trial, data_files),

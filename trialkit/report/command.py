@@ -85,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
         words += ["--style", args.style]
     rep = build(trial, r=args.r, style=args.style, figures=bool(args.html or args.pptx
                                                                 or args.pdf),
-                data_files=extra, command=" ".join(words))
+                data_files=extra, command=" ".join(words), parallel=True,
+                png_now=bool(args.pptx))
     written: list[Path] = []
     if args.html:
         written.append(rep.save_html(args.html))
