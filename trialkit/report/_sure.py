@@ -184,7 +184,7 @@ def _panel_title(ax: Any, text: str, style: str) -> None:
 
 def _finish(fig: Figure, trial: Trial, title: str, subtitle: str, note: str, style: str,
             frames: list[Any], data: str | None) -> Figure:
-    from trialkit.figures import _finish as finish
+    from trialkit.figure_builders import _finish as finish
 
     return finish(fig, trial, title, subtitle, note, style, frames, data)
 
