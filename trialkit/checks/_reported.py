@@ -3,6 +3,7 @@ computed range satisfies a stated relation."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -15,12 +16,18 @@ __all__ = ["holds", "holds_margin", "parse_ci", "text_interval"]
 
 def text_interval(text: str, rounding: str = "up_or_down") -> tuple[float, float, int]:
     """The interval of true values a printed number stands for: (low, high, decimals)."""
+    return _text_interval(str(text), rounding)
+
+
+@functools.lru_cache(maxsize=4096)  # a root finder asks for the same text many times
+def _text_interval(text: str, rounding: str) -> tuple[float, float, int]:
     rep = num.parse_reported(str(text).replace("\u2212", "-").strip(), "value")
     lo, hi, _, _ = num.bounds(rep.X, rep.d, rounding)
     M = 2.0 * 10.0 ** float(rep.d[0])
     return float(lo[0]) / M, float(hi[0]) / M, int(rep.d[0])
 
 
+@functools.lru_cache(maxsize=4096)
 def _value(text: str) -> float:
     return float(num.parse_reported(str(text).strip(), "value").value[0])
 

@@ -29,8 +29,11 @@ from trialkit.checks.rsolve import _fmt, _margin
 
 __all__ = ["describe_arm_ranges", "solve_r_arms"]
 
-#: Points per arm of the (r1, r2) grid; ends of each range are then refined to 1e-3.
-GRID_POINTS = 101
+#: Points per arm of the (r1, r2) grid (step 0.025); ends of each range are then refined to
+#: 1e-3, and a band thinner than a step is found by the golden-section search.
+GRID_POINTS = 41
+#: Golden-section steps between a grid point's neighbours: 0.05 x 0.618^18 < 1e-5.
+GOLDEN_STEPS = 18
 #: Points taken across the rounding interval of a known (implied) correlation.
 FIXED_POINTS = 9
 
@@ -76,8 +79,10 @@ def _bisect(h: Callable[[float], float], a: float, b: float, tol: float = 1e-3) 
 def _pair(evaluate: Callable[..., dict[str, np.ndarray]], args: tuple, r1: np.ndarray,
           r2: np.ndarray) -> np.ndarray:
     """Margin (>= 0: reproduced) at the pairs ``(r1[k], r2[k])``."""
-    def ev(r: np.ndarray, ci: bool = False) -> dict[str, np.ndarray]:
-        return evaluate(r[0], ci=ci, r2=r[1])
+    def ev(r: np.ndarray, ci: bool = False, **kw: bool) -> dict[str, np.ndarray]:
+        return evaluate(r[0], ci=ci, r2=r[1], **kw)
+
+    ev.skips_p = getattr(evaluate, "skips_p", False)  # type: ignore[attr-defined]
 
     stat, relation, texts, rounding, flip = args
     return _margin(ev, stat, relation, texts, rounding, np.vstack([r1, r2]), flip)
@@ -112,7 +117,7 @@ def _best(evaluate: Callable[..., dict[str, np.ndarray]], args: tuple, arm: int,
 
     c, d = hi - phi * (hi - lo), lo + phi * (hi - lo)
     fc, fd = at(c), at(d)
-    for _ in range(30):
+    for _ in range(GOLDEN_STEPS):
         left = fc >= fd
         hi, lo = np.where(left, d, hi), np.where(left, lo, c)
         d_new, c_new = np.where(left, c, lo + phi * (hi - lo)), np.where(

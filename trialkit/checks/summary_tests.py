@@ -72,13 +72,14 @@ def allowed_analyses(test: str, kind: str) -> set[str] | None:
 
 
 def _t_columns(est: np.ndarray, se: np.ndarray, df: np.ndarray,
-               ci: bool) -> dict[str, np.ndarray]:
+               ci: bool, p: bool = True) -> dict[str, np.ndarray]:
     from scipy import special
 
     with np.errstate(all="ignore"):
         t = est / se
-        p = 2 * special.stdtr(df, -np.abs(t))
-        out = {"estimate": est, "statistic": t, "df": df, "p": p}
+        out = {"estimate": est, "statistic": t, "df": df}
+        if p:  # without: the caller takes p from the range of |t| (see rsolve._margin)
+            out["p"] = 2 * special.stdtr(df, -np.abs(t))
         if ci:  # the t quantile is slow: only when an interval is matched
             q = special.stdtrit(df, 0.975)
             out.update(ci_low=est - q * se, ci_high=est + q * se)
@@ -121,8 +122,8 @@ def r_evaluator(analysis: str, cc: dict[str, np.ndarray], n1: int, n2: int):
         col = _change_corners(cc)
     n1f, n2f = float(n1), float(n2)
 
-    def evaluate(r: np.ndarray, ci: bool = True,
-                 r2: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    def evaluate(r: np.ndarray, ci: bool = True, r2: np.ndarray | None = None,
+                 p: bool = True) -> dict[str, np.ndarray]:
         r = np.atleast_1d(np.asarray(r, float))[None, :]
         # r2: the reference arm's own correlation (same length as r); default r, one for both
         rb = r if r2 is None else np.atleast_1d(np.asarray(r2, float))[None, :]
@@ -155,8 +156,9 @@ def r_evaluator(analysis: str, cc: dict[str, np.ndarray], n1: int, n2: int):
                     sp2 = ((n1f - 1) * s1**2 + (n2f - 1) * s2**2) / (n1f + n2f - 2)
                     se = np.sqrt(sp2 * (1 / n1f + 1 / n2f))
                     df = np.full_like(se, n1f + n2f - 2)
-        return _t_columns(est, se, df, ci)
+        return _t_columns(est, se, df, ci, p)
 
+    evaluate.skips_p = True  # type: ignore[attr-defined]
     return evaluate
 
 
