@@ -88,3 +88,15 @@ def test_per_unique_calls_once_per_distinct_row():
     assert out.tolist() == [2, 4, 2, 4]
     assert sorted(calls) == [("x", 1.0), ("x", 3.0), ("yy", 2.0)]
     assert per_unique(f, np.array([], str)).tolist() == []
+
+
+def test_decimals_of_texts_by_hand():
+    from trialkit.screen.across._common import decimals_of_texts
+
+    texts = np.array(["4.50", " -3 ", "", ".", "5.", ".5", "+-1.20", "1.2.3", "abc",
+                      "\u0663.\u0665", "0.070", "150", " ", "1e3"], dtype=object)
+    # "4.50" two decimals; "-3" none; "" and " " unknown (-1); "." and "5." none; ".5" one;
+    # signs are stripped; two points, letters and exponents are not plain numbers (-1);
+    # Arabic-Indic digits count as digits (str.isdigit), as decimals_of_text counts them
+    assert decimals_of_texts(texts).tolist() == [2, 0, -1, 0, 0, 1, 2, -1, -1, 1, 3, 0, -1,
+                                                 -1]

@@ -68,6 +68,31 @@ def per_unique(fn: Callable[..., Any], *columns: np.ndarray, dtype: Any = np.int
     return values[inverse.ravel()]
 
 
+#: A plain printed number (after stripping spaces and signs) that the vectorized paths read
+#: directly: ASCII digits, at most one point, ending in a digit. Anything else goes through
+#: the per-value functions, so both give the same answer on every text.
+PLAIN = r"[0-9]*\.?[0-9]+"
+
+
+def plain_texts(texts: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """The texts stripped of spaces and leading signs (as :func:`decimals_of_text` strips
+    them), and which of them are :data:`PLAIN` numbers."""
+    t = pd.Series(np.asarray(texts, dtype=object), dtype=object).str.strip().str.lstrip("+-")
+    return t, t.str.fullmatch(PLAIN).to_numpy(bool)
+
+
+def decimals_of_texts(texts: np.ndarray) -> np.ndarray:
+    """:func:`decimals_of_text` of many texts ("" gives -1)."""
+    texts = np.asarray(texts, dtype=object)
+    t, plain = plain_texts(texts)
+    point = t.str.find(".").to_numpy(np.int64)
+    size = t.str.len().to_numpy(np.int64)
+    out = np.where(point >= 0, size - point - 1, 0).astype(np.int64)
+    rest = ~plain
+    out[rest] = per_unique(lambda x: decimals_of_text(x) if x else -1, texts[rest])
+    return out
+
+
 def column_decimals(rows: pd.DataFrame, stat: str) -> tuple[np.ndarray, np.ndarray]:
     """Decimals of ``stat`` ("mean" or "sd") per row: the ``<stat>_decimals`` column where
     known, else counted from ``<stat>_text``, else from the stored number. Also returns
@@ -78,7 +103,7 @@ def column_decimals(rows: pd.DataFrame, stat: str) -> tuple[np.ndarray, np.ndarr
     inferred = np.zeros(len(rows), bool)
     todo = np.flatnonzero(dec < 0)
     if len(todo):
-        d = per_unique(lambda t: decimals_of_text(t) if t else -1, texts[todo])
+        d = decimals_of_texts(texts[todo])
         from_number = d < 0
         d[from_number] = per_unique(decimals_of, values[todo[from_number]])
         inferred[todo[from_number]] = d[from_number] >= 0
@@ -109,7 +134,14 @@ def _sig_digits_one(v: float, t: str) -> int:
 
 def sig_digits_many(values: np.ndarray, texts: np.ndarray) -> np.ndarray:
     """:func:`sig_digits` of many numbers (the text where it is a plain number)."""
-    return per_unique(_sig_digits_one, np.asarray(values, float), np.asarray(texts))
+    values = np.asarray(values, float)
+    texts = np.asarray(texts, dtype=object)
+    t, plain = plain_texts(texts)
+    out = t.str.replace(".", "", regex=False).str.strip("0").str.len().to_numpy()
+    out = np.where(plain, out, 0).astype(np.int64)
+    rest = ~plain
+    out[rest] = per_unique(_sig_digits_one, values[rest], texts[rest])
+    return out
 
 
 def sort_keys(frame: pd.DataFrame, keys: Iterable[str]) -> pd.DataFrame:

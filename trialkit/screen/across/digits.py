@@ -9,7 +9,14 @@ import math
 import numpy as np
 import pandas as pd
 
-from trialkit.screen.across._common import decimals_of, decimals_of_text, per_unique, require
+from trialkit.screen.across._common import (
+    decimals_of,
+    decimals_of_text,
+    decimals_of_texts,
+    per_unique,
+    plain_texts,
+    require,
+)
 
 __all__ = ["combine_final_digits", "final_digits", "partial_final_digits"]
 
@@ -45,14 +52,18 @@ def partial_final_digits(rows: pd.DataFrame, *, stats: tuple[str, ...] = ("mean"
         texts = s[f"{stat}_text"].astype(str).str.strip().to_numpy()
         known = s[f"{stat}_decimals"].to_numpy(np.int64).copy()
         todo = known < 0
-        known[todo] = per_unique(lambda t: decimals_of_text(t) if t else -1, texts[todo])
+        known[todo] = decimals_of_texts(texts[todo])
         shown = per_unique(decimals_of, vals)
         # decimals of a number without text: the most any arm of the variable shows
         guess = np.maximum.reduceat(np.maximum(np.maximum(known, shown), 0), starts)[g]
         dec = np.where(known >= 0, known, guess)
         ok = np.isfinite(vals)
-        digit = per_unique(lambda v, d, t: final_digit(v, int(d), t), vals[ok], dec[ok],
-                           texts[ok])
+        t_ok, plain = plain_texts(texts[ok])
+        digit = np.zeros(int(ok.sum()), np.int64)
+        digit[plain] = t_ok[plain].str[-1].astype(int).to_numpy()
+        rest = ~plain
+        digit[rest] = per_unique(lambda v, d, t: final_digit(v, int(d), t), vals[ok][rest],
+                                 dec[ok][rest], texts[ok][rest])
         counts += np.bincount(code[ok] * 10 + digit, minlength=len(trials) * 10)
     counts = counts.reshape(-1, 10)
     out = pd.DataFrame(counts, columns=cols[1:])
