@@ -4,7 +4,8 @@ pieces, and reappraised's merging of sparse bins before a chi-squared test."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -47,6 +48,51 @@ def decimals_of_text(text: str) -> int:
     return len(t.split(".", 1)[1]) if "." in t else 0
 
 
+def per_unique(fn: Callable[..., Any], *columns: np.ndarray, dtype: Any = np.int64
+               ) -> np.ndarray:
+    """``[fn(*row) for row in zip(*columns)]`` as an array, calling ``fn`` once per distinct
+    row (``fn`` must be a pure function of its arguments; NaN is one value, and 0.0 and
+    -0.0 are one value, so ``fn`` must not tell them apart, as none of the decimals and
+    digits functions here do, all taking ``abs``)."""
+    if not len(columns) or not len(columns[0]):
+        return np.zeros(0, dtype)
+    code = np.zeros(len(columns[0]), np.int64)
+    uniques = []
+    for col in columns:
+        c, u = pd.factorize(np.asarray(col), use_na_sentinel=False)
+        code = code * len(u) + c
+        uniques.append((c, u.tolist()))
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
+    values = np.array([fn(*(u[c[i]] for c, u in uniques)) for i in first.tolist()],
+                      dtype=dtype)
+    return values[inverse.ravel()]
+
+
+#: A plain printed number (after stripping spaces and signs) that the vectorized paths read
+#: directly: ASCII digits, at most one point, ending in a digit. Anything else goes through
+#: the per-value functions, so both give the same answer on every text.
+PLAIN = r"[0-9]*\.?[0-9]+"
+
+
+def plain_texts(texts: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """The texts stripped of spaces and leading signs (as :func:`decimals_of_text` strips
+    them), and which of them are :data:`PLAIN` numbers."""
+    t = pd.Series(np.asarray(texts, dtype=object), dtype=object).str.strip().str.lstrip("+-")
+    return t, t.str.fullmatch(PLAIN).to_numpy(bool)
+
+
+def decimals_of_texts(texts: np.ndarray) -> np.ndarray:
+    """:func:`decimals_of_text` of many texts ("" gives -1)."""
+    texts = np.asarray(texts, dtype=object)
+    t, plain = plain_texts(texts)
+    point = t.str.find(".").to_numpy(np.int64)
+    size = t.str.len().to_numpy(np.int64)
+    out = np.where(point >= 0, size - point - 1, 0).astype(np.int64)
+    rest = ~plain
+    out[rest] = per_unique(lambda x: decimals_of_text(x) if x else -1, texts[rest])
+    return out
+
+
 def column_decimals(rows: pd.DataFrame, stat: str) -> tuple[np.ndarray, np.ndarray]:
     """Decimals of ``stat`` ("mean" or "sd") per row: the ``<stat>_decimals`` column where
     known, else counted from ``<stat>_text``, else from the stored number. Also returns
@@ -55,12 +101,13 @@ def column_decimals(rows: pd.DataFrame, stat: str) -> tuple[np.ndarray, np.ndarr
     texts = rows[f"{stat}_text"].astype(str).to_numpy()
     values = rows[stat].to_numpy(float)
     inferred = np.zeros(len(rows), bool)
-    for i in np.flatnonzero(dec < 0):
-        d = decimals_of_text(texts[i]) if texts[i] else -1
-        if d < 0:
-            d = decimals_of(values[i])
-            inferred[i] = d >= 0
-        dec[i] = d
+    todo = np.flatnonzero(dec < 0)
+    if len(todo):
+        d = decimals_of_texts(texts[todo])
+        from_number = d < 0
+        d[from_number] = per_unique(decimals_of, values[todo[from_number]])
+        inferred[todo[from_number]] = d[from_number] >= 0
+        dec[todo] = d
     return dec, inferred
 
 
@@ -74,20 +121,26 @@ def sig_digits(value: float, text: str = "") -> int:
     return len(digits)
 
 
+def _sig_digits_one(v: float, t: str) -> int:
+    if t:
+        return sig_digits(v, t)
+    r = repr(abs(v))
+    if "e" in r or "n" in r:
+        return sig_digits(v) if math.isfinite(v) else 0
+    if r.endswith(".0"):
+        r = r[:-2]
+    return len(r.replace(".", "").strip("0"))
+
+
 def sig_digits_many(values: np.ndarray, texts: np.ndarray) -> np.ndarray:
     """:func:`sig_digits` of many numbers (the text where it is a plain number)."""
-    out = np.empty(len(values), np.int64)
-    for i, (v, t) in enumerate(zip(values.tolist(), texts.tolist(), strict=True)):
-        if t:
-            out[i] = sig_digits(v, t)
-            continue
-        r = repr(abs(v))
-        if "e" in r or "n" in r:
-            out[i] = sig_digits(v) if math.isfinite(v) else 0
-            continue
-        if r.endswith(".0"):
-            r = r[:-2]
-        out[i] = len(r.replace(".", "").strip("0"))
+    values = np.asarray(values, float)
+    texts = np.asarray(texts, dtype=object)
+    t, plain = plain_texts(texts)
+    out = t.str.replace(".", "", regex=False).str.strip("0").str.len().to_numpy()
+    out = np.where(plain, out, 0).astype(np.int64)
+    rest = ~plain
+    out[rest] = per_unique(_sig_digits_one, values[rest], texts[rest])
     return out
 
 

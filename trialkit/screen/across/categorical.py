@@ -186,12 +186,12 @@ def partial_group_sizes(rows: pd.DataFrame) -> pd.DataFrame:
     """Per two-arm trial: its arm sizes (each arm's largest n over its rows)."""
     require(rows, ("trial", "arm", "n"), "group_sizes")
     sizes = rows.groupby(["trial", "arm"], sort=True)["n"].max().reset_index()
-    out = []
-    for trial, g in sizes.groupby("trial", sort=True):
-        if len(g) == 2:
-            a, b = (int(x) for x in g["n"])
-            out.append({"trial": str(trial), "n1": a, "n2": b})
-    return pd.DataFrame(out, columns=["trial", "n1", "n2"])
+    two = sizes[sizes.groupby("trial", sort=True)["n"].transform("size").to_numpy() == 2]
+    if not len(two):
+        return pd.DataFrame([], columns=["trial", "n1", "n2"])
+    n = two["n"].to_numpy().astype(np.int64)
+    return pd.DataFrame({"trial": [str(t) for t in two["trial"].to_numpy()[0::2]],
+                         "n1": n[0::2], "n2": n[1::2]}, columns=["trial", "n1", "n2"])
 
 
 def simple_randomisation_pmf(total: int) -> np.ndarray:
@@ -210,8 +210,12 @@ def combine_group_sizes(pieces: pd.DataFrame) -> pd.DataFrame:
     """Add up pieces of :func:`partial_group_sizes` into :func:`group_sizes`' frame."""
     pc = sort_keys(pieces, ["trial"])
     exp = np.zeros(1)
+    pmfs: dict[int, np.ndarray] = {}  # one pmf per total (many trials share one)
     for a, b in zip(pc["n1"], pc["n2"], strict=True):
-        exp = _add(exp, simple_randomisation_pmf(int(a) + int(b)))
+        total = int(a) + int(b)
+        if total not in pmfs:
+            pmfs[total] = simple_randomisation_pmf(total)
+        exp = _add(exp, pmfs[total])
     obs = _hist([abs(int(a) - int(b)) for a, b in zip(pc["n1"], pc["n2"], strict=True)])
     return pd.DataFrame(_table("difference", obs, exp, len(pc), len(pc),
                                "simple_randomisation/bins_expected_ge_5/chi2"),

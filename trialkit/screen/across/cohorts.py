@@ -40,20 +40,37 @@ def partial_cohort_matches(rows: pd.DataFrame) -> pd.DataFrame:
                          "sd": c["sd"].astype(float), "dm": dm, "ds": ds}, columns=PIECE)
 
 
-def _matched(values: np.ndarray) -> np.ndarray:
-    """Per row of a 2-D array (complex to compare pairs), how many entries equal another
-    entry of the row; NaN never matches."""
-    s = np.sort(values, axis=-1)
-    eq = (s[..., 1:] == s[..., :-1])
+def _dup_count(eq: np.ndarray) -> np.ndarray:
+    """Entries in a run of equals, per row, from ``eq`` (sorted neighbours equal)."""
     pad = np.zeros((*eq.shape[:-1], 1), bool)
     dup = np.concatenate([eq, pad], axis=-1) | np.concatenate([pad, eq], axis=-1)
     return dup.sum(axis=-1)
 
 
-def _keys(m: np.ndarray, s: np.ndarray) -> dict[str, np.ndarray]:
-    with np.errstate(invalid="ignore"):
-        both = np.where(np.isnan(s) | np.isnan(m), np.nan + 0j, m + 1j * s)
-    return {"mean": m.astype(complex), "sd": s.astype(complex), "both": both}
+def _ranks(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dense rank of each entry within its row (equal entries share a rank; every NaN has
+    its own), and the sorted rows' neighbour equality."""
+    order = np.argsort(values, axis=-1)
+    srt = np.take_along_axis(values, order, axis=-1)
+    eq = srt[..., 1:] == srt[..., :-1]
+    dense = np.concatenate([np.zeros((*eq.shape[:-1], 1), np.int64),
+                            np.cumsum(~eq, axis=-1, dtype=np.int64)], axis=-1)
+    ranks = np.empty_like(dense)
+    np.put_along_axis(ranks, order, dense, axis=-1)
+    return ranks, eq
+
+
+def _match_counts(m: np.ndarray, s: np.ndarray) -> dict[str, np.ndarray]:
+    """Per row, the entries whose mean (SD; mean and SD) equals another entry's.
+
+    The pair (mean, SD) is compared through the dense ranks of each: two entries have equal
+    pairs exactly when both ranks are equal, so sorting one int64 key per entry replaces a
+    (slower) lexicographic sort of complex numbers; a NaN mean or SD never matches."""
+    rm, eqm = _ranks(m)
+    rs, eqs = _ranks(s)
+    key = np.sort(rm * (m.shape[-1] + 1) + rs, axis=-1)
+    return {"mean": _dup_count(eqm), "sd": _dup_count(eqs),
+            "both": _dup_count(key[..., 1:] == key[..., :-1])}
 
 
 def _centre(g: pd.DataFrame) -> tuple[float, float]:
@@ -79,7 +96,7 @@ def _round(x: np.ndarray, d: np.ndarray) -> np.ndarray:
 def _variable(g: pd.DataFrame, sims: int, seed: int) -> dict[str, tuple[int, np.ndarray]]:
     """Observed matches and ``sims`` simulated match counts of one variable."""
     m0, s0 = g["mean"].to_numpy(float), g["sd"].to_numpy(float)
-    obs = {k: int(_matched(v[None, :])[0]) for k, v in _keys(m0, s0).items()}
+    obs = {k: int(v[0]) for k, v in _match_counts(m0[None, :], s0[None, :]).items()}
     mu, sigma = _centre(g)
     n = g["n_max"].to_numpy(float)
     key = g["variable"].iloc[0]
@@ -89,7 +106,7 @@ def _variable(g: pd.DataFrame, sims: int, seed: int) -> dict[str, tuple[int, np.
     sm = _round(mu + sigma / np.sqrt(n) * z, g["dm"].to_numpy())
     ss = _round(sigma * np.sqrt(c / np.maximum(n - 1, 1)), g["ds"].to_numpy())
     ss = np.where(np.isnan(s0), np.nan, ss)
-    sim = {k: _matched(v) for k, v in _keys(sm, ss).items()}
+    sim = _match_counts(sm, ss)
     return {k: (obs[k], sim[k]) for k in STATS}
 
 

@@ -9,7 +9,14 @@ import math
 import numpy as np
 import pandas as pd
 
-from trialkit.screen.across._common import decimals_of, decimals_of_text, require
+from trialkit.screen.across._common import (
+    decimals_of,
+    decimals_of_text,
+    decimals_of_texts,
+    per_unique,
+    plain_texts,
+    require,
+)
 
 __all__ = ["combine_final_digits", "final_digits", "partial_final_digits"]
 
@@ -44,16 +51,19 @@ def partial_final_digits(rows: pd.DataFrame, *, stats: tuple[str, ...] = ("mean"
         vals = s[stat].to_numpy(float)
         texts = s[f"{stat}_text"].astype(str).str.strip().to_numpy()
         known = s[f"{stat}_decimals"].to_numpy(np.int64).copy()
-        for i in np.flatnonzero(known < 0):
-            known[i] = decimals_of_text(texts[i]) if texts[i] else -1
-        shown = np.array([decimals_of(v) for v in vals.tolist()], np.int64)
+        todo = known < 0
+        known[todo] = decimals_of_texts(texts[todo])
+        shown = per_unique(decimals_of, vals)
         # decimals of a number without text: the most any arm of the variable shows
         guess = np.maximum.reduceat(np.maximum(np.maximum(known, shown), 0), starts)[g]
         dec = np.where(known >= 0, known, guess)
         ok = np.isfinite(vals)
-        digit = np.array([final_digit(v, int(d), t) for v, d, t, f in
-                          zip(vals.tolist(), dec.tolist(), texts.tolist(), ok.tolist(),
-                              strict=True) if f], np.int64)
+        t_ok, plain = plain_texts(texts[ok])
+        digit = np.zeros(int(ok.sum()), np.int64)
+        digit[plain] = t_ok[plain].str[-1].astype(int).to_numpy()
+        rest = ~plain
+        digit[rest] = per_unique(lambda v, d, t: final_digit(v, int(d), t), vals[ok][rest],
+                                 dec[ok][rest], texts[ok][rest])
         counts += np.bincount(code[ok] * 10 + digit, minlength=len(trials) * 10)
     counts = counts.reshape(-1, 10)
     out = pd.DataFrame(counts, columns=cols[1:])
