@@ -21,8 +21,13 @@ _VTYPES = ("LS", "UB")
 LARGE_D = 5.0
 
 
-def _warn_large(estimate: np.ndarray) -> None:
-    if not (np.max(estimate, initial=0.0) > LARGE_D or np.min(estimate, initial=0.0) < -LARGE_D):
+def _warn_large(estimate: np.ndarray, top: float | None = None,
+                bottom: float | None = None) -> None:
+    """Warn about |estimate| > LARGE_D; ``top``, ``bottom``: max and min of ``estimate`` with
+    ``initial=0.0``, when the caller has them."""
+    if top is None or bottom is None:
+        top, bottom = np.max(estimate, initial=0.0), np.min(estimate, initial=0.0)
+    if not (top > LARGE_D or bottom < -LARGE_D):
         return  # the common case, without allocating |estimate|
     big = np.flatnonzero(np.abs(estimate) > LARGE_D)
     if big.size:
@@ -193,14 +198,24 @@ def _smd_normal_ls(a: dict[str, np.ndarray], n: int, kind: str, level: float) ->
     lo /= var
     np.add(lo, se, out=var)  # inv_n + estimate^2 / (2 (n1 + n2))
     np.sqrt(var, out=se)
-    finite = _core.check_finite_result({"estimate": est, "se": se}, ("estimate", "se"),
-                                       "|m1 - m2| / SD beyond ~1e150, or an SD below ~1e-150")
-    np.multiply(_core.z_quantile(level), se, out=hi)  # normal_ci: estimate -/+ z se
+    # One max and one min of the estimate, one max of se: NaN propagates through both, so
+    # finite extremes prove every estimate and se finite (var = se^2 then is too), the limits
+    # est -/+ z se are finite when the extremes plus z max(se) are, and the same extremes
+    # serve the |estimate| > 5 warning. Anything else takes the elementwise checks.
+    z = _core.z_quantile(level)
+    top, bottom, se_top = float(est.max(initial=0.0)), float(est.min(initial=0.0)), 0.0
+    finite = np.isfinite(top) and np.isfinite(bottom)
+    if finite:
+        se_top = float(se.max(initial=0.0))
+        finite = bool(np.isfinite(top + z * se_top) and np.isfinite(bottom - z * se_top))
+    if not finite:
+        _core.check_finite_result({"estimate": est, "se": se}, ("estimate", "se"),
+                                  "|m1 - m2| / SD beyond ~1e150, or an SD below ~1e-150")
+    np.multiply(z, se, out=hi)  # normal_ci: estimate -/+ z se
     np.subtract(est, hi, out=lo)
     np.add(est, hi, out=hi)
-    _warn_large(est)
+    _warn_large(est, top, bottom)
     cols = {"estimate": est, "se": se, "var": var, "ci_low": lo, "ci_high": hi, "df": df}
-    finite = finite and _core.all_finite(lo) and _core.all_finite(hi)
     if not finite:
         _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
     label = "hedges_g/exact_J" if kind == "hedges" else "cohen_d/pooled_sd"
