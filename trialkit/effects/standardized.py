@@ -165,44 +165,33 @@ def smd(
         return _smd_rows(a, n, kind, ci, vtype, level)
 
 
+#: Rows per chunk of :func:`_smd_normal_ls`: a chunk of a dozen arrays stays in the cache.
+_CHUNK = 32768
+
+
 def _smd_normal_ls(a: dict[str, np.ndarray], n: int, kind: str, level: float) -> pd.DataFrame:
     """Cohen's d or Hedges' g with the LS variance and the normal interval: the arithmetic of
     :func:`_smd_rows`, operation for operation (the same values to the last bit), written into
-    one block of six result rows that double as the scratch space. On 100,000 rows the cost is
-    memory, not arithmetic: every fresh array is page faults and cache misses, so this path
-    allocates the result block, one index array for J, and nothing else.
+    one block of six result rows that double as the scratch space, chunk by chunk. On 100,000
+    rows the cost is memory, not arithmetic: a fresh array is page faults, and an operation
+    over whole columns streams them through the cache, so this path allocates the result block
+    and nothing else of that size, and runs each chunk's dozen steps while it is in cache.
     """
-    n1_, n2_ = a["n1"], a["n2"]
+    m1_, sd1_, n1_, m2_, sd2_, n2_ = (a[k] for k in ("m1", "sd1", "n1", "m2", "sd2", "n2"))
     block = np.empty((6, n))
     est, se, var, lo, hi, df = block  # rows, used as scratch until they get their values
     np.add(n1_, n2_, out=var)  # n1 + n2, kept until it becomes 2 (n1 + n2)
     np.subtract(var, 2, out=df)
-    np.divide(1, n1_, out=se)
-    np.divide(1, n2_, out=lo)
-    se += lo  # 1/n1 + 1/n2, kept until it becomes se
-    np.square(a["sd1"], out=lo)  # the pooled SD, as in _pooled_sd
-    np.subtract(n1_, 1, out=hi)
-    lo *= hi
-    np.square(a["sd2"], out=hi)
-    np.subtract(n2_, 1, out=est)
-    hi *= est
-    lo += hi
-    lo /= df
-    np.sqrt(lo, out=lo)
-    np.subtract(a["m1"], a["m2"], out=est)
-    est /= lo  # d
-    if kind == "hedges":
-        est *= _core.hedges_j_whole(df, out=hi)  # g = J d
-    var *= 2
-    np.square(est, out=lo)
-    lo /= var
-    np.add(lo, se, out=var)  # inv_n + estimate^2 / (2 (n1 + n2))
-    np.sqrt(var, out=se)
+    table = _core.hedges_j_table(df) if kind == "hedges" else None
+    z = _core.z_quantile(level)
+    for i in range(0, n, _CHUNK):
+        c = slice(i, i + _CHUNK)
+        _normal_ls_chunk(m1_[c], sd1_[c], n1_[c], m2_[c], sd2_[c], n2_[c], est[c], se[c],
+                         var[c], lo[c], hi[c], df[c], kind, table, z)
     # One max and one min of the estimate, one max of se: NaN propagates through both, so
     # finite extremes prove every estimate and se finite (var = se^2 then is too), the limits
     # est -/+ z se are finite when the extremes plus z max(se) are, and the same extremes
     # serve the |estimate| > 5 warning. Anything else takes the elementwise checks.
-    z = _core.z_quantile(level)
     top, bottom, se_top = float(est.max(initial=0.0)), float(est.min(initial=0.0)), 0.0
     finite = np.isfinite(top) and np.isfinite(bottom)
     if finite:
@@ -211,9 +200,6 @@ def _smd_normal_ls(a: dict[str, np.ndarray], n: int, kind: str, level: float) ->
     if not finite:
         _core.check_finite_result({"estimate": est, "se": se}, ("estimate", "se"),
                                   "|m1 - m2| / SD beyond ~1e150, or an SD below ~1e-150")
-    np.multiply(z, se, out=hi)  # normal_ci: estimate -/+ z se
-    np.subtract(est, hi, out=lo)
-    np.add(est, hi, out=hi)
     _warn_large(est, top, bottom)
     cols = {"estimate": est, "se": se, "var": var, "ci_low": lo, "ci_high": hi, "df": df}
     if not finite:
@@ -221,6 +207,37 @@ def _smd_normal_ls(a: dict[str, np.ndarray], n: int, kind: str, level: float) ->
     label = "hedges_g/exact_J" if kind == "hedges" else "cohen_d/pooled_sd"
     return _core.frame(cols, f"{label}/normal_ci/var=LS", n, copy=False,
                        finite=() if finite else _core.FINITE)
+
+
+def _normal_ls_chunk(m1: np.ndarray, sd1: np.ndarray, n1: np.ndarray, m2: np.ndarray,
+                     sd2: np.ndarray, n2: np.ndarray, est: np.ndarray, se: np.ndarray,
+                     var: np.ndarray, lo: np.ndarray, hi: np.ndarray, df: np.ndarray, kind: str,
+                     table: tuple[np.ndarray, int] | None, z: float) -> None:
+    """One chunk of :func:`_smd_normal_ls`; ``var`` holds n1 + n2 and ``df`` n1 + n2 - 2."""
+    np.divide(1, n1, out=se)
+    np.divide(1, n2, out=lo)
+    se += lo  # 1/n1 + 1/n2, kept until it becomes se
+    np.square(sd1, out=lo)  # the pooled SD, as in _pooled_sd
+    np.subtract(n1, 1, out=hi)
+    lo *= hi
+    np.square(sd2, out=hi)
+    np.subtract(n2, 1, out=est)
+    hi *= est
+    lo += hi
+    lo /= df
+    np.sqrt(lo, out=lo)
+    np.subtract(m1, m2, out=est)
+    est /= lo  # d
+    if kind == "hedges":  # g = J d
+        est *= (_core.hedges_j(df) if table is None else _core.hedges_j_lookup(table, df, hi))
+    var *= 2
+    np.square(est, out=lo)
+    lo /= var
+    np.add(lo, se, out=var)  # inv_n + estimate^2 / (2 (n1 + n2))
+    np.sqrt(var, out=se)
+    np.multiply(z, se, out=hi)  # normal_ci: estimate -/+ z se
+    np.subtract(est, hi, out=lo)
+    np.add(est, hi, out=hi)
 
 
 def _pooled_sd(a: dict[str, np.ndarray], df: np.ndarray) -> np.ndarray:
