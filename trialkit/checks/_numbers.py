@@ -574,4 +574,5 @@ def last_at_most(num: np.ndarray, den: np.ndarray, closed: np.ndarray) -> np.nda
 
 def constant(value: str, n: int) -> pd.Categorical:
     """A column holding one label n times (categorical: no n Python strings are built)."""
-    return pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[value])
+    return pd.Categorical.from_codes(np.zeros(n, np.int8), dtype=pd.CategoricalDtype([value]),
+                                     validate=False)  # code 0 is valid

@@ -61,6 +61,8 @@ GRIMMER_REASONS = (
     "consistent: some whole-number responses have this mean and SD",
 )
 _MAX_CANDIDATES = 5_000_000
+#: The ``reason`` column's dtype: codes are the stages 0-5, valid by construction.
+_REASON_DTYPE = pd.CategoricalDtype(list(GRIMMER_REASONS))
 
 
 def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
@@ -139,8 +141,7 @@ def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
         "items": np.array(num.stretch(run["items"], length)),
         "rounding": num.constant(run["rounding"], length),
         "consistent": stage == 5,
-        "reason": pd.Categorical.from_codes(stage.astype(np.int8),
-                                            categories=list(GRIMMER_REASONS)),
+        "reason": pd.Categorical.from_codes(stage, dtype=_REASON_DTYPE, validate=False),
         "test": stage.astype(np.int64),
         "total": res["total"],
         "sum_squares": res["sum_squares"],
@@ -274,7 +275,7 @@ def grimmer_core(Xm: np.ndarray, dm: np.ndarray, Xs: np.ndarray, ds: np.ndarray,
     if what == "verdict" and widest == 0:
         return {"consistent": np.zeros(rows, bool)}
     out = {} if what == "verdict" else {
-        "stage": np.zeros(rows, np.int64),
+        "stage": np.zeros(rows, np.int8),  # 0-5: a byte a row (the table widens it once)
         **{k: np.full(rows, np.nan) for k in ("total", "sum_squares", "q_lo", "q_hi", "q_min")}}
     if widest == 0:
         return out
