@@ -388,7 +388,7 @@ def _from_keys(key: np.ndarray, bits: int, width: int, dtype: np.dtype) -> pd.Ca
         distinct = np.flatnonzero(np.bincount(key, minlength=size)).astype(kind)
         rank = np.zeros(size, np.int16 if len(distinct) < 2**15 else np.int32)
         rank[distinct] = np.arange(len(distinct))
-        inverse = rank[key]
+        inverse = rank.take(key)  # keys < size by construction
     else:
         inverse, distinct = pd.factorize(key, sort=True)
     chars = np.empty((len(distinct), width), np.uint32)
@@ -397,7 +397,9 @@ def _from_keys(key: np.ndarray, bits: int, width: int, dtype: np.dtype) -> pd.Ca
         chars[:, j] = np.where(c == 0, c, c + 42) if bits == 4 else c
         distinct = distinct >> kind(bits)
     categories = chars.view(dtype).ravel().astype(object)
-    return pd.Categorical.from_codes(inverse, categories=categories)
+    # codes are ranks among the distinct keys, valid by construction: no second scan
+    return pd.Categorical.from_codes(inverse, dtype=pd.CategoricalDtype(categories),
+                                     validate=False)
 
 
 #: Rows per block in :func:`by_blocks`: the block's temporaries stay in the CPU cache.
@@ -574,4 +576,5 @@ def last_at_most(num: np.ndarray, den: np.ndarray, closed: np.ndarray) -> np.nda
 
 def constant(value: str, n: int) -> pd.Categorical:
     """A column holding one label n times (categorical: no n Python strings are built)."""
-    return pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[value])
+    return pd.Categorical.from_codes(np.zeros(n, np.int8), dtype=pd.CategoricalDtype([value]),
+                                     validate=False)  # code 0 is valid

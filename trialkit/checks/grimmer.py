@@ -61,6 +61,8 @@ GRIMMER_REASONS = (
     "consistent: some whole-number responses have this mean and SD",
 )
 _MAX_CANDIDATES = 5_000_000
+#: The ``reason`` column's dtype: codes are the stages 0-5, valid by construction.
+_REASON_DTYPE = pd.CategoricalDtype(list(GRIMMER_REASONS))
 
 
 def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
@@ -139,8 +141,7 @@ def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
         "items": np.array(num.stretch(run["items"], length)),
         "rounding": num.constant(run["rounding"], length),
         "consistent": stage == 5,
-        "reason": pd.Categorical.from_codes(stage.astype(np.int8),
-                                            categories=list(GRIMMER_REASONS)),
+        "reason": pd.Categorical.from_codes(stage, dtype=_REASON_DTYPE, validate=False),
         "test": stage.astype(np.int64),
         "total": res["total"],
         "sum_squares": res["sum_squares"],
@@ -273,11 +274,11 @@ def grimmer_core(Xm: np.ndarray, dm: np.ndarray, Xs: np.ndarray, ds: np.ndarray,
     widest = int(count.max()) if rows else 0
     if what == "verdict" and widest == 0:
         return {"consistent": np.zeros(rows, bool)}
-    out = {} if what == "verdict" else {
-        "stage": np.zeros(rows, np.int64),
-        **{k: np.full(rows, np.nan) for k in ("total", "sum_squares", "q_lo", "q_hi", "q_min")}}
+    # stage 0-5: a byte a row (the table widens it once); the float columns are made where
+    # they are filled (_by_passes builds them from its first pass, so no NaN fill of its own)
+    out = {} if what == "verdict" else {"stage": np.zeros(rows, np.int8)}
     if widest == 0:
-        return out
+        return _with_nan_columns(out, rows)
     # SD bounds in half units of its last digit; an SD is never negative.
     exact_float = Xs.dtype != object and num.max_abs(Xs) < 2.0**51
     slo, shi, slc, shc = num.bounds(Xs.astype(float) if exact_float else Xs, ds, rounding)
@@ -308,7 +309,15 @@ def grimmer_core(Xm: np.ndarray, dm: np.ndarray, Xs: np.ndarray, ds: np.ndarray,
     s_min = num.as_mode(np.asarray(s_min), mode)
     if widest <= _PASSES:
         return _by_passes(s_min, count, row, widest, what, out)
-    return _expanded(s_min, count, row, what, out)
+    return _expanded(s_min, count, row, what, out if what == "verdict"
+                     else _with_nan_columns(out, rows))
+
+
+def _with_nan_columns(out: dict[str, np.ndarray], rows: int) -> dict[str, np.ndarray]:
+    """``out`` with the table's float columns, all NaN until filled."""
+    for key in ("total", "sum_squares", "q_lo", "q_hi", "q_min"):
+        out[key] = np.full(rows, np.nan)
+    return out
 
 
 _PASSES = 8  # at most this many candidate totals per row: test them in passes over rows

@@ -21,8 +21,13 @@ _VTYPES = ("LS", "UB")
 LARGE_D = 5.0
 
 
-def _warn_large(estimate: np.ndarray) -> None:
-    if not (np.max(estimate, initial=0.0) > LARGE_D or np.min(estimate, initial=0.0) < -LARGE_D):
+def _warn_large(estimate: np.ndarray, top: float | None = None,
+                bottom: float | None = None) -> None:
+    """Warn about |estimate| > LARGE_D; ``top``, ``bottom``: max and min of ``estimate`` with
+    ``initial=0.0``, when the caller has them."""
+    if top is None or bottom is None:
+        top, bottom = np.max(estimate, initial=0.0), np.min(estimate, initial=0.0)
+    if not (top > LARGE_D or bottom < -LARGE_D):
         return  # the common case, without allocating |estimate|
     big = np.flatnonzero(np.abs(estimate) > LARGE_D)
     if big.size:
@@ -95,7 +100,8 @@ def smd(
     pandas.DataFrame
         ``estimate, se, var, ci_low, ci_high, df, method``; ``df`` is the degrees of freedom
         of the standardizer (n1 + n2 - 2, or n2 - 1 for glass). Method strings look like
-        ``"hedges_g/exact_J/nct_ci/var=LS"``.
+        ``"hedges_g/exact_J/nct_ci/var=LS"`` (from 1,024 rows on, a ``method`` that is the same
+        for every row is a one-category Categorical of that string).
 
     Warns
     -----
@@ -146,14 +152,92 @@ def smd(
 
         raise TrialDataError(f"vtype='UB' is defined for kind='cohen' or 'hedges', not {kind!r}",
                              field="vtype")
-    raw, a, n = _core.prepare(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
-    for name in ("sd1", "sd2"):
-        _core.check_positive(raw[name], name)
+    raw, a, n = _core.prepare(copy=False, m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
+    for name in ("sd1", "sd2"):  # prepare has checked that every input is finite
+        _core.check_positive(raw[name], name, finite_checked=True)
     for name in ("n1", "n2"):
-        _core.check_n(raw[name], name, 2, "a standard deviation needs at least two values")
+        _core.check_n(raw[name], name, 2, "a standard deviation needs at least two values",
+                      finite_checked=True)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        if ci == "normal" and vtype == "LS" and kind in ("cohen", "hedges"):
+            return _smd_normal_ls(a, n, kind, level)
         return _smd_rows(a, n, kind, ci, vtype, level)
+
+
+#: Rows per chunk of :func:`_smd_normal_ls`: a chunk of a dozen arrays stays in the cache.
+_CHUNK = 32768
+
+
+def _smd_normal_ls(a: dict[str, np.ndarray], n: int, kind: str, level: float) -> pd.DataFrame:
+    """Cohen's d or Hedges' g with the LS variance and the normal interval: the arithmetic of
+    :func:`_smd_rows`, operation for operation (the same values to the last bit), written into
+    one block of six result rows that double as the scratch space, chunk by chunk. On 100,000
+    rows the cost is memory, not arithmetic: a fresh array is page faults, and an operation
+    over whole columns streams them through the cache, so this path allocates the result block
+    and nothing else of that size, and runs each chunk's dozen steps while it is in cache.
+    """
+    m1_, sd1_, n1_, m2_, sd2_, n2_ = (a[k] for k in ("m1", "sd1", "n1", "m2", "sd2", "n2"))
+    block = np.empty((6, n))
+    est, se, var, lo, hi, df = block  # rows, used as scratch until they get their values
+    np.add(n1_, n2_, out=var)  # n1 + n2, kept until it becomes 2 (n1 + n2)
+    np.subtract(var, 2, out=df)
+    table = _core.hedges_j_table(df) if kind == "hedges" else None
+    z = _core.z_quantile(level)
+    for i in range(0, n, _CHUNK):
+        c = slice(i, i + _CHUNK)
+        _normal_ls_chunk(m1_[c], sd1_[c], n1_[c], m2_[c], sd2_[c], n2_[c], est[c], se[c],
+                         var[c], lo[c], hi[c], df[c], kind, table, z)
+    # One max and one min of the estimate, one max of se: NaN propagates through both, so
+    # finite extremes prove every estimate and se finite (var = se^2 then is too), the limits
+    # est -/+ z se are finite when the extremes plus z max(se) are, and the same extremes
+    # serve the |estimate| > 5 warning. Anything else takes the elementwise checks.
+    top, bottom, se_top = float(est.max(initial=0.0)), float(est.min(initial=0.0)), 0.0
+    finite = np.isfinite(top) and np.isfinite(bottom)
+    if finite:
+        se_top = float(se.max(initial=0.0))
+        finite = bool(np.isfinite(top + z * se_top) and np.isfinite(bottom - z * se_top))
+    if not finite:
+        _core.check_finite_result({"estimate": est, "se": se}, ("estimate", "se"),
+                                  "|m1 - m2| / SD beyond ~1e150, or an SD below ~1e-150")
+    _warn_large(est, top, bottom)
+    cols = {"estimate": est, "se": se, "var": var, "ci_low": lo, "ci_high": hi, "df": df}
+    if not finite:
+        _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
+    label = "hedges_g/exact_J" if kind == "hedges" else "cohen_d/pooled_sd"
+    return _core.frame(cols, f"{label}/normal_ci/var=LS", n, copy=False,
+                       finite=() if finite else _core.FINITE)
+
+
+def _normal_ls_chunk(m1: np.ndarray, sd1: np.ndarray, n1: np.ndarray, m2: np.ndarray,
+                     sd2: np.ndarray, n2: np.ndarray, est: np.ndarray, se: np.ndarray,
+                     var: np.ndarray, lo: np.ndarray, hi: np.ndarray, df: np.ndarray, kind: str,
+                     table: tuple[np.ndarray, int] | None, z: float) -> None:
+    """One chunk of :func:`_smd_normal_ls`; ``var`` holds n1 + n2 and ``df`` n1 + n2 - 2."""
+    np.divide(1, n1, out=se)
+    np.divide(1, n2, out=lo)
+    se += lo  # 1/n1 + 1/n2, kept until it becomes se
+    np.square(sd1, out=lo)  # the pooled SD, as in _pooled_sd
+    np.subtract(n1, 1, out=hi)
+    lo *= hi
+    np.square(sd2, out=hi)
+    np.subtract(n2, 1, out=est)
+    hi *= est
+    lo += hi
+    lo /= df
+    np.sqrt(lo, out=lo)
+    np.subtract(m1, m2, out=est)
+    est /= lo  # d
+    if kind == "hedges":  # g = J d
+        est *= (_core.hedges_j(df) if table is None else _core.hedges_j_lookup(table, df, hi))
+    var *= 2
+    np.square(est, out=lo)
+    lo /= var
+    np.add(lo, se, out=var)  # inv_n + estimate^2 / (2 (n1 + n2))
+    np.sqrt(var, out=se)
+    np.multiply(z, se, out=hi)  # normal_ci: estimate -/+ z se
+    np.subtract(est, hi, out=lo)
+    np.add(est, hi, out=hi)
 
 
 def _pooled_sd(a: dict[str, np.ndarray], df: np.ndarray) -> np.ndarray:
@@ -167,10 +251,10 @@ def _pooled_sd(a: dict[str, np.ndarray], df: np.ndarray) -> np.ndarray:
     return np.sqrt(sp, out=sp)
 
 
-def _ls_var(inv_n: np.ndarray, estimate: np.ndarray, n1: np.ndarray,
-            n2: np.ndarray) -> np.ndarray:
-    """``inv_n + estimate^2 / (2 (n1 + n2))`` with in-place steps (same arithmetic)."""
-    twice_n = n1 + n2
+def _ls_var(inv_n: np.ndarray, estimate: np.ndarray, n_sum: np.ndarray) -> np.ndarray:
+    """``inv_n + estimate^2 / (2 (n1 + n2))`` with in-place steps (same arithmetic); ``n_sum``
+    is n1 + n2, a temporary that is overwritten."""
+    twice_n = n_sum
     twice_n *= 2
     var = np.square(estimate)
     var /= twice_n
@@ -187,26 +271,26 @@ def _smd_rows(a: dict[str, np.ndarray], n: int, kind: str, ci: str, vtype: str,
     diff = a["m1"] - a["m2"]
     inv_n = 1 / n1_
     inv_n += 1 / n2_
-    df = n1_ + n2_
-    df -= 2
+    n_sum = n1_ + n2_  # n1 + n2: df is n_sum - 2 and the LS variance's 2 (n1 + n2) is 2 n_sum
+    df = n_sum - 2
     ci_used = ci
 
     if kind in ("cohen", "hedges"):
         d = diff
         d /= _pooled_sd(a, df)
-        j = _core.hedges_j(df)
+        j = _core.hedges_j_whole(df)  # n1, n2 are validated whole numbers >= 2
         if kind == "cohen":
             estimate = d
             if vtype == "LS":
-                var = _ls_var(inv_n, d, n1_, n2_)
+                var = _ls_var(inv_n, d, n_sum)
             else:
                 var = inv_n / j**2 + d**2 * (1 - (df - 2) / (df * j**2))
             label = "cohen_d/pooled_sd"
-            scale = np.ones_like(d)
+            scale = None  # 1
         else:
             estimate = j * d
             if vtype == "LS":
-                var = _ls_var(inv_n, estimate, n1_, n2_)
+                var = _ls_var(inv_n, estimate, n_sum)
             else:
                 var = inv_n + estimate**2 * (1 - (df - 2) / (df * j**2))
             label = "hedges_g/exact_J"
@@ -214,7 +298,7 @@ def _smd_rows(a: dict[str, np.ndarray], n: int, kind: str, ci: str, vtype: str,
         if ci == "nct":
             root_inv_n = np.sqrt(inv_n)
             pivot_t = d / root_inv_n
-            pivot_scale = root_inv_n * scale
+            pivot_scale = root_inv_n if scale is None else root_inv_n * scale
     elif kind == "glass":
         df = n2_ - 1
         estimate = diff / a["sd2"]
@@ -241,7 +325,7 @@ def _smd_rows(a: dict[str, np.ndarray], n: int, kind: str, ci: str, vtype: str,
             ci_used = "normal_ci(nct_unavailable)"
 
     se = np.sqrt(var)
-    _core.check_finite_result({"estimate": estimate, "se": se}, ("estimate", "se"),
+    finite = _core.check_finite_result({"estimate": estimate, "se": se}, ("estimate", "se"),
                               "|m1 - m2| / SD beyond ~1e150, or an SD below ~1e-150")
     note = np.array([], dtype=object)  # no fallback notes (the normal interval needs none)
     if ci == "nct" and kind != "bonett":
@@ -255,8 +339,12 @@ def _smd_rows(a: dict[str, np.ndarray], n: int, kind: str, ci: str, vtype: str,
     _warn_large(estimate)
     cols = {"estimate": estimate, "se": se, "var": var, "ci_low": ci_low, "ci_high": ci_high,
             "df": df}
-    _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
+    # estimate and se entirely finite (no NaN) and so the limits: var = se^2 is then finite too,
+    # and neither the NaN guard nor the frame's overflow guard has anything left to find
+    finite = finite and _core.all_finite(ci_low) and _core.all_finite(ci_high)
+    if not finite:
+        _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
     var_label = "var=bonett2008" if kind == "bonett" else f"var={vtype}"
     # every column is computed here, so the frame may keep the arrays (copy=False)
     return _core.frame(cols, _core.with_note(f"{label}/{ci_label}/{var_label}", note), n,
-                       copy=False)
+                       copy=False, finite=() if finite else _core.FINITE)
