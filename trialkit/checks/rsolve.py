@@ -127,7 +127,13 @@ def solve_r(evaluate: Evaluate, stat: str, relation: str, texts: tuple[str, ...]
                              np.array([x]), flip)[0])
 
     m = _margin(evaluate, stat, relation, texts, rounding, grid, flip)
-    ok = m >= 0
+    return runs(m >= 0, grid, lambda a, b: _edge(f, a, b, brentq))
+
+
+def runs(ok: np.ndarray, grid: np.ndarray,
+         edge: Callable[[float, float], float]) -> list[tuple[float, float]]:
+    """Intervals of the sorted ``grid`` where ``ok`` holds, each inner end refined by
+    ``edge(a, b)`` between the last grid point in and the first one out (or the reverse)."""
     out: list[tuple[float, float]] = []
     i, n = 0, len(grid)
     while i < n:
@@ -139,9 +145,9 @@ def solve_r(evaluate: Evaluate, stat: str, relation: str, texts: tuple[str, ...]
             j += 1
         lo, hi = float(grid[i]), float(grid[j])
         if i > 0:
-            lo = _edge(f, float(grid[i - 1]), lo, brentq)
+            lo = edge(float(grid[i - 1]), lo)
         if j < n - 1:
-            hi = _edge(f, hi, float(grid[j + 1]), brentq)
+            hi = edge(hi, float(grid[j + 1]))
         out.append((lo, hi))
         i = j + 1
     return out

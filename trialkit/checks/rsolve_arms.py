@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from trialkit.checks.rsolve import _fmt, _margin
+from trialkit.checks.rsolve import _fmt, _margin, runs
 
 __all__ = ["describe_arm_ranges", "solve_r_arms"]
 
@@ -38,28 +38,6 @@ GOLDEN_STEPS = 18
 FIXED_POINTS = 9
 
 Intervals = list[tuple[float, float]]
-
-
-def _runs(ok: np.ndarray, grid: np.ndarray, h: Callable[[float], float]) -> Intervals:
-    """Intervals of ``grid`` where ``ok`` holds, each end refined by bisection on ``h``
-    (>= 0 inside) between the last grid point in and the first one out."""
-    out: Intervals = []
-    i, n = 0, len(grid)
-    while i < n:
-        if not ok[i]:
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and ok[j + 1]:
-            j += 1
-        lo, hi = float(grid[i]), float(grid[j])
-        if i > 0:
-            lo = _bisect(h, float(grid[i - 1]), lo)
-        if j < n - 1:
-            hi = _bisect(h, hi, float(grid[j + 1]))
-        out.append((lo, hi))
-        i = j + 1
-    return out
 
 
 def _bisect(h: Callable[[float], float], a: float, b: float, tol: float = 1e-3) -> float:
@@ -195,7 +173,7 @@ def solve_r_arms(evaluate: Callable[..., dict[str, np.ndarray]], stat: str, rela
         def h(x: float, arm: int = arm, other: np.ndarray = other) -> float:
             return float(_best(evaluate, args, arm, np.array([x]), other)[0])
 
-        res[f"arm{arm}"] = _runs(ok[arm], g[arm], h)
+        res[f"arm{arm}"] = runs(ok[arm], g[arm], lambda a, b, h=h: _bisect(h, a, b))
     if not fixed and joint and res["plausible"]:
         res["square"] = _square(evaluate, args, joint)
     return res
