@@ -80,12 +80,8 @@ def pvalue_cdf(dist: pd.DataFrame, pvalues: pd.DataFrame | None = None, *,
     >>> import pandas as pd
     >>> import trialkit.screen.across as A
     >>> from trialkit.plots import screen as P
-    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
-    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
-    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
-    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
-    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
-    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> from trialkit.screen import example_rows
+    >>> rows = example_rows()
     >>> ax = P.pvalue_cdf(A.pvalue_distribution(rows, sims=50))
     >>> ax.get_xlabel()
     'calculated baseline p value'
@@ -167,12 +163,8 @@ def observed_expected(frame: pd.DataFrame, *, measure: str | None = None,
     >>> import pandas as pd
     >>> import trialkit.screen.across as A
     >>> from trialkit.plots import screen as P
-    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
-    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
-    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
-    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
-    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
-    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> from trialkit.screen import example_rows
+    >>> rows = example_rows()
     >>> ax = P.observed_expected(A.group_sizes(rows), xlabel="difference in arm sizes")
     >>> [round(b.get_height()) for b in ax.patches]
     [2]
@@ -227,12 +219,8 @@ def match_bars(frame: pd.DataFrame, *, ax: Axes | None = None,
     >>> import pandas as pd
     >>> import trialkit.screen.across as A
     >>> from trialkit.plots import screen as P
-    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
-    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
-    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
-    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
-    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
-    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> from trialkit.screen import example_rows
+    >>> rows = example_rows()
     >>> ax = P.match_bars(A.matches(rows))
     >>> [round(b.get_height()) for b in ax.patches][:3]
     [1, 0, 0]
@@ -277,12 +265,8 @@ def final_digit_bars(frame: pd.DataFrame, *, ax: Axes | None = None,
     >>> import pandas as pd
     >>> import trialkit.screen.across as A
     >>> from trialkit.plots import screen as P
-    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
-    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
-    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
-    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
-    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
-    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> from trialkit.screen import example_rows
+    >>> rows = example_rows()
     >>> ax = P.final_digit_bars(A.final_digits(rows))
     >>> len(ax.patches)
     10

@@ -28,11 +28,12 @@ import importlib
 from typing import Any
 
 __all__ = ["ScreenResult", "baseline_p", "categorical", "cohort_matches", "combine_trials",
-           "final_digits", "group_sizes", "matches", "pvalue_distribution", "read_rows",
-           "screen", "stouffer", "within_checks"]
+           "example_rows", "final_digits", "group_sizes", "matches", "pvalue_distribution",
+           "read_rows", "screen", "stouffer", "within_checks"]
 
 _LAZY = {
     "read_rows": ("trialkit.screen.reading", "read_rows"),
+    "example_rows": ("trialkit.screen._rows", "example_rows"),
     "within_checks": ("trialkit.screen.within", "within_checks"),
     "stouffer": ("trialkit.screen.combine", "stouffer"),
     "combine_trials": ("trialkit.screen.combine", "combine_trials"),

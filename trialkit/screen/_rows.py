@@ -48,6 +48,7 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
+import pandas as pd
 
 ROWS_COLUMNS: tuple[str, ...] = (
     "trial", "variable", "arm", "timepoint", "kind", "n", "mean", "sd",
@@ -90,3 +91,22 @@ def trial_rng(seed: int, trial: str, *keys: str) -> np.random.Generator:
     words = [int(seed) & 0xFFFFFFFFFFFFFFFF, stable_hash(trial)]
     words.extend(stable_hash(k) for k in keys)
     return np.random.default_rng(words)
+
+
+def example_rows() -> pd.DataFrame:
+    """A tiny rows frame of two 2-arm trials and one variable, for examples and docstrings.
+
+    Trial T2's arms print the same mean (60.1), so the match techniques have something to
+    find.
+
+    Examples
+    --------
+    >>> example_rows()[["trial", "arm", "n", "mean", "sd"]].values.tolist()[:2]
+    [['T1', 'a', 40, 65.6, 7.3], ['T1', 'b', 41, 66.3, 6.0]]
+    """
+    return pd.DataFrame({
+        "trial": ["T1", "T1", "T2", "T2"], "variable": "age", "arm": ["a", "b", "a", "b"],
+        "timepoint": "", "kind": "continuous", "n": [40, 41, 30, 30],
+        "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2], "mean_text": "",
+        "sd_text": "", "mean_decimals": -1, "sd_decimals": -1, "count": float("nan"),
+        "percent": float("nan"), "reported_p": float("nan"), "file": "", "row": [1, 2, 3, 4]})

@@ -77,12 +77,8 @@ def combine_final_digits(pieces: pd.DataFrame) -> pd.DataFrame:
     Examples
     --------
     >>> import pandas as pd
-    >>> rows = pd.DataFrame({"trial": ["T1", "T1", "T2", "T2"], "variable": "age",
-    ...     "arm": ["a", "b", "a", "b"], "timepoint": "", "kind": "continuous",
-    ...     "n": [40, 41, 30, 30], "mean": [65.6, 66.3, 60.1, 60.1], "sd": [7.3, 6.0, 5.0, 5.2],
-    ...     "mean_text": "", "sd_text": "", "mean_decimals": -1, "sd_decimals": -1,
-    ...     "count": float("nan"), "percent": float("nan"), "reported_p": float("nan"),
-    ...     "file": "", "row": [1, 2, 3, 4]})
+    >>> from trialkit.screen import example_rows
+    >>> rows = example_rows()
     >>> import trialkit.screen.across as A
     >>> a = A.partial_final_digits(rows[rows.trial == "T1"])
     >>> b = A.partial_final_digits(rows[rows.trial == "T2"])
