@@ -27,3 +27,28 @@ def test_change_contradicting_its_levels_is_inconsistent():
     assert rows.loc["ah", "verdict"] == "inconsistent"
     assert rows.loc["control", "verdict"] == "consistent"
     assert "contradicts the arm's own levels" in rows.loc["ah", "detail"]
+
+
+def test_change_printed_as_a_magnitude_is_consistent_and_says_its_sign():
+    # Hahm et al. 2020 (tests/data/published/hahm2020_mud), pain at rest, intervention arm:
+    # Pre 4.9, Post 2.0, "Difference pre-post" 2.9 (the paper prints pre minus post). By hand:
+    # post - pre lies in [1.95 - 4.95, 2.05 - 4.85] = [-3.0, -2.8]; the printed 2.9, read as
+    # post - pre, is outside it, but -2.9 is inside: the sign convention, not an error.
+    table = ("outcome\ttimepoint\tIntervention (n = 16)\tControl (n = 15)\n"
+             "Pain\tPre\t4.9 ± 1.4\t4.9 ± 1.5\n"
+             "Pain\tPost\t2.0 ± 1.1.\t3.4 ± 1.4\n"
+             "Pain\tDifference pre-post\t2.9 ± 1.9\t1.6 ± 1.3\n")
+    trial = trialkit.from_table(table)
+    res = change_vs_levels(trial).set_index("arm")
+    assert round(res.loc["intervention", "difference_low"], 3) == -3.0
+    assert round(res.loc["intervention", "difference_high"], 3) == -2.8
+    assert not res["agrees"].any() and res["agrees_reversed"].all()
+    c = check(trial)
+    rows = c[c["check"] == "change_vs_levels"].set_index("arm")
+    assert (rows["verdict"] == "consistent").all()
+    assert "sign reversed" in rows.loc["intervention", "detail"]
+    assert "type it as -2.9" in rows.loc["intervention", "detail"]
+    # The hip/knee copied cell stays an error either way round: -1.50 and 1.50 are both
+    # outside [-0.34, -0.32].
+    hip = change_vs_levels(trialkit.from_table(TABLE)).set_index("arm")
+    assert not hip.loc["ah", "agrees_reversed"]

@@ -101,13 +101,15 @@ def change_vs_levels(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
     printed change must lie within the rounding of ``mean_post - mean_pre``: the interval
     ``[post_low - pre_high, post_high - pre_low]`` from the printed numbers' rounding
     intervals. Where the three rows have different n (completers only, say) the identity
-    need not hold, and the row says it cannot be checked.
+    need not hold, and the row says it cannot be checked. Many papers print a change as a
+    magnitude, baseline minus follow-up for a fall: ``agrees_reversed`` says whether the
+    printed change equals the difference with its sign reversed.
 
     Returns
     -------
     pandas.DataFrame
         ``outcome, arm, timepoint, printed, difference_low, difference_high, change_low,
-        change_high, same_n, agrees, method``.
+        change_high, same_n, agrees, agrees_reversed, method``.
 
     Examples
     --------
@@ -120,7 +122,7 @@ def change_vs_levels(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
 
     rounding = num.check_rounding(rounding)
     cols = ["outcome", "arm", "timepoint", "printed", "difference_low", "difference_high",
-            "change_low", "change_high", "same_n", "agrees", "method"]
+            "change_low", "change_high", "same_n", "agrees", "agrees_reversed", "method"]
     rows: list[dict[str, Any]] = []
     for (o, a, tp), pre, post, c in _with_levels(trial):
         if any(pd.isna(x["mean"]) for x in (pre, post, c)):
@@ -135,6 +137,7 @@ def change_vs_levels(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
                      "difference_low": d_lo, "difference_high": d_hi, "change_low": c_lo,
                      "change_high": c_hi, "same_n": same_n,
                      "agrees": bool(c_lo <= d_hi and c_hi >= d_lo),
+                     "agrees_reversed": bool(-c_hi <= d_hi and -c_lo >= d_lo),
                      "method": "mean_change=mean_post-mean_pre/rounding_box"})
     return pd.DataFrame(rows, columns=cols)
 

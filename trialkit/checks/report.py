@@ -324,6 +324,15 @@ def _change_level_rows(trial: Trial) -> list[dict[str, Any]]:
         elif r["agrees"]:
             verdict, detail = CONSISTENT, (f"The printed change {change} agrees with the "
                                            f"levels: {diff}.")
+        elif r["agrees_reversed"]:
+            # A magnitude printed as baseline minus follow-up: the numbers add up, but an
+            # analysis that reads the row as follow-up minus baseline gets the sign wrong.
+            verdict, detail = CONSISTENT, (
+                f"The printed change {change} agrees with the levels with its sign reversed "
+                f"({pre} - {post}): the paper prints the change as baseline minus follow-up. "
+                f"trialkit reads a change row as follow-up minus baseline, so its analyses of "
+                f"this row take the opposite sign; type it as -{change.lstrip('+-')} to "
+                f"analyse it.")
         else:
             verdict, detail = INCONSISTENT, (f"The printed change {change} contradicts the "
                                              f"arm's own levels: {diff}; for the same "
