@@ -224,7 +224,7 @@ def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...]
     # the narrowest integer that holds `width` digits: narrow arrays are fast to update;
     # the characters are read in the same type (no conversions in the loop) up to 9 digits
     acc = np.uint16 if width <= 4 else np.uint32 if width <= 9 else np.int64
-    cols = np.ascontiguousarray(codes.astype(np.uint8 if acc is np.int64 else acc).T)
+    cols = np.array(codes.T, dtype=np.uint8 if acc is np.int64 else acc, order="C")
     first = cols[0]
     sign = (first == 45) | (first == 43)
     X = np.zeros(n, acc)
@@ -234,7 +234,10 @@ def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...]
     bad = np.zeros(n, bool)
     live = np.ones(n, bool)  # not yet past the end of the text (numpy pads with NUL)
     nine, one, zero = cols.dtype.type(9), cols.dtype.type(1), cols.dtype.type(48)
-    packed = np.zeros(n if key and width <= _KEY4_WIDTH else 0, np.uint32)
+    # 4 bits a character: up to 4 characters fit the uint16 the characters are read in
+    packed = np.zeros(n if key and width <= _KEY4_WIDTH else 0,
+                      np.uint16 if width <= 4 else np.uint32)
+    four = packed.dtype.type(4)
     for j, c in enumerate(cols):
         dig = c - zero
         isd = dig < 10
@@ -250,8 +253,8 @@ def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...]
         ndig += isd
         ndot += isdot
         if packed.size:
-            packed <<= np.uint32(4)
-            packed |= _code4(c)
+            packed <<= four
+            packed |= _code4(c, packed.dtype)
     bad |= (ndot > 1) | (ndig == 0)
     if bad.any():
         return None
@@ -345,10 +348,10 @@ def take(rep: Reported, n: int) -> Reported:
 _KEY4_WIDTH = 5  # texts of up to 5 characters have 4-bit keys below 2**20
 
 
-def _code4(c: np.ndarray) -> np.ndarray:
+def _code4(c: np.ndarray, dtype: Any = np.uint32) -> np.ndarray:
     """4-bit codes of characters NUL (0) and '+' .. '9' (1-15, in ASCII order)."""
     forty_two = c.dtype.type(42)
-    return (np.maximum(c, forty_two) - forty_two).astype(np.uint32)
+    return (np.maximum(c, forty_two) - forty_two).astype(dtype, copy=False)
 
 
 def text_column(text: np.ndarray, n: int, key: np.ndarray | None = None) -> pd.Categorical:

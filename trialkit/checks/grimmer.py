@@ -390,10 +390,14 @@ def _by_passes(s_min: np.ndarray, count: np.ndarray, row: dict[str, np.ndarray],
             continue
         if j == 0:  # every row: whole-array operations
             best[:] = st
+            # q_lo, q_hi, q_min and the witness are this pass's own arrays: when already
+            # float64 they are masked in place (a million-row table is mostly copying)
+            none, not_five = np.flatnonzero(st < 1), np.flatnonzero(st < 5)
             for key, values in (("q_lo", q_lo), ("q_hi", q_hi), ("q_min", q_min),
                                 ("total", K), ("sum_squares", witness_q)):
-                filled = np.array(values, dtype=float)
-                np.putmask(filled, st < (5 if key == "sum_squares" else 1), np.nan)
+                owned = values is not K and values.dtype == np.float64
+                filled = values if owned else np.array(values, dtype=float)
+                filled[not_five if key == "sum_squares" else none] = np.nan
                 out[key] = filled
             continue
         better = st > best[sel]
