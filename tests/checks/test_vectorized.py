@@ -4,7 +4,9 @@ arithmetic and the categorical text column, each against an oracle outside trial
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -65,6 +67,24 @@ def test_parser_across_blocks_and_widths():
         sample = rng.integers(0, rows, 3000)
         assert [(rep.X[i], rep.d[i]) for i in sample] == [decimal_reading(texts[i])
                                                           for i in sample]
+
+
+def test_every_short_text_reads_as_decimal_reads_it():
+    # Texts of up to 4 characters are read by a lookup table of every 4-bit key (the
+    # characters "+" to "9"); every such text, and every text with one blank or letter in
+    # it, must read as Python's decimal module reads it, or be refused as it refuses it.
+    alphabet = list("+,-./0123456789 e")
+    texts = ["".join(p) for w in (1, 2, 3, 4) for p in itertools.product(alphabet, repeat=w)
+             if w < 4 or sum(c in " e" for c in p) <= 1]
+    plain = [t for t in texts if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", t)]
+    assert len(plain) > 10_000
+    rep = num.parse_reported(np.array(plain), "mean")
+    assert list(zip(rep.X.tolist(), rep.d.tolist(), strict=True)) == [
+        decimal_reading(t) for t in plain]
+    refused = sorted(set(texts) - set(plain) - {t for t in texts if t.strip() != t})
+    for t in refused[::97]:  # a spread sample: one call each raises
+        with pytest.raises(TrialDataError):
+            num.parse_reported(np.array(["1.00", t]), "mean")
 
 
 def test_bad_text_in_a_later_block_names_its_row():

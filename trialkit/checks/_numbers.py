@@ -15,6 +15,7 @@ are integers ``2 X + a``.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -201,18 +202,24 @@ def parse_reported(values: Any, name: str, *, percent: bool = False) -> Reported
 
 
 _PLAIN_WIDTH = 15  # characters the fast path reads (15 digits are exact in int64)
+_KEY4_WIDTH = 5  # texts of up to 5 characters have 4-bit keys below 2**20
 
 
 def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...] | None:
     """Fast path for the usual case: an optional leading sign, digits and one optional point.
 
-    No blanks, at most 15 characters. Works on the character codes as a 2-D array (one
-    row per character position), one position at a time over all rows, accumulating the
-    digits in the narrowest unsigned integer type that holds them. Returns ``(X, d)``, or
-    None when any row needs the general parser (blanks, longer numbers) or is not a number
-    (the general parser then names the row). With ``key=True`` also the texts' 4-bit
-    keys for :func:`text_column` (an empty array when the texts are longer than 5
-    characters).
+    No blanks, at most 15 characters. Returns ``(X, d)``, or None when any row needs the
+    general parser (blanks, longer numbers) or is not a number (the general parser then
+    names the row). With ``key=True`` also the texts' 4-bit keys for :func:`text_column`
+    (an empty array when the texts are longer than 5 characters).
+
+    Texts of up to 5 characters (most printed means and SDs) are read by table: each
+    character becomes a 4-bit code, the codes of a text are packed into one key (below
+    2**20, :func:`_keys4`), and ``X``, ``d`` and the verdict are looked up in a table of
+    every key, built once per width by the general loop below (:func:`_plain_table`). Longer
+    texts go through that loop: the character codes as a 2-D array (one row per character
+    position), one position at a time over all rows, accumulating the digits in the
+    narrowest unsigned integer type that holds them.
     """
     n = arr.shape[0]
     width = arr.dtype.itemsize // 4
@@ -221,10 +228,30 @@ def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...]
     codes = arr.view(np.uint32).reshape(n, width)
     if codes.max() > 127:
         return None
+    if width <= _KEY4_WIDTH:
+        packed = _keys4(np.array(codes.T, dtype=np.uint16, order="C"))
+        if packed is None:  # a character no plain number has
+            return None
+        X_table, d_table = _plain_table(width)
+        d = d_table.take(packed)  # keys < 16**width by construction
+        if d.min() < 0:  # some text is not a plain number
+            return None
+        X = X_table.take(packed)
+        d = d.astype(np.int64)
+        return (X, d, packed) if key else (X, d)
     # the narrowest integer that holds `width` digits: narrow arrays are fast to update;
     # the characters are read in the same type (no conversions in the loop) up to 9 digits
-    acc = np.uint16 if width <= 4 else np.uint32 if width <= 9 else np.int64
+    acc = np.uint32 if width <= 9 else np.int64
     cols = np.array(codes.T, dtype=np.uint8 if acc is np.int64 else acc, order="C")
+    X, d, bad = _plain_loop(cols, acc)
+    if bad.any():
+        return None
+    return (X, d, np.zeros(0, np.uint32)) if key else (X, d)
+
+
+def _plain_loop(cols: np.ndarray, acc: type) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``X``, ``d`` and a bad-text flag of each column of character codes ``cols``."""
+    n = cols.shape[1]
     first = cols[0]
     sign = (first == 45) | (first == 43)
     X = np.zeros(n, acc)
@@ -234,10 +261,6 @@ def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...]
     bad = np.zeros(n, bool)
     live = np.ones(n, bool)  # not yet past the end of the text (numpy pads with NUL)
     nine, one, zero = cols.dtype.type(9), cols.dtype.type(1), cols.dtype.type(48)
-    # 4 bits a character: up to 4 characters fit the uint16 the characters are read in
-    packed = np.zeros(n if key and width <= _KEY4_WIDTH else 0,
-                      np.uint16 if width <= 4 else np.uint32)
-    four = packed.dtype.type(4)
     for j, c in enumerate(cols):
         dig = c - zero
         isd = dig < 10
@@ -252,16 +275,52 @@ def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...]
         before += isdot * ndig  # the digits so far, at the point
         ndig += isd
         ndot += isdot
-        if packed.size:
-            packed <<= four
-            packed |= _code4(c, packed.dtype)
     bad |= (ndot > 1) | (ndig == 0)
-    if bad.any():
-        return None
     Xi = X.astype(np.int64)
     np.negative(Xi, out=Xi, where=first == 45)
     d = ((ndig - before) * ndot).astype(np.int64)  # no point (ndot = 0): no decimals
-    return (Xi, d, packed) if key else (Xi, d)
+    return Xi, d, bad
+
+
+def _keys4(chars: np.ndarray) -> np.ndarray | None:
+    """Packed 4-bit keys of texts of up to 5 characters, or None if one is not plain.
+
+    ``chars`` holds the character codes, one row per position (uint16, modified in place).
+    Each character NUL (the padding of numpy strings) or "+" .. "9" becomes 0 or 1-15 (its
+    code minus 42); the first character is the most significant, so the keys' order is the
+    texts' order (uint16 for up to 4 characters, else uint32). Any other character: None.
+    """
+    kind = np.uint16 if chars.shape[0] <= 4 else np.uint32
+    one, low, high = chars.dtype.type(1), chars.dtype.type(42), chars.dtype.type(57)
+    if chars.max() > high or np.any(chars - one < low):  # 1-42 (NUL wraps round)
+        return None
+    np.maximum(chars, low, out=chars)
+    chars -= low
+    packed = chars[0].astype(kind)
+    for row in chars[1:]:
+        packed <<= kind(4)
+        packed |= row
+    return packed
+
+
+@functools.cache
+def _plain_table(width: int) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` and ``d`` (-1 where the text is not a plain number) of every 4-bit key.
+
+    For :func:`parse_plain`: 16**width entries (a million for 5 characters, built in about
+    0.1 s once per process); each key's text is parsed by :func:`_plain_loop`.
+    """
+    keys = np.arange(16**width, dtype=np.uint32)
+    chars = np.empty((width, keys.shape[0]), np.uint32)
+    for j in range(width - 1, -1, -1):
+        code = keys & np.uint32(15)
+        chars[j] = np.where(code == 0, code, code + np.uint32(42))
+        keys >>= np.uint32(4)
+    X, d, bad = _plain_loop(chars, np.uint32)
+    d_table = np.where(bad, -1, d).astype(np.int8)
+    for table in (X, d_table):
+        table.flags.writeable = False
+    return X, d_table
 
 
 def _raise_bad(arr: np.ndarray, bad: np.ndarray, name: str, scalar: bool) -> None:
@@ -345,14 +404,6 @@ def take(rep: Reported, n: int) -> Reported:
                     text=np.repeat(rep.text, n))
 
 
-_KEY4_WIDTH = 5  # texts of up to 5 characters have 4-bit keys below 2**20
-
-
-def _code4(c: np.ndarray, dtype: Any = np.uint32) -> np.ndarray:
-    """4-bit codes of characters NUL (0) and '+' .. '9' (1-15, in ASCII order)."""
-    forty_two = c.dtype.type(42)
-    return (np.maximum(c, forty_two) - forty_two).astype(dtype, copy=False)
-
 
 def text_column(text: np.ndarray, n: int, key: np.ndarray | None = None) -> pd.Categorical:
     """Reported texts (a numpy unicode array), as printed, as a categorical column of length n.
@@ -374,13 +425,15 @@ def text_column(text: np.ndarray, n: int, key: np.ndarray | None = None) -> pd.C
     if codes is None or width > 9 or codes.max() > 127:
         return pd.Categorical(text.astype(object))
     chars = np.ascontiguousarray(codes.astype(np.uint8).T)
-    short = width <= _KEY4_WIDTH and not np.any((chars != 0) & ((chars < 43) | (chars > 57)))
-    bits, kind = (4, np.uint32) if short else (7, np.uint32 if width <= 4 else np.uint64)
+    packed4 = _keys4(chars.astype(np.uint16)) if width <= _KEY4_WIDTH else None
+    if packed4 is not None:
+        return _from_keys(packed4, 4, width, text.dtype)
+    kind = np.uint32 if width <= 4 else np.uint64
     packed = np.zeros(n, kind)
     for col in chars:
-        packed <<= kind(bits)
-        packed |= _code4(col) if short else col.astype(kind)
-    return _from_keys(packed, bits, width, text.dtype)
+        packed <<= kind(7)
+        packed |= col.astype(kind)
+    return _from_keys(packed, 7, width, text.dtype)
 
 
 def _from_keys(key: np.ndarray, bits: int, width: int, dtype: np.dtype) -> pd.Categorical:
@@ -406,7 +459,7 @@ def _from_keys(key: np.ndarray, bits: int, width: int, dtype: np.dtype) -> pd.Ca
 
 
 #: Rows per block in :func:`by_blocks`: the block's temporaries stay in the CPU cache.
-BLOCK = 65536
+BLOCK = 131072
 
 
 def by_blocks(func: Any, *arrays: np.ndarray) -> Any:

@@ -281,7 +281,8 @@ def grimmer_core(Xm: np.ndarray, dm: np.ndarray, Xs: np.ndarray, ds: np.ndarray,
         return _with_nan_columns(out, rows)
     # SD bounds in half units of its last digit; an SD is never negative.
     exact_float = Xs.dtype != object and num.max_abs(Xs) < 2.0**51
-    slo, shi, slc, shc = num.bounds(Xs.astype(float) if exact_float else Xs, ds, rounding)
+    slo, shi, slc, shc = num.bounds(Xs.astype(float) if exact_float else Xs, ds, rounding,
+                                    arrays=False)
     at_zero = slo < 0
     if at_zero.any():  # SD "0.00": the interval starts at 0, closed
         slo = np.where(at_zero, 0, slo)
@@ -339,7 +340,15 @@ def _evaluate(K: np.ndarray, r_: dict[str, np.ndarray],
     q_min = c * (K + r) + r  # n c^2 + 2 c r + r, as K = n c + r
     q1 = np.maximum(q_lo, q_min) if q_lo.dtype != object else np.where(
         q_lo > q_min, q_lo, q_min)
-    q1 = q1 + num.is_odd(q1 - K)  # the first Q >= both with the parity of K (test 3)
+    # the first Q >= both with the parity of K (test 3): K + 2 ceil((q1 - K) / 2)
+    if q1.dtype.kind == "f":  # in place: halving, ceiling and doubling are exact
+        q1 -= K
+        q1 *= 0.5
+        np.ceil(q1, out=q1)
+        q1 += q1
+        q1 += K
+    else:
+        q1 = q1 + num.is_odd(q1 - K)
     if what == "verdict":  # tests 1-3 pass together iff q1 <= q_hi; stage 1 otherwise
         ok = np.asarray(q1 <= q_hi, dtype=bool)
         st = ok.view(np.int8) * np.int8(3) + np.int8(1)
@@ -351,7 +360,7 @@ def _evaluate(K: np.ndarray, r_: dict[str, np.ndarray],
         st += ok.view(np.int8)
         ok &= np.asarray(q1 <= q_hi, dtype=bool)
         st += ok.view(np.int8)
-        witness_q = np.where(ok, q1, q_min)
+        witness_q = q1  # read only where the row reaches stage 5
     small = ok & np.asarray(nn < 5, dtype=bool)
     st += (ok & ~small).view(np.int8)  # n >= 5: tests 1-3 are sufficient
     if small.any():
