@@ -56,7 +56,7 @@ def test_parser_across_blocks_and_widths():
     # widths: uint16, uint32 and int64 accumulators) and then of 18 (the general parser).
     rng = np.random.default_rng(7)
     rows = 2 * num.BLOCK + 11
-    for width in (4, 9, 15, 18):
+    for width in (4, 5, 9, 15, 18):
         digits = rng.integers(0, 10, (rows, width - 1))
         point = rng.integers(0, width, rows)
         texts = []

@@ -203,6 +203,7 @@ def parse_reported(values: Any, name: str, *, percent: bool = False) -> Reported
 
 _PLAIN_WIDTH = 15  # characters the fast path reads (15 digits are exact in int64)
 _KEY4_WIDTH = 5  # texts of up to 5 characters have 4-bit keys below 2**20
+_TABLE5_ROWS = 8192  # rows from which 5-character texts are read by table
 
 
 def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...] | None:
@@ -228,7 +229,8 @@ def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...]
     codes = arr.view(np.uint32).reshape(n, width)
     if codes.max() > 127:
         return None
-    if width <= _KEY4_WIDTH:
+    # the 5-character table (a million keys) only pays off for long arrays
+    if width <= 4 or (width == _KEY4_WIDTH and n >= _TABLE5_ROWS):
         packed = _keys4(np.array(codes.T, dtype=np.uint16, order="C"))
         if packed is None:  # a character no plain number has
             return None
