@@ -10,7 +10,7 @@ from effects_refdata import NORMAND1999
 from trialkit.effects import smd
 from trialkit.errors import TrialDataError
 
-REPEAT = 500  # 4 studies x 500 = 2,000 rows: above the table and categorical thresholds
+REPEAT = 500  # 4 studies x 500 = 2,000 rows: above the J table's threshold
 
 
 def _tiled() -> dict[str, np.ndarray]:
@@ -42,6 +42,16 @@ def test_many_rows_method_behaves_as_strings():
     assert res.method.astype(str).tolist() == [label] * len(res)
     assert res.method.iloc[0] == label and isinstance(res.method.iloc[0], str)
     assert f"{res['method'].iloc[3]}/x" == label + "/x"
+
+
+def test_method_dtype_does_not_depend_on_the_number_of_rows():
+    # one study (Normand 1999 row 1) and 2,000 rows: the same column type, so frames from
+    # calls of any size concatenate and compare alike
+    one = smd(*(NORMAND1999[k][:1] for k in ("m1", "sd1", "n1", "m2", "sd2", "n2")),
+              kind="hedges", ci="normal")
+    many = smd(**_tiled(), kind="hedges", ci="normal")
+    assert one.method.dtype == many.method.dtype
+    assert one.method.iloc[0] == many.method.iloc[0] == "hedges_g/exact_J/normal_ci/var=LS"
 
 
 def test_many_rows_bad_input_still_names_the_row():

@@ -481,10 +481,6 @@ def _refuse_infinite(columns: Mapping[str, Any], names: tuple[str, ...], n: int)
                 row=i if n > 1 else None)
 
 
-#: Rows from which a result frame's constant ``method`` label is a one-category Categorical.
-LABEL_CATEGORICAL_ROWS = 1024
-
-
 @functools.lru_cache(maxsize=256)
 def _label_dtype(text: str) -> pd.CategoricalDtype:
     return pd.CategoricalDtype([text])
@@ -493,14 +489,12 @@ def _label_dtype(text: str) -> pd.CategoricalDtype:
 def const_label(text: str, n: int) -> Any:
     """The ``method`` column for ``n`` rows that all carry ``text``.
 
-    Below :data:`LABEL_CATEGORICAL_ROWS` rows, ``text`` itself (pandas broadcasts it into a
-    ``str`` column). From there on, a Categorical with the one category ``text`` and all-zero
-    codes: its values compare, print, ``.str``-match and ``astype(str)`` as the strings do, and
-    it costs n bytes instead of a 33-byte string per row (4 MB and most of the frame's build
-    time at 100,000 rows).
+    A Categorical with the one category ``text`` and all-zero codes, at every size (as the
+    checks' ``method`` columns), so a column's dtype never depends on how many rows a call
+    had: its values compare, print, ``.str``-match and ``astype(str)`` as the strings do,
+    and it costs n bytes instead of a 33-byte string per row (4 MB and most of the frame's
+    build time at 100,000 rows).
     """
-    if n < LABEL_CATEGORICAL_ROWS:
-        return text
     return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), dtype=_label_dtype(text),
                                      validate=False)
 
@@ -513,8 +507,7 @@ def frame(columns: Mapping[str, Any], method: str | np.ndarray, n: int,
     Columns named in ``finite`` holding +/-inf (an overflow) raise TrialDataError.
     ``copy=False`` lets the frame keep the given arrays (one block per column, no copy): for
     callers whose arrays are all freshly computed and never touched again. A ``method`` given
-    as one string becomes a one-category Categorical from :data:`LABEL_CATEGORICAL_ROWS` rows
-    on (see :func:`const_label`).
+    as one string becomes a one-category Categorical (see :func:`const_label`).
     """
     _refuse_infinite(columns, finite, n)
     data: dict[str, Any] = {}

@@ -100,8 +100,8 @@ def smd(
     pandas.DataFrame
         ``estimate, se, var, ci_low, ci_high, df, method``; ``df`` is the degrees of freedom
         of the standardizer (n1 + n2 - 2, or n2 - 1 for glass). Method strings look like
-        ``"hedges_g/exact_J/nct_ci/var=LS"`` (from 1,024 rows on, a ``method`` that is the same
-        for every row is a one-category Categorical of that string).
+        ``"hedges_g/exact_J/nct_ci/var=LS"`` (a ``method`` that is the same for every row is a
+        one-category Categorical of that string, at every size).
 
     Warns
     -----
