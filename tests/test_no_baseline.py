@@ -10,6 +10,7 @@ written out below (or scipy's two-sample t test on the printed summaries), never
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 import textwrap
@@ -154,6 +155,10 @@ def test_cli_show_effects_check(capsys, rogers_file: Path) -> None:
     assert out.count("Student's t test at Pre-test to post-test") == 4
     assert "on the baseline values" not in out
     assert "the table prints no baseline" in out
+    code, out, _ = _run(capsys, "show", str(rogers_file), "--format", "json")
+    shown = json.loads(out)
+    assert code == 0 and shown["no_baseline"] is True
+    assert not any(t["baseline"] for t in shown["timepoints"])
 
 
 def test_cli_baseline_option(capsys, tmp_path: Path) -> None:

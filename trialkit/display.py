@@ -81,7 +81,7 @@ def meta_record(trial: Trial) -> dict[str, Any]:
     return {
         "id": m.id, "title": m.title, "citation": m.citation, "doi": m.doi, "design": m.design,
         "reference_arm": m.reference_arm, "level": trial.level, "n": trial.n,
-        "illustrative": trial.illustrative,
+        "illustrative": trial.illustrative, "no_baseline": trial.no_baseline,
         "arms": [{"id": a.id, "label": a.label, "n": a.n} for a in m.arms],
         "timepoints": [{"id": t.id, "label": t.label, "order": t.order, "baseline": t.baseline}
                        for t in m.timepoints],
