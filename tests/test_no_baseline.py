@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import textwrap
 import warnings
@@ -144,6 +145,8 @@ def _run(capsys, *args: str) -> tuple[int, str, str]:
 def test_cli_show_effects_check(capsys, rogers_file: Path) -> None:
     code, out, _ = _run(capsys, "show", str(rogers_file))
     assert code == 0 and "no baseline printed (every timepoint is a follow-up)" in out
+    # Rogers prints the ranges as "19–75%": shown as printed, not as 19.00 and 75.00
+    assert "19.00" not in out and re.search(r"15\.7\s+19\s+75\s", out)
     code, out, err = _run(capsys, "effects", str(rogers_file))
     assert code == 0
     assert "Within arms: change from baseline: none (the table prints no baseline)" in out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -58,9 +59,19 @@ def summary_for_display(trial: Trial, digits: int = 2) -> pd.DataFrame:
         ]
     for col in ("se", "ci_low", "ci_high", "median", "q1", "q3", "min", "max"):
         if col in frame and frame[col].notna().any():
-            shown[col] = [fmt_number(v, digits) for v in frame[col]]
+            # no printed text is kept for these: the shortest form of the stored number, so
+            # a printed "19" is not shown as "19.00" (a precision the paper did not print)
+            shown[col] = [_shortest(v) for v in frame[col]]
     shown["source"] = frame["source"]
     return shown
+
+
+def _shortest(value: Any) -> str:
+    """The shortest text that reads back as ``value`` ("" for missing): 19.0 -> "19"."""
+    x = float(value)
+    if math.isnan(x):
+        return ""
+    return fmt_number(x, 0) if math.isinf(x) else np.format_float_positional(x, trim="-")
 
 
 def frame_to_text(frame: pd.DataFrame) -> str:
