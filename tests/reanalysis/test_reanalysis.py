@@ -369,6 +369,32 @@ def test_responders_by_hand_and_direction():
         assert mirrored[col] == pytest.approx(res[col], abs=1e-12)
 
 
+def test_responders_of_changes_takes_the_sd_of_change_from_the_se():
+    # The case above as within-arm change rows: SE 2/sqrt(20) = 0.447214 and n 20 give the SD
+    # of change 2.0 back; the MCID 1.3 with lower is better is the threshold -1.3, so
+    # p1 = Phi(0.85) = 0.802337 and p2 = Phi(-0.15) = 0.440382 as computed by hand above.
+    # A comparison without an MCID, or whose arms have no change rows, is left out.
+    import pandas as pd
+
+    from trialkit.reanalysis import responders_of_changes
+
+    within = pd.DataFrame({"measure": "mean_change", "outcome": "pain", "timepoint": "1wk",
+                           "arm": ["a", "b"], "estimate": [-3.0, -1.0],
+                           "se": 0.447214, "n": 20, "r": 0.5, "r_source": "assumed"})
+    re = pd.DataFrame({"outcome": ["pain", "pain", "rom"], "timepoint": "1wk",
+                       "comparison": ["a-b", "a-b", "a-b"], "likelihood": "normal",
+                       "direction": ["lower_is_better", None, "higher_is_better"],
+                       "mcid": [1.3, 1.3, 5.0], "mcid_source": "declared",
+                       "illustrative": False})
+    res = responders_of_changes(within, re)
+    assert len(res) == 1
+    row = res.iloc[0]
+    assert row["sd1"] == pytest.approx(2.0, abs=1e-5) and row["threshold"] == -1.3
+    assert row["p1"] == pytest.approx(0.802337, abs=1e-5)
+    assert row["p2"] == pytest.approx(0.440382, abs=1e-5)
+    assert (row["arm"], row["reference"], row["r_source"]) == ("a", "b", "assumed")
+
+
 def test_pool_trials_uses_each_trials_effect():
     import warnings
 

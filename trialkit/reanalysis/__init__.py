@@ -19,7 +19,9 @@ reanalyse
     :func:`reanalyse`: all of the above for every outcome and follow-up of a trial.
 responders
     :func:`responders`: patients beyond a threshold (e.g. the MCID) in each arm, their
-    difference, risk ratio and NNT, from means and SDs (Peacock et al. 2012).
+    difference, risk ratio and NNT, from means and SDs (Peacock et al. 2012);
+    :func:`responders_of_changes`: the same on a trial's within-arm mean changes, with the
+    MCID as the threshold, for every comparison of :func:`reanalyse`.
 
 "Benefit" always means improvement for patients, given the outcome's direction.
 
@@ -35,7 +37,7 @@ from trialkit.reanalysis.design import design, design_curve, sample_size
 from trialkit.reanalysis.evidence import bayes_factor, minimal_effect
 from trialkit.reanalysis.pooling import TAU2_METHODS, pool, pool_trials
 from trialkit.reanalysis.reanalyse import DEFAULT_PRIORS, reanalyse, sentences
-from trialkit.reanalysis.responders import responders
+from trialkit.reanalysis.responders import responders, responders_of_changes
 
 __all__ = [
     "DEFAULT_PRIORS",
@@ -52,6 +54,7 @@ __all__ = [
     "prior_parameters",
     "reanalyse",
     "responders",
+    "responders_of_changes",
     "sample_size",
     "sentences",
 ]

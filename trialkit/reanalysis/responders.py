@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -11,7 +13,7 @@ from trialkit.effects._core import ArrayLike
 from trialkit.effects.convert import _altman_text
 from trialkit.reanalysis._common import benefit_sign
 
-__all__ = ["responders"]
+__all__ = ["responders", "responders_of_changes"]
 
 
 def responders(m1: ArrayLike, sd1: ArrayLike, n1: ArrayLike, m2: ArrayLike, sd2: ArrayLike,
@@ -98,3 +100,77 @@ def responders(m1: ArrayLike, sd1: ArrayLike, n1: ArrayLike, m2: ArrayLike, sd2:
     method = (f"responders/distributional(Peacock2012)/pooled_sd/normal_ci/"
               f"benefit={direction}/nnt=altman1998")
     return _core.frame(cols, method, n, extra_first=("p1", "p2"))
+
+
+def responders_of_changes(within: pd.DataFrame, reanalysed: pd.DataFrame) -> pd.DataFrame:
+    """Responders (improved by at least the MCID) per outcome, follow-up and comparison.
+
+    Joins the within-arm ``mean_change`` rows of :func:`trialkit.analysis.within` with the
+    comparisons of :func:`trialkit.reanalysis.reanalyse` that have an MCID and a declared
+    direction (normal likelihood), and calls :func:`responders` on each arm's mean change.
+    The SD of change is ``se * sqrt(n)`` (a ``mean_change`` row's standard error is
+    ``sd / sqrt(n)``; for a summary-only trial it rests on the pre-post correlation the row
+    names in ``r``). The threshold is the MCID on the side of benefit (``-MCID`` where lower
+    is better). Comparisons whose arms have no change rows are left out.
+
+    Parameters
+    ----------
+    within : DataFrame
+        :func:`trialkit.analysis.within` (columns ``measure, outcome, timepoint, arm,
+        estimate, se, n, r, r_source``).
+    reanalysed : DataFrame
+        :func:`trialkit.reanalysis.reanalyse` (columns ``outcome, timepoint, comparison``
+        ("arm-reference"), ``likelihood, direction, mcid, mcid_source, illustrative``).
+
+    Returns
+    -------
+    DataFrame
+        One row per outcome x timepoint x comparison: ``outcome, timepoint, comparison, arm,
+        reference, threshold, mcid, mcid_source, m1, sd1, n1, m2, sd2, n2``, the columns of
+        :func:`responders`, ``r, r_source, direction, illustrative``; empty when nothing
+        qualifies.
+
+    References
+    ----------
+    Peacock, J. L., Sauzet, O., Ewings, S. M., & Kerry, S. M. (2012). Statistics in
+    Medicine, 31, 3089-3103.
+
+    Examples
+    --------
+    >>> import math, pandas as pd
+    >>> within = pd.DataFrame({"measure": "mean_change", "outcome": "pain", "timepoint": "1wk",
+    ...     "arm": ["a", "b"], "estimate": [-3.0, -1.0], "se": 2 / math.sqrt(20), "n": 20,
+    ...     "r": 0.5, "r_source": "assumed"})
+    >>> re = pd.DataFrame({"outcome": ["pain"], "timepoint": ["1wk"], "comparison": ["a-b"],
+    ...     "likelihood": ["normal"], "direction": ["lower_is_better"], "mcid": [1.3],
+    ...     "mcid_source": ["declared"], "illustrative": [False]})
+    >>> responders_of_changes(within, re)[["p1", "p2"]].round(3).to_dict("records")
+    [{'p1': 0.802, 'p2': 0.44}]
+    """
+    rows = []
+    need = {"likelihood", "direction", "mcid"}
+    if not need <= set(reanalysed.columns) or within is None or within.empty:
+        return pd.DataFrame(rows)
+    part = reanalysed[(reanalysed["likelihood"] == "normal") & reanalysed["direction"].notna()
+                      & reanalysed["mcid"].notna()]
+    w = within[within["measure"] == "mean_change"].set_index(["outcome", "timepoint", "arm"])
+    for _, x in part.drop_duplicates(["outcome", "timepoint", "comparison"]).iterrows():
+        arm, ref = str(x["comparison"]).split("-", 1)
+        try:
+            a = w.loc[(x["outcome"], x["timepoint"], arm)]
+            b = w.loc[(x["outcome"], x["timepoint"], ref)]
+        except KeyError:
+            continue
+        mcid = float(x["mcid"])
+        threshold = -mcid if x["direction"] == "lower_is_better" else mcid
+        sd1, sd2 = a["se"] * math.sqrt(a["n"]), b["se"] * math.sqrt(b["n"])
+        res = responders(a["estimate"], sd1, a["n"], b["estimate"], sd2, b["n"], threshold,
+                         direction=x["direction"]).iloc[0]
+        rows.append({"outcome": x["outcome"], "timepoint": x["timepoint"],
+                     "comparison": x["comparison"], "arm": arm, "reference": ref,
+                     "threshold": threshold, "mcid": mcid, "mcid_source": x["mcid_source"],
+                     "m1": a["estimate"], "sd1": sd1, "n1": a["n"], "m2": b["estimate"],
+                     "sd2": sd2, "n2": b["n"], **res.to_dict(), "r": a["r"],
+                     "r_source": a["r_source"], "direction": x["direction"],
+                     "illustrative": bool(x["illustrative"])})
+    return pd.DataFrame(rows)

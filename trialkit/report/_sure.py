@@ -1,7 +1,7 @@
 """The "How sure can we be?" part: responders, exaggeration and the reanalysis figures.
 
 Orchestration only. The numbers come from :func:`trialkit.reanalysis.reanalyse` (posteriors
-per prior, the design at the MCID), :func:`trialkit.reanalysis.responders` (called here on
+per prior, the design at the MCID), :func:`trialkit.reanalysis.responders_of_changes` (on
 the within-arm mean changes of :func:`trialkit.analysis.within`) and
 :func:`trialkit.reanalysis.design_curve`; the figures are :mod:`trialkit.plots.reanalysis`
 drawing those frames. An outcome without an MCID or without a declared direction gets no
@@ -10,7 +10,6 @@ responders, no exaggeration and no figure: the tables say so instead of inventin
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -53,43 +52,13 @@ def target(trial: Trial, re: pd.DataFrame | None) -> str | None:
 
 def responders_frame(trial: Trial, within: pd.DataFrame | None,
                      re: pd.DataFrame | None) -> pd.DataFrame | None:
-    """Responders (improved by at least the MCID) per outcome, follow-up and comparison.
+    """:func:`trialkit.reanalysis.responders_of_changes` for the report, or None if empty."""
+    from trialkit.reanalysis import responders_of_changes
 
-    The mean change of each arm and its SD come from the within-arm ``mean_change`` rows: the
-    SD of change is ``se * sqrt(n)`` (the rows' standard error is ``sd / sqrt(n)``; for a
-    summary-only trial it rests on the pre-post correlation those rows name in ``r``). The
-    threshold is the MCID on the side of benefit (``-MCID`` where lower is better).
-    """
-    import pandas as pd
-
-    from trialkit.reanalysis import responders
-
-    part = usable(re)
-    if part is None or within is None:
+    if usable(re) is None or within is None:
         return None
-    w = within[within["measure"] == "mean_change"].set_index(["outcome", "timepoint", "arm"])
-    rows = []
-    keys = part.drop_duplicates(["outcome", "timepoint", "comparison"])
-    for _, x in keys.iterrows():
-        arm, ref = str(x["comparison"]).split("-", 1)
-        try:
-            a, b = w.loc[(x["outcome"], x["timepoint"], arm)], w.loc[(x["outcome"],
-                                                                        x["timepoint"], ref)]
-        except KeyError:
-            continue
-        mcid = float(x["mcid"])
-        threshold = -mcid if x["direction"] == "lower_is_better" else mcid
-        sd1, sd2 = a["se"] * math.sqrt(a["n"]), b["se"] * math.sqrt(b["n"])
-        res = responders(a["estimate"], sd1, a["n"], b["estimate"], sd2, b["n"], threshold,
-                         direction=x["direction"]).iloc[0]
-        rows.append({"outcome": x["outcome"], "timepoint": x["timepoint"],
-                     "comparison": x["comparison"], "arm": arm, "reference": ref,
-                     "threshold": threshold, "mcid": mcid, "mcid_source": x["mcid_source"],
-                     "m1": a["estimate"], "sd1": sd1, "n1": a["n"], "m2": b["estimate"],
-                     "sd2": sd2, "n2": b["n"], **res.to_dict(), "r": a["r"],
-                     "r_source": a["r_source"], "direction": x["direction"],
-                     "illustrative": bool(x["illustrative"])})
-    return pd.DataFrame(rows) if rows else None
+    frame = responders_of_changes(within, re)
+    return frame if not frame.empty else None
 
 
 #: Plausible true effects for the exaggeration curve, in multiples of the MCID: denser where
