@@ -51,3 +51,40 @@ def test_split_exact():
     a, b = split_trials(rows)
     pieces = pd.concat([partial_final_digits(b), partial_final_digits(a)], ignore_index=True)
     pd.testing.assert_frame_equal(whole, combine_final_digits(pieces))
+
+
+def _counts_frame(counts: list[int]) -> pd.DataFrame:
+    """Pieces holding these ten digit counts (one trial)."""
+    return pd.DataFrame([{"trial": "T", **{f"d{i}": c for i, c in enumerate(counts)}}])
+
+
+@pytest.mark.parametrize(("case", "counts"), [
+    ("review", [9, 2, 3, 3, 1, 2, 0, 0, 2, 2]),
+    ("few", [3, 0, 1, 0, 2, 0, 0, 1, 0, 1]),
+    ("even", [2, 3, 2, 3, 2, 3, 2, 3, 2, 3]),
+])
+def test_few_values_get_a_simulated_p_as_r_chisq_test_simulates(case, counts):
+    # tests/reference/screen_final_digits_mc.R: R's chisq.test(x, p = rep(.1, 10),
+    # simulate.p.value = TRUE, B = 200000) on these counts (fewer than 50 values, so some
+    # digit expects fewer than 5 and the chi-squared p on 9 df is not to be trusted).
+    # Ours with 20,000 tables: within 4 Monte Carlo standard errors of R's p.
+    import math
+
+    ref = pd.read_csv(OUT.parent / "screen_final_digits_mc_out.csv").set_index("case")
+    got = combine_final_digits(_counts_frame(counts), sims=20_000, seed=3)
+    p_r = float(ref.loc[case, "p_simulated"])
+    se = math.sqrt(p_r * (1 - p_r) / 20_000) + 1 / 20_001
+    assert got["p"].iloc[0] == pytest.approx(p_r, abs=4 * se)
+    assert "simulated_p(sims=20000" in got["method"].iloc[0]
+    # seeded: the same seed, the same p; the asymptotic p would have been R's p_asymptotic
+    again = combine_final_digits(_counts_frame(counts), sims=20_000, seed=3)
+    assert again.equals(got)
+    if case == "review":
+        assert float(ref.loc[case, "p_asymptotic"]) == pytest.approx(0.003804289886)
+
+
+def test_fifty_values_or_more_keep_the_chi_squared_p():
+    # 5 of each digit: X2 = 0, p = 1 on 9 df, no simulation
+    got = combine_final_digits(_counts_frame([5] * 10), sims=10, seed=1)
+    assert got["p"].iloc[0] == pytest.approx(1.0) and got["method"].iloc[0] == (
+        "final_digit/chi2_vs_uniform")

@@ -240,7 +240,12 @@ def match_bars(frame: pd.DataFrame, *, ax: Axes | None = None,
                hatch="//", label="expected (Carlisle's trials)")
         top = max(obs.max(), exp.max(), 1.0)
         for i, s in enumerate(names):
-            ax.text(i, max(obs[i], exp[i]) + top * 0.04, f"p {_p(float(rows.loc[s, 'p']))}",
+            # each bar's number on it, so an observed 0 is seen as a 0, not as no bar
+            for dx, value, text in ((-0.18, obs[i], f"{obs[i]:.0f}"),
+                                    (0.18, exp[i], f"{exp[i]:.1f}")):
+                ax.text(i + dx, value + top * 0.02, text, ha="center", va="bottom",
+                        fontsize=spec["note"], color=OBSERVED if dx < 0 else EXPECTED)
+            ax.text(i, max(obs[i], exp[i]) + top * 0.13, f"p {_p(float(rows.loc[s, 'p']))}",
                     ha="center", va="bottom", fontsize=spec["note"], color=MUTED)
         ax.set_xticks(x, [f"identical\n{labels[s]}" for s in names])
         ax.set_ylim(0, top * 1.45)
@@ -285,8 +290,9 @@ def final_digit_bars(frame: pd.DataFrame, *, ax: Axes | None = None,
         ax.set_ylabel("share of values")
         ax.set_ylim(0, max(float(frame["percent"].max()), 10.0) * 1.35)
         r = frame.iloc[0]
+        how = "\n(p simulated: fewer than 50 values)" if "simulated_p" in str(r["method"]) else ""
         _note(ax, f"{int(r['n_values'])} values, {int(r['n_trials'])} trials; "
-                  f"vs uniform: p {_p(float(r['p']))}", spec)
+                  f"vs uniform: p {_p(float(r['p']))}{how}", spec)
         # whole-percent labels need whole-percent ticks (2.5 would print as "2%")
         ax.yaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
         ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))

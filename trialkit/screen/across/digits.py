@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from trialkit.screen._rows import trial_rng
 from trialkit.screen.across._common import (
     decimals_of,
     decimals_of_text,
@@ -71,7 +72,37 @@ def partial_final_digits(rows: pd.DataFrame, *, stats: tuple[str, ...] = ("mean"
     return out[counts.sum(axis=1) > 0].reset_index(drop=True)
 
 
-def combine_final_digits(pieces: pd.DataFrame) -> pd.DataFrame:
+#: Below this many values some digit expects fewer than 5 (Cochran's rule), and the
+#: chi-squared distribution is no longer a safe guide to the p value: it is simulated.
+SIMULATE_BELOW = 50
+
+
+def _digits_p(obs: np.ndarray, sims: int, seed: int) -> tuple[float, str]:
+    """Pearson's chi-squared p of ten digit counts against equal proportions, and how.
+
+    From ``SIMULATE_BELOW`` values on, the chi-squared distribution on 9 df; below, ``sims``
+    multinomial tables of the same size drawn under equal proportions, ``p = (1 + #{X2_sim
+    >= X2_obs}) / (1 + sims)``, ties (within 64 machine epsilons) counted as at least as
+    large: R's ``chisq.test(simulate.p.value = TRUE)`` rule.
+    """
+    from scipy import stats
+
+    total = int(obs.sum())
+    if not total:
+        return math.nan, "final_digit/chi2_vs_uniform"
+    e = total / 10
+    x2 = float(((obs - e) ** 2 / e).sum())
+    if total >= SIMULATE_BELOW:
+        return float(stats.chi2.sf(x2, 9)), "final_digit/chi2_vs_uniform"
+    draws = trial_rng(seed, "final_digits").multinomial(total, np.full(10, 0.1), size=sims)
+    sim = ((draws - e) ** 2 / e).sum(axis=1)
+    hits = int(np.sum(sim >= (1 - 64 * np.finfo(float).eps) * x2))
+    return ((1 + hits) / (1 + sims),
+            f"final_digit/chi2_vs_uniform/simulated_p(sims={sims},ties_count)")
+
+
+def combine_final_digits(pieces: pd.DataFrame, *, sims: int = 1000,
+                         seed: int = 0) -> pd.DataFrame:
     """Add up pieces of :func:`partial_final_digits` into :func:`final_digits`' frame.
 
     Examples
@@ -86,21 +117,17 @@ def combine_final_digits(pieces: pd.DataFrame) -> pd.DataFrame:
     >>> whole.equals(A.combine_final_digits(pd.concat([b, a], ignore_index=True)))
     True
     """
-    from scipy import stats
-
     obs = pieces[[f"d{i}" for i in range(10)]].sum().to_numpy(np.int64)
     total = int(obs.sum())
-    e = total / 10
-    p = float(stats.chi2.sf(((obs - e) ** 2 / e).sum(), 9)) if total else math.nan
+    p, method = _digits_p(obs, sims, seed)
     trials = int((pieces[[f"d{i}" for i in range(10)]].sum(axis=1) > 0).sum())
-    return pd.DataFrame({"digit": np.arange(10), "observed": obs, "expected": e,
+    return pd.DataFrame({"digit": np.arange(10), "observed": obs, "expected": total / 10,
                          "percent": 100 * obs / total if total else math.nan,
-                         "n_values": total, "n_trials": trials, "p": p,
-                         "method": "final_digit/chi2_vs_uniform"})
+                         "n_values": total, "n_trials": trials, "p": p, "method": method})
 
 
-def final_digits(table: pd.DataFrame, *, stats: tuple[str, ...] = ("mean", "sd")
-                 ) -> pd.DataFrame:
+def final_digits(table: pd.DataFrame, *, stats: tuple[str, ...] = ("mean", "sd"),
+                 sims: int = 1000, seed: int = 0) -> pd.DataFrame:
     """The final digits of every printed mean and SD against a uniform distribution.
 
     Each continuous row contributes the last digit of its mean and of its SD as printed:
@@ -108,7 +135,10 @@ def final_digits(table: pd.DataFrame, *, stats: tuple[str, ...] = ("mean", "sd")
     from the number written with its decimals (``mean_decimals``), else with the most
     decimals any arm of the variable shows (a stored number has lost its trailing zeros:
     reappraised's assumption). ``p`` is Pearson's chi-squared test of the ten counts against
-    equal proportions (9 df), as reappraised's ``final_digit_fn``. Unlike it, a number
+    equal proportions (9 df), as reappraised's ``final_digit_fn``; with fewer than 50 values
+    (some digit expecting fewer than 5) its p is simulated instead (``sims`` multinomial
+    tables under equal proportions, ties counted as at least as extreme, as R's
+    ``chisq.test(simulate.p.value = TRUE)``), and ``method`` says so. Unlike it, a number
     such as 3 in a variable printed with one decimal counts as 3.0 (final digit 0), where
     reappraised reads the 3. The expected distribution of final digits of rounded
     measurements is not exactly uniform (Carlisle's 2017 trials had fewer zeros), so a small
@@ -119,6 +149,8 @@ def final_digits(table: pd.DataFrame, *, stats: tuple[str, ...] = ("mean", "sd")
     table : DataFrame
         A rows frame.
     stats : tuple of {"mean", "sd"}
+    sims, seed : int
+        Simulated tables when fewer than 50 values (seeded: the same seed, the same p).
 
     Returns
     -------
@@ -143,4 +175,5 @@ def final_digits(table: pd.DataFrame, *, stats: tuple[str, ...] = ("mean", "sd")
     >>> final_digits(rows).set_index("digit").observed[[0, 1, 3, 6]].tolist()
     [1, 1, 1, 1]
     """
-    return combine_final_digits(partial_final_digits(table, stats=stats))
+    return combine_final_digits(partial_final_digits(table, stats=stats), sims=sims,
+                                seed=seed)
