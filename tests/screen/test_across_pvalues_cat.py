@@ -141,3 +141,21 @@ def test_bad_kind():
 
     with pytest.raises(TrialDataError, match="kind="):
         pvalue_distribution(cat_all_levels(), kind="binary")
+
+
+def test_plot_of_categorical_distribution():
+    # the figure names the categorical null and draws the categorical p values' ECDF
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from trialkit.plots import screen as P
+    from trialkit.screen.baseline import baseline_p
+
+    rows = cat_all_levels()
+    dist = pvalue_distribution(rows, kind="categorical", sims=50, seed=1)
+    assert dist["kind"].iloc[0] == "categorical"
+    ax = P.pvalue_cdf(dist, baseline_p(rows, categorical="exact"))
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "expected: simulated binomial null" in labels
+    step = ax.lines[1].get_xdata()
+    assert len(step) == 45 + 2  # 45 p values plus the ends at 0 and 1

@@ -212,7 +212,7 @@ def combine_pvalue_distribution(pieces: pd.DataFrame) -> pd.DataFrame:
     method = METHODS[which, kind]
     lo = np.arange(10) / 10
     return pd.DataFrame({
-        "which": which, "bin": np.arange(1, 11), "low": lo, "high": lo + 0.1,
+        "which": which, "kind": kind, "bin": np.arange(1, 11), "low": lo, "high": lo + 0.1,
         "observed": obs.astype(np.int64), "expected": exp if k else np.full(10, 0.0),
         "n_variables": k, "n_trials": int((pc["k"] > 0).sum()), "auc": auc,
         "auc_expected": auc_exp, "auc_trapezoid": auc_trapezoid(p), "p": p_dec,
@@ -275,9 +275,9 @@ def pvalue_distribution(table: pd.DataFrame, *, which: str = "calculated", sims:
     Returns
     -------
     DataFrame
-        One row per decile: ``which, bin, low, high, observed, expected``, and the summary
-        repeated on each row: ``n_variables, n_trials, auc, auc_expected, auc_trapezoid, p,
-        p_auc, p_reference, sims, method``.
+        One row per decile: ``which, kind, bin, low, high, observed, expected``, and the
+        summary repeated on each row: ``n_variables, n_trials, auc, auc_expected,
+        auc_trapezoid, p, p_auc, p_reference, sims, method``.
 
     References
     ----------
