@@ -1,6 +1,6 @@
 """The distribution of baseline p values across trials against the distribution expected
 under randomisation (Carlisle 2017; Bolland et al. 2019, 2020; reappraised's
-``pval_cont_fn``)."""
+``pval_cont_fn`` and ``pval_cat_fn``; the categorical null is in :mod:`.pvalues_cat`)."""
 
 from __future__ import annotations
 
@@ -122,8 +122,9 @@ def _piece(which: str, trial: str, p: np.ndarray, exp: np.ndarray, exp_sum: floa
 def partial_pvalue_distribution(rows: pd.DataFrame, *, which: str = "calculated",
                                 sims: int = 1000, seed: int = 1,
                                 kind: str = "continuous") -> pd.DataFrame:
-    """One row per trial: its p values, their deciles, the expected deciles and the sums of
-    its simulated p per replicate; :func:`combine_pvalue_distribution` adds trials up."""
+    """One row per trial: its p values (of the variables of ``kind``), their deciles, the
+    expected deciles and the sums of its simulated p per replicate;
+    :func:`combine_pvalue_distribution` adds trials up."""
     from trialkit.screen.baseline import NEEDED, baseline_p
 
     require(rows, NEEDED, "pvalue_distribution")
