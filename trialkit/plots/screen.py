@@ -67,7 +67,8 @@ def pvalue_cdf(dist: pd.DataFrame, pvalues: pd.DataFrame | None = None, *,
     pvalues : DataFrame, optional
         :func:`trialkit.screen.baseline.baseline_p` output: when given, the observed curve
         is the step ECDF of its p values (``p`` for "calculated", ``reported_p`` for
-        "reported", continuous variables); otherwise the observed shares at decile edges.
+        "reported", of the variables of ``dist``'s ``kind``); otherwise the observed
+        shares at decile edges.
     ax : Axes, optional
     style : {"paper", "slide"}
 
@@ -89,18 +90,21 @@ def pvalue_cdf(dist: pd.DataFrame, pvalues: pd.DataFrame | None = None, *,
     _need(dist, ("which", "low", "high", "observed", "expected", "auc", "auc_expected", "p",
                  "p_auc", "n_variables", "n_trials"), "pvalue_cdf")
     which = str(dist["which"].iloc[0])
+    kind = str(dist["kind"].iloc[0]) if "kind" in dist else "continuous"
     edges = np.r_[0.0, dist["high"].to_numpy(float)]
     exp = dist["expected"].to_numpy(float)
     obs = dist["observed"].to_numpy(float)
     with style_context(style) as spec:
         ax = ensure_ax(ax, style)
         lw = spec["rc"]["lines.linewidth"]
-        label = "expected: " + ("uniform" if which == "reported" else "simulated rounding")
+        label = "expected: " + ("uniform" if which == "reported" else
+                                "simulated rounding" if kind == "continuous" else
+                                "simulated binomial null")
         ax.plot(edges, np.r_[0.0, np.cumsum(exp) / exp.sum()], color=EXPECTED, lw=lw * 0.8,
                 ls="--", label=label)
         if pvalues is not None:
             col = "p" if which == "calculated" else "reported_p"
-            sel = pvalues[pvalues["kind"] == "continuous"][col].to_numpy(float)
+            sel = pvalues[pvalues["kind"] == kind][col].to_numpy(float)
             p = np.sort(sel[np.isfinite(sel)])
             y = np.arange(1, len(p) + 1) / len(p)
             ax.step(np.r_[0.0, p, 1.0], np.r_[0.0, y, 1.0], where="post", color=OBSERVED,

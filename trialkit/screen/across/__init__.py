@@ -18,8 +18,11 @@ from trialkit.screen.across.categorical import (
 )
 from trialkit.screen.across.cohorts import (
     cohort_matches,
+    cohort_matches_by_variable,
     combine_cohort_matches,
+    combine_cohort_matches_by_variable,
     partial_cohort_matches,
+    partial_cohort_matches_by_variable,
 )
 from trialkit.screen.across.digits import combine_final_digits, final_digits, partial_final_digits
 from trialkit.screen.across.matches import combine_matches, matches, partial_matches
@@ -30,10 +33,10 @@ from trialkit.screen.across.pvalues import (
 )
 
 __all__ = [
-    "categorical", "cohort_matches", "combine_categorical", "combine_cohort_matches",
-    "combine_final_digits", "combine_group_sizes", "combine_matches",
-    "combine_pvalue_distribution", "final_digits", "group_sizes", "matches",
-    "partial_categorical", "partial_cohort_matches", "partial_final_digits",
-    "partial_group_sizes", "partial_matches", "partial_pvalue_distribution",
-    "pvalue_distribution",
+    "categorical", "cohort_matches", "cohort_matches_by_variable", "combine_categorical",
+    "combine_cohort_matches", "combine_cohort_matches_by_variable", "combine_final_digits",
+    "combine_group_sizes", "combine_matches", "combine_pvalue_distribution", "final_digits",
+    "group_sizes", "matches", "partial_categorical", "partial_cohort_matches",
+    "partial_cohort_matches_by_variable", "partial_final_digits", "partial_group_sizes",
+    "partial_matches", "partial_pvalue_distribution", "pvalue_distribution",
 ]

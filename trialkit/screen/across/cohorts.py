@@ -16,7 +16,9 @@ from trialkit.screen.across._common import (
     sort_keys,
 )
 
-__all__ = ["cohort_matches", "combine_cohort_matches", "partial_cohort_matches"]
+__all__ = ["cohort_matches", "cohort_matches_by_variable", "combine_cohort_matches",
+           "combine_cohort_matches_by_variable", "median_tail_p", "partial_cohort_matches",
+           "partial_cohort_matches_by_variable"]
 
 NEEDED = ("trial", "variable", "arm", "timepoint", "kind", "n", "mean", "sd", "mean_text",
           "sd_text", "mean_decimals", "sd_decimals")
@@ -128,6 +130,11 @@ def combine_cohort_matches(pieces: pd.DataFrame, *, sims: int = 1000, seed: int 
     ...                                        min_cohorts=2))
     True
     """
+    return _summarise(_records(pieces, sims, seed, min_cohorts), sims)
+
+
+def _records(pieces: pd.DataFrame, sims: int, seed: int, min_cohorts: int) -> list[dict]:
+    """Per variable and statistic: cohorts, observed matches and the simulated ones."""
     pc = sort_keys(pieces, ["variable", "timepoint", "trial", "arm"])
     recs = []
     for (var, tp), g in pc.groupby(["variable", "timepoint"], sort=False):
@@ -137,7 +144,7 @@ def combine_cohort_matches(pieces: pd.DataFrame, *, sims: int = 1000, seed: int 
             recs.append({"variable": var, "timepoint": tp, "statistic": stat,
                          "n_cohorts": len(g) if stat == "mean" else int(g["sd"].notna().sum()),
                          "matches": obs, "sim": sim})
-    return _summarise(recs, sims)
+    return recs
 
 
 def _summarise(recs: list[dict], sims: int) -> pd.DataFrame:
@@ -218,3 +225,120 @@ def cohort_matches(table: pd.DataFrame, *, sims: int = 1000, seed: int = 1,
                                   min_cohorts=min_cohorts)
 
 
+
+
+#: :func:`cohort_matches_by_variable`'s columns
+BY_VARIABLE = ["variable", "timepoint", "statistic", "n_cohorts", "matches",
+               "expected_matches", "median_matches", "direction", "p", "sims", "method"]
+
+
+def median_tail_p(observed: int, sim: np.ndarray) -> tuple[float, str, int]:
+    """reappraised's per-variable p of ``cohort_fn``: the share of simulations at least as
+    extreme as the observed number of matching cohorts, in the direction away from the
+    simulations' median, the observed value included (ties count as extreme).
+
+    The median is reappraised's: the number of matches (0, 2, 3, ...; one cohort cannot
+    match alone) whose cumulative simulated count is nearest half the simulations, the
+    smallest such number on a tie. Above it: ``P(X >= observed)``; below:
+    ``P(X <= observed)``; at it, ``P(X >= observed)`` when ``P(X <= median) >
+    P(X >= median)``, else ``P(X <= observed)``; the two are equal only when every
+    simulation and the observation are 0 (a tie with the position before would otherwise
+    have won), where reappraised returns NA and this returns p = 1 ("more"). A p of 0
+    is given as ``1 / sims``, as reappraised prints it.
+
+    Returns (p, direction "more" or "fewer", median number of matches).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sim = np.array([0] * 60 + [2] * 30 + [3] * 10)   # median 0 matches
+    >>> median_tail_p(3, sim)
+    (0.1, 'more', 0)
+    >>> median_tail_p(0, sim)   # at the median: P(X <= 0) = 0.6 < P(X >= 0) = 1
+    (0.6, 'fewer', 0)
+    """
+    sim = np.asarray(sim, np.int64)
+    n = len(sim)
+    pos = np.maximum(sim, 1)
+    cum = np.cumsum(np.bincount(pos, minlength=2)[1:])
+    med = int(np.argmin(np.abs(cum - n / 2.0))) + 1  # first position, as which.min
+    below = float(cum[med - 1])  # positions 1..med
+    above = float(n - (cum[med - 2] if med >= 2 else 0))  # positions med..end
+    v = max(int(observed), 1)
+    if v > med or (v == med and below >= above):
+        p, direction = float(np.mean(sim >= observed)), "more"
+    else:
+        p, direction = float(np.mean(sim <= observed)), "fewer"
+    return max(p, 1.0 / n), direction, 0 if med == 1 else med
+
+
+def partial_cohort_matches_by_variable(rows: pd.DataFrame) -> pd.DataFrame:
+    """The same pieces as :func:`partial_cohort_matches`."""
+    return partial_cohort_matches(rows)
+
+
+def combine_cohort_matches_by_variable(pieces: pd.DataFrame, *, sims: int = 1000,
+                                       seed: int = 1, min_cohorts: int = 10) -> pd.DataFrame:
+    """:func:`cohort_matches_by_variable` from the pieces of
+    :func:`partial_cohort_matches` (concatenated, any split of whole trials); the
+    simulations are :func:`combine_cohort_matches`'s own (same seed, same draws)."""
+    out = []
+    for r in _records(pieces, sims, seed, min_cohorts):
+        p, direction, med = median_tail_p(r["matches"], r["sim"])
+        out.append({"variable": r["variable"], "timepoint": r["timepoint"],
+                    "statistic": r["statistic"], "n_cohorts": r["n_cohorts"],
+                    "matches": r["matches"], "expected_matches": float(r["sim"].mean()),
+                    "median_matches": med, "direction": direction, "p": p, "sims": sims,
+                    "method": "simulated_cohorts/one_sided_from_median/ties_extreme"})
+    return pd.DataFrame(out, columns=BY_VARIABLE)
+
+
+def cohort_matches_by_variable(table: pd.DataFrame, *, sims: int = 1000, seed: int = 1,
+                               min_cohorts: int = 10) -> pd.DataFrame:
+    """Each variable's own Monte Carlo p for its number of cohorts with a matching mean
+    (SD, both), as reappraised's ``cohort_fn`` reports them beside its binned test.
+
+    The simulations are those of :func:`cohort_matches` (same ``sims``, ``seed`` and
+    ``min_cohorts`` give the same draws). For each variable and statistic, ``matches`` is
+    the observed number of cohorts whose value equals another cohort's, ``p`` the share of
+    the ``sims`` simulated numbers at least as extreme, one-sided, in the direction away from
+    the simulated median (:func:`median_tail_p`, reappraised's rule): ``P(X >= matches)``
+    when more cohorts match than the median, ``P(X <= matches)`` when fewer; ties with the
+    observed number count as extreme, ``#/sims`` (not ``(1 + #)/(1 + sims)``), and 0 is
+    given as ``1 / sims``, as reappraised prints it. Small p in ``direction = "more"`` is
+    the suspicious one (more identical summaries than fresh samples give); ``"fewer"``
+    means fewer matches than usual. The p are not adjusted for the number of variables.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A rows frame.
+    sims, seed, min_cohorts : int
+        As for :func:`cohort_matches`.
+
+    Returns
+    -------
+    DataFrame
+        One row per variable (name and timepoint) x statistic (mean, sd, both):
+        ``variable, timepoint, statistic, n_cohorts, matches, expected_matches`` (mean
+        simulated number), ``median_matches``, ``direction, p, sims, method``.
+
+    References
+    ----------
+    Bolland, M. J., Gamble, G. D., Avenell, A., & Grey, A. (2021). Identical summary
+    statistics were uncommon in randomized trials and cohort studies. J Clin Epidemiol,
+    136, 180-188. reappraised 0.1.1 (CRAN), ``cohort_fn``, ``cohort_prob_data``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"trial": [f"T{i}" for i in range(10)], "variable": "age",
+    ...     "arm": "a", "timepoint": "", "kind": "continuous", "n": 40,
+    ...     "mean": [70.1, 70.1] + [69.0 + i / 10 for i in range(8)], "sd": 5.2,
+    ...     "mean_text": "", "sd_text": "", "mean_decimals": 1, "sd_decimals": 1})
+    >>> res = cohort_matches_by_variable(rows, sims=200)
+    >>> res[["statistic", "matches"]].values.tolist()
+    [['mean', 2], ['sd', 10], ['both', 2]]
+    """
+    return combine_cohort_matches_by_variable(partial_cohort_matches(table), sims=sims,
+                                              seed=seed, min_cohorts=min_cohorts)

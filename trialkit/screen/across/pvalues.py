@@ -1,6 +1,6 @@
 """The distribution of baseline p values across trials against the distribution expected
 under randomisation (Carlisle 2017; Bolland et al. 2019, 2020; reappraised's
-``pval_cont_fn``)."""
+``pval_cont_fn`` and ``pval_cat_fn``; the categorical null is in :mod:`.pvalues_cat`)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,15 @@ __all__ = ["CARLISLE_DECILES", "combine_pvalue_distribution", "partial_pvalue_di
 #: Carlisle's 2017 trials, as reappraised uses them (Bolland et al. 2020, Anaesthesia 75:1685).
 CARLISLE_DECILES = (0.116, 0.097, 0.091, 0.096, 0.093, 0.095, 0.091, 0.086, 0.072, 0.163)
 WHICH = ("calculated", "reported")
-PIECE = ["which", "trial", "k", "p_values", "obs_bins", "exp_bins", "exp_sum", "sim_sums"]
+_AUC = "/auc_mc_two_sided_ties_extreme"
+METHODS = {("calculated", "continuous"): "deciles_chi2_vs_simulated_rounding_null" + _AUC,
+           ("calculated", "categorical"):
+           "deciles_chi2_vs_simulated_binomial_null(chi2_pearson_or_fisher)" + _AUC,
+           ("reported", "continuous"): "deciles_chi2_vs_uniform" + _AUC,
+           ("reported", "categorical"): "deciles_chi2_vs_uniform" + _AUC}
+PIECE = ["which", "kind", "trial", "k", "p_values", "obs_bins", "exp_bins", "exp_sum",
+         "sim_sums"]
+KINDS = ("continuous", "categorical")
 
 
 def decile(p: np.ndarray) -> np.ndarray:
@@ -103,8 +111,9 @@ def _calculated(rows: pd.DataFrame, sims: int, seed: int) -> list[dict]:
 
 
 def _piece(which: str, trial: str, p: np.ndarray, exp: np.ndarray, exp_sum: float,
-           sim_sums: np.ndarray) -> dict:
-    return {"which": which, "trial": trial, "k": len(p), "p_values": tuple(p.tolist()),
+           sim_sums: np.ndarray, kind: str = "continuous") -> dict:
+    return {"which": which, "kind": kind, "trial": trial, "k": len(p),
+            "p_values": tuple(p.tolist()),
             "obs_bins": tuple(np.bincount(decile(p), minlength=10).tolist()),
             "exp_bins": tuple(np.asarray(exp, float).tolist()), "exp_sum": float(exp_sum),
             "sim_sums": tuple(np.asarray(sim_sums, float).tolist())}
@@ -113,8 +122,9 @@ def _piece(which: str, trial: str, p: np.ndarray, exp: np.ndarray, exp_sum: floa
 def partial_pvalue_distribution(rows: pd.DataFrame, *, which: str = "calculated",
                                 sims: int = 1000, seed: int = 1,
                                 kind: str = "continuous") -> pd.DataFrame:
-    """One row per trial: its p values, their deciles, the expected deciles and the sums of
-    its simulated p per replicate; :func:`combine_pvalue_distribution` adds trials up."""
+    """One row per trial: its p values (of the variables of ``kind``), their deciles, the
+    expected deciles and the sums of its simulated p per replicate;
+    :func:`combine_pvalue_distribution` adds trials up."""
     from trialkit.screen.baseline import NEEDED, baseline_p
 
     require(rows, NEEDED, "pvalue_distribution")
@@ -122,12 +132,14 @@ def partial_pvalue_distribution(rows: pd.DataFrame, *, which: str = "calculated"
         from trialkit.errors import TrialDataError
         raise TrialDataError(f"pvalue_distribution: which={which!r}; expected one of "
                              f"{', '.join(WHICH)}")
-    if which == "calculated" and kind != "continuous":
+    if kind not in KINDS:
         from trialkit.errors import TrialDataError
-        raise TrialDataError("pvalue_distribution: the expected distribution of p computed "
-                             "from rounded summaries is simulated for continuous variables "
-                             "only; use which='reported' for categorical ones")
-    if which == "calculated":
+        raise TrialDataError(f"pvalue_distribution: kind={kind!r}; expected one of "
+                             f"{', '.join(KINDS)}")
+    if which == "calculated" and kind == "categorical":
+        from trialkit.screen.across.pvalues_cat import calculated_categorical
+        out = calculated_categorical(rows, sims, seed)
+    elif which == "calculated":
         out = _calculated(rows, sims, seed)
     else:
         bp = baseline_p(rows)
@@ -138,7 +150,7 @@ def partial_pvalue_distribution(rows: pd.DataFrame, *, which: str = "calculated"
             u = trial_rng(seed, str(trial), "pvalue_distribution", "reported").random(
                 (sims, len(p)))
             out.append(_piece("reported", str(trial), p, np.full(10, 0.1 * len(p)),
-                              0.5 * len(p), u.sum(axis=1)))
+                              0.5 * len(p), u.sum(axis=1), kind))
     piece = pd.DataFrame(out, columns=PIECE)
     piece.attrs.update(which=which, sims=sims, seed=seed, kind=kind)
     return piece
@@ -176,6 +188,8 @@ def combine_pvalue_distribution(pieces: pd.DataFrame) -> pd.DataFrame:
 
     which = str(pieces["which"].iloc[0]) if len(pieces) else pieces.attrs.get(
         "which", "calculated")
+    kind = str(pieces["kind"].iloc[0]) if len(pieces) else pieces.attrs.get(
+        "kind", "continuous")
     sims = int(pieces.attrs.get("sims", 0))
     pc = sort_keys(pieces, ["trial"])
     k = int(pc["k"].sum())
@@ -196,15 +210,15 @@ def combine_pvalue_distribution(pieces: pd.DataFrame) -> pd.DataFrame:
             p_ref = float(stats.chi2.sf(((obs - r) ** 2 / r).sum(), 9))
     else:
         auc = auc_exp = p_auc = p_dec = p_ref = math.nan
-    method = ("deciles_chi2_vs_simulated_rounding_null/auc_mc_two_sided_ties_extreme"
-              if which == "calculated" else "deciles_chi2_vs_uniform/auc_mc_two_sided_ties_extreme")
+    method = METHODS[which, kind]
     lo = np.arange(10) / 10
     return pd.DataFrame({
-        "which": which, "bin": np.arange(1, 11), "low": lo, "high": lo + 0.1,
+        "which": which, "kind": kind, "bin": np.arange(1, 11), "low": lo, "high": lo + 0.1,
         "observed": obs.astype(np.int64), "expected": exp if k else np.full(10, 0.0),
         "n_variables": k, "n_trials": int((pc["k"] > 0).sum()), "auc": auc,
         "auc_expected": auc_exp, "auc_trapezoid": auc_trapezoid(p), "p": p_dec,
-        "p_auc": p_auc, "p_reference": p_ref if which == "calculated" else math.nan,
+        "p_auc": p_auc,
+        "p_reference": p_ref if (which, kind) == ("calculated", "continuous") else math.nan,
         "sims": sims, "method": method})
 
 
@@ -221,13 +235,28 @@ def pvalue_distribution(table: pd.DataFrame, *, which: str = "calculated", sims:
     and pooled SD) with their own n, the simulated means and SDs are rounded to the
     decimals the variable prints, and the t / ANOVA p is recomputed (``sims`` times).
 
+    ``kind="categorical"`` (counts or percentages per arm): with ``which="reported"`` as
+    above; with ``which="calculated"`` the observed p is
+    :func:`trialkit.screen.baseline.baseline_p`'s (Pearson's chi-squared without continuity
+    correction, Fisher's exact test for two arms when an expected count is below 5; a
+    percentage becomes the count ``round(percent n / 100)``). These p are not uniform under
+    randomisation (Bolland et al. 2019: the counts are discrete and Fisher's test is
+    conservative, so too few small p and too many near 1), so their null is simulated too
+    (:mod:`trialkit.screen.across.pvalues_cat`): each arm's count drawn from
+    Binomial(n_i, P), the arm's own n and the variable's pooled proportion P, and the same
+    test applied to each simulated table (one with nobody or everybody in the category
+    counts as p = 1). Variables with no observed p (nobody or everybody in the category)
+    are left out. ``p_reference`` is then NaN (Carlisle's proportions are for continuous
+    variables).
+
     Two comparisons: ``p`` is Pearson's chi-squared test of the counts in the ten deciles
     (right-closed bins (a, b], as R's ``cut``) against the expected proportions, on 9 df
     (reappraised's test); ``auc`` is the area under the ECDF over [0, 1], ``1 - mean(p)``
     (0.5 when uniform), against ``auc_expected`` from the simulation, and ``p_auc`` its
     two-sided Monte Carlo p: the share of simulated sets of p values whose AUC is at least
-    as far from ``auc_expected`` as the observed one, ties counted as at least as far,
-    ``(1 + #) / (1 + sims)`` (Phipson & Smyth 2010). ``auc_trapezoid`` is reappraised's AUC
+    as far from ``auc_expected`` as the observed one, ties counted as at least as far
+    (within 1e-12), ``(1 + #) / (1 + sims)`` (Phipson & Smyth 2010); the same rule for both
+    kinds. ``auc_trapezoid`` is reappraised's AUC
     (straight lines between the ECDF's points up to the largest p), to compare with its
     output; ``p_reference`` (calculated only) tests the deciles against Carlisle's empirical
     proportions :data:`CARLISLE_DECILES`, as reappraised does.
@@ -242,14 +271,14 @@ def pvalue_distribution(table: pd.DataFrame, *, which: str = "calculated", sims:
     seed : int
         Draws come from :func:`trialkit.screen._rows.trial_rng` per trial.
     kind : {"continuous", "categorical"}
-        Which variables; "categorical" only with ``which="reported"``.
+        Which variables; both kinds with either ``which``.
 
     Returns
     -------
     DataFrame
-        One row per decile: ``which, bin, low, high, observed, expected``, and the summary
-        repeated on each row: ``n_variables, n_trials, auc, auc_expected, auc_trapezoid, p,
-        p_auc, p_reference, sims, method``.
+        One row per decile: ``which, kind, bin, low, high, observed, expected``, and the
+        summary repeated on each row: ``n_variables, n_trials, auc, auc_expected,
+        auc_trapezoid, p, p_auc, p_reference, sims, method``.
 
     References
     ----------
@@ -272,6 +301,10 @@ def pvalue_distribution(table: pd.DataFrame, *, which: str = "calculated", sims:
     ...     "reported_p": [0.59, 0.59], "file": "", "row": [1, 2]})
     >>> int(pvalue_distribution(rows, which="reported", sims=99).observed.sum())
     1
+    >>> cat = rows.assign(kind="categorical", variable="women", n=8, count=[3.0, 4.0])
+    >>> res = pvalue_distribution(cat, kind="categorical", sims=2000)
+    >>> res.expected.round(2).tolist()   # Fisher's p of 8 v 8: far from uniform
+    [0.03, 0.06, 0.04, 0.09, 0.0, 0.03, 0.2, 0.0, 0.0, 0.55]
     """
     return combine_pvalue_distribution(partial_pvalue_distribution(
         table, which=which, sims=sims, seed=seed, kind=kind))
