@@ -130,7 +130,7 @@ def build_tables(records: Sequence[Mapping[str, str]], meta: TrialMeta,
     def frame_of(items: list[dict[str, Any]]) -> pd.DataFrame:
         frame = pd.DataFrame(items, columns=columns)
         for col in ("mean_text", "sd_text", *text_present, *(["method"] if converted else [])):
-            frame[col] = frame[col].fillna("").astype("string") if col == "method" else (
+            frame[col] = frame[col].astype("string").fillna("") if col == "method" else (
                 frame[col].astype("string"))
         return sort_frame(frame, meta)
 
@@ -198,6 +198,8 @@ def _summary_row(rec: Mapping[str, str], meta: TrialMeta, name: str,
     out["sd_text"] = rec.get("sd") or None
     if math.isnan(out["sd"]) or math.isnan(out["mean"]):
         out.update(convert_spread(out, file=name, row_number=row, field=rec.get("_column")))
+    if rec.get("_negated"):  # a change printed baseline minus follow-up (trialkit.tables.signs)
+        out["method"] = "/".join(m for m in (out.get("method", ""), rec["_negated"]) if m)
     return out
 
 
