@@ -310,3 +310,23 @@ def test_cli_change_option_and_toml(capsys, hahm_file: Path, tmp_path: Path) -> 
     assert len(err.strip().splitlines()) == 1
     code, _, err = _run(capsys, "check", str(bare), "--change", "nosuch=baseline_minus_followup")
     assert code == 2 and "--change: unknown outcome 'nosuch'" in err
+
+
+def test_sensitivity_figure_says_the_changes_were_negated(hahm_file: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    from trialkit.figures import figure_set
+
+    figs = figure_set(trialkit.from_table(hahm_file), outcome=PAIN[0])
+    try:
+        fig = figs[f"sensitivity_{PAIN[0]}"]
+        texts = " ".join(t.get_text() for t in fig.findobj(plt.Text))
+        assert "prints these changes as baseline minus follow-up" in " ".join(texts.split())
+        # The printed-change line sits at (-2.9) - (-1.6) = -1.3, the ANCOVA's side of 0.
+        ax = fig.axes[0]
+        flat = [line for line in ax.get_lines() if len(set(line.get_ydata())) == 1
+                and len(line.get_ydata()) > 1]
+        assert any(abs(line.get_ydata()[0] + 1.3) < 1e-9 for line in flat)
+    finally:
+        for f in figs.values():
+            plt.close(f)
