@@ -57,8 +57,9 @@ def build_summary(records: Sequence[Mapping[str, str]], meta: TrialMeta,
     """Validate text records of summary statistics and return the summary frame.
 
     Columns: outcome, arm, timepoint, n, mean, sd, the optional statistics present, source,
-    mean_text and sd_text (the numbers as written), then ``footnote`` and ``method`` where
-    some row has one. Sorted by outcome, arm and timepoint order. Records whose ``measure``
+    mean_text and sd_text (the numbers as written, with the stored sign), then ``footnote``,
+    ``printed`` (the cell as printed, where a change was negated at load) and ``method``
+    where some row has one. Sorted by outcome, arm and timepoint order. Records whose ``measure``
     is "change" are refused here; use :func:`build_tables`.
     """
     summary, changes = build_tables(records, meta, name)
