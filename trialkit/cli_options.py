@@ -1,8 +1,9 @@
 """The command line's per-outcome options: parse them, and apply them to a table or a trial.
 
 ``--direction pain=lower,rom=higher``, ``--scale pain=0-10`` (or ``--scale 0-10`` for every
-outcome), ``--integer pain`` (or ``--integer``, ``--integer '*'`` for every outcome) and
-``--reported FILE``.
+outcome), ``--integer pain`` (or ``--integer``, ``--integer '*'`` for every outcome),
+``--change pain=baseline_minus_followup`` (or ``--change baseline_minus_followup`` for every
+outcome: how the table prints its change rows) and ``--reported FILE``.
 
 ``--integer`` takes an optional value, so ``trialkit check --integer table.csv`` could mean
 "the outcome table.csv". The rule: the word after ``--integer`` is the command's trial, not an
@@ -87,6 +88,24 @@ def scales(text: str) -> list[tuple[str, tuple[float, float]]]:
     return [(name, scale(value)) for name, value in _pairs(text, "--scale")]
 
 
+def changes(text: str) -> list[tuple[str, str]]:
+    """``"baseline_minus_followup"`` (every outcome) or ``"pain=baseline_minus_followup"``."""
+    from trialkit.tables.signs import parse_change
+
+    pairs = [(ALL, text)] if "=" not in text else _pairs(text, "--change")
+    out = []
+    for name, value in pairs:
+        try:
+            found = parse_change(value, field="--change")
+        except TrialDataError as exc:
+            raise argparse.ArgumentTypeError(exc.reason) from None
+        if found is None:
+            raise argparse.ArgumentTypeError("--change needs baseline_minus_followup or "
+                                             "followup_minus_baseline")
+        out.append((name, found))
+    return out
+
+
 def integers(text: str) -> list[str]:
     """``"pain,rom"`` -> ``["pain", "rom"]``; the bare option means every outcome."""
     names = [n.strip() for n in text.split(",") if n.strip()]
@@ -156,6 +175,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         default=[], metavar="OUTCOME,...", help="responses are whole numbers "
                         "(enables GRIM): for the outcomes named, or for all without a name "
                         "(before or after the trial)")
+    parser.add_argument("--change", type=changes, action="append", default=[],
+                        metavar="[OUTCOME=]baseline_minus_followup", help="for a table file: "
+                        "its change rows print baseline minus follow-up (a fall as a positive "
+                        "number), for every outcome or the ones named; they are negated at "
+                        "load (default followup_minus_baseline)")
     parser.add_argument("--reported", default=None, metavar="FILE",
                         help="the paper's statements in the reported.csv format, to check")
     _with_integer_rule(parser)
@@ -179,6 +203,8 @@ def outcome_options(args: argparse.Namespace) -> dict[str, dict[str, Any]]:
         put(name, "upper", hi, "--scale")
     for name in _flat(getattr(args, "integer", [])):
         put(name, "integer", True, "--integer")
+    for name, change in _flat(getattr(args, "change", [])):
+        put(name, "change", change, "--change")
     return spec
 
 
@@ -215,7 +241,8 @@ def _by_outcome(spec: dict[str, dict[str, Any]], outcomes: Sequence[tuple[str, s
         if name == ALL:
             continue
         option = ("--direction" if "direction" in entry else
-                  "--scale" if "lower" in entry else "--integer")
+                  "--scale" if "lower" in entry else
+                  "--change" if "change" in entry else "--integer")
         out[_match(name, outcomes, option, where, by_id)].update(entry)
     return out
 
@@ -234,6 +261,9 @@ def table_outcomes_spec(path: Path, spec: dict[str, dict[str, Any]]
 def check_against_toml(trial: Trial, spec: dict[str, dict[str, Any]]) -> None:
     """Options given for a trial folder must agree with its trial.toml (which they cannot
     change: a trial folder says everything about itself)."""
+    if any("change" in entry for entry in spec.values()):
+        raise TrialDataError("--change describes a table file; a trial folder's summary.csv "
+                             "stores change rows as follow-up minus baseline", field="--change")
     pairs = [(o.id, o.label) for o in trial.outcomes]
     for oid, entry in _by_outcome(spec, pairs, f"trial {trial.id!r}", by_id=True).items():
         for problem in _contradictions(trial.outcome(oid), entry):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from trialkit.figure_text import changes_printed, source_note
+from trialkit.figure_text import changes_negated_note, changes_printed, source_note
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -314,7 +314,7 @@ def _sensitivity(ctx: _Set, oid: str, which: str) -> dict[str, Figure]:
             if ax.get_legend() is not None:
                 ax.get_legend().remove()
     if changes_printed(trial, oid):
-        note = _implied_note(s)
+        note = f"{_implied_note(s)} {changes_negated_note(trial, oid)}".strip()
     else:
         note = ("The paper does not report the correlation between baseline and follow-up, "
                 "which change-score and ANCOVA intervals need; each line shows one "

@@ -15,7 +15,8 @@ from trialkit.errors import TrialDataError
 if TYPE_CHECKING:
     from trialkit.trial import Trial
 
-__all__ = ["changes_printed", "chosen_outcome", "data_name", "source_note", "who"]
+__all__ = ["changes_negated_note", "changes_printed", "chosen_outcome", "data_name",
+           "source_note", "who"]
 
 
 def who(trial: Trial, data: str | None = None) -> str:
@@ -75,6 +76,32 @@ def changes_printed(trial: Trial, outcome: str | None = None) -> bool:
     if outcome is not None and not changes.empty:
         changes = changes[changes["outcome"] == outcome]
     return not changes.empty
+
+
+def changes_negated_note(trial: Trial, outcome: str) -> str:
+    """The footnote of a figure using change rows that were negated at load, else "".
+
+    A table declaring ``change = "baseline_minus_followup"`` prints its changes as baseline
+    minus follow-up; the figure shows them as follow-up minus baseline and must say so.
+
+    Examples
+    --------
+    >>> import trialkit
+    >>> changes_negated_note(trialkit.load("mejuto2014"), "pain")
+    ''
+    """
+    from trialkit.tables.signs import NEGATED_METHOD
+
+    ch = trial.changes
+    if ch.empty or "method" not in ch.columns:
+        return ""
+    rows = ch[(ch["outcome"] == outcome) & ch["method"].fillna("").str.contains(
+        NEGATED_METHOD, regex=False)]
+    if rows.empty:
+        return ""
+    return ("The table prints these changes as baseline minus follow-up (declared "
+            "change = \"baseline_minus_followup\"); they are shown negated, as follow-up "
+            "minus baseline.")
 
 
 def chosen_outcome(trial: Trial, outcome: str | None) -> tuple[str, str]:

@@ -57,8 +57,9 @@ def build_summary(records: Sequence[Mapping[str, str]], meta: TrialMeta,
     """Validate text records of summary statistics and return the summary frame.
 
     Columns: outcome, arm, timepoint, n, mean, sd, the optional statistics present, source,
-    mean_text and sd_text (the numbers as written), then ``footnote`` and ``method`` where
-    some row has one. Sorted by outcome, arm and timepoint order. Records whose ``measure``
+    mean_text and sd_text (the numbers as written, with the stored sign), then ``footnote``,
+    ``printed`` (the cell as printed, where a change was negated at load) and ``method``
+    where some row has one. Sorted by outcome, arm and timepoint order. Records whose ``measure``
     is "change" are refused here; use :func:`build_tables`.
     """
     summary, changes = build_tables(records, meta, name)
@@ -130,7 +131,7 @@ def build_tables(records: Sequence[Mapping[str, str]], meta: TrialMeta,
     def frame_of(items: list[dict[str, Any]]) -> pd.DataFrame:
         frame = pd.DataFrame(items, columns=columns)
         for col in ("mean_text", "sd_text", *text_present, *(["method"] if converted else [])):
-            frame[col] = frame[col].fillna("").astype("string") if col == "method" else (
+            frame[col] = frame[col].astype("string").fillna("") if col == "method" else (
                 frame[col].astype("string"))
         return sort_frame(frame, meta)
 
@@ -198,6 +199,8 @@ def _summary_row(rec: Mapping[str, str], meta: TrialMeta, name: str,
     out["sd_text"] = rec.get("sd") or None
     if math.isnan(out["sd"]) or math.isnan(out["mean"]):
         out.update(convert_spread(out, file=name, row_number=row, field=rec.get("_column")))
+    if rec.get("_negated"):  # a change printed baseline minus follow-up (trialkit.tables.signs)
+        out["method"] = "/".join(m for m in (out.get("method", ""), rec["_negated"]) if m)
     return out
 
 

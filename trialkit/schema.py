@@ -25,9 +25,11 @@ __all__ = [
 SUMMARY_REQUIRED = ("outcome", "arm", "timepoint", "n", "mean", "sd", "source")
 #: Optional numeric columns of summary.csv.
 SUMMARY_OPTIONAL = ("se", "ci_low", "ci_high", "median", "q1", "q3", "min", "max")
-#: Optional text columns of summary.csv: what a row measures (``MEASURES``, default "value")
-#: and the footnote marks printed beside its numbers.
-SUMMARY_TEXT = ("measure", "footnote")
+#: Optional text columns of summary.csv: what a row measures (``MEASURES``, default "value"),
+#: the footnote marks printed beside its numbers, and ``printed``: the cell as printed where
+#: the row's numbers differ from it (a change printed as baseline minus follow-up, negated
+#: at load; its ``source`` says so).
+SUMMARY_TEXT = ("measure", "footnote", "printed")
 #: What a summary row holds: the level at its timepoint, or the change from baseline to it.
 MEASURES = ("value", "change")
 CHANGE = "change"

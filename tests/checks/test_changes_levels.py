@@ -47,7 +47,11 @@ def test_change_printed_as_a_magnitude_is_consistent_and_says_its_sign():
     rows = c[c["check"] == "change_vs_levels"].set_index("arm")
     assert (rows["verdict"] == "consistent").all()
     assert "sign reversed" in rows.loc["intervention", "detail"]
-    assert "type it as -2.9" in rows.loc["intervention", "detail"]
+    # Nothing is flipped silently: the sentence names the declaration that negates it at
+    # load (trialkit.tables.signs; tests/test_change_sign.py).
+    assert 'Declare change = "baseline_minus_followup" for \'Pain\'' in rows.loc[
+        "intervention", "detail"]
+    assert trial.changes["mean"].tolist() == [2.9, 1.6]
     # The hip/knee copied cell stays an error either way round: -1.50 and 1.50 are both
     # outside [-0.34, -0.32].
     hip = change_vs_levels(trialkit.from_table(TABLE)).set_index("arm")

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from trialkit.checks import _numbers as num
+from trialkit.tables.signs import NEGATED_METHOD, negate_text
 
 if TYPE_CHECKING:
     from trialkit.trial import Trial
@@ -103,13 +104,17 @@ def change_vs_levels(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
     intervals. Where the three rows have different n (completers only, say) the identity
     need not hold, and the row says it cannot be checked. Many papers print a change as a
     magnitude, baseline minus follow-up for a fall: ``agrees_reversed`` says whether the
-    printed change equals the difference with its sign reversed.
+    change equals the difference with its sign reversed. Both compare the change as the trial
+    stores it: a change row declared ``change = "baseline_minus_followup"`` was negated at
+    load (``negated``; :mod:`trialkit.tables.signs`), and ``printed`` keeps its texts as
+    printed.
 
     Returns
     -------
     pandas.DataFrame
-        ``outcome, arm, timepoint, printed, difference_low, difference_high, change_low,
-        change_high, same_n, agrees, agrees_reversed, method``.
+        ``outcome, arm, timepoint, printed`` (baseline, follow-up and change means as
+        printed), ``stored`` (the change's text as stored), ``negated, difference_low,
+        difference_high, change_low, change_high, same_n, agrees, agrees_reversed, method``.
 
     Examples
     --------
@@ -121,8 +126,9 @@ def change_vs_levels(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
     from trialkit.checks.pvalues import _box
 
     rounding = num.check_rounding(rounding)
-    cols = ["outcome", "arm", "timepoint", "printed", "difference_low", "difference_high",
-            "change_low", "change_high", "same_n", "agrees", "agrees_reversed", "method"]
+    cols = ["outcome", "arm", "timepoint", "printed", "stored", "negated", "difference_low",
+            "difference_high", "change_low", "change_high", "same_n", "agrees",
+            "agrees_reversed", "method"]
     rows: list[dict[str, Any]] = []
     for (o, a, tp), pre, post, c in _with_levels(trial):
         if any(pd.isna(x["mean"]) for x in (pre, post, c)):
@@ -132,14 +138,23 @@ def change_vs_levels(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
         c_lo, c_hi, _ = _box(c, "mean", rounding)
         d_lo, d_hi = f_lo - p_hi, f_hi - p_lo
         same_n = int(pre["n"]) == int(post["n"]) == int(c["n"])
+        negated = _negated(c)
+        stored = _mean_text(c)
         rows.append({"outcome": o, "arm": a, "timepoint": tp,
-                     "printed": tuple(_mean_text(x) for x in (pre, post, c)),
+                     "printed": (_mean_text(pre), _mean_text(post),
+                                 negate_text(stored) if negated else stored),
+                     "stored": stored, "negated": negated,
                      "difference_low": d_lo, "difference_high": d_hi, "change_low": c_lo,
                      "change_high": c_hi, "same_n": same_n,
                      "agrees": bool(c_lo <= d_hi and c_hi >= d_lo),
                      "agrees_reversed": bool(-c_hi <= d_hi and -c_lo >= d_lo),
                      "method": "mean_change=mean_post-mean_pre/rounding_box"})
     return pd.DataFrame(rows, columns=cols)
+
+
+def _negated(row: pd.Series) -> bool:
+    """Whether a change row was negated at load (printed baseline minus follow-up)."""
+    return NEGATED_METHOD in str(row.get("method", "") if "method" in row.index else "")
 
 
 def _mean_text(row: pd.Series) -> str:

@@ -318,30 +318,47 @@ def _change_level_rows(trial: Trial) -> list[dict[str, Any]]:
         pre, post, change = r["printed"]
         diff = (f"{post} - {pre} = {r['difference_low']:.3g} to {r['difference_high']:.3g} "
                 f"within the rounding")
+        label = trial.outcome(r["outcome"]).label
+        shown = (f"{change} (baseline minus follow-up, as declared; stored as "
+                 f"{r['stored']})" if r["negated"] else change)
         if not r["same_n"]:
-            verdict, detail = CANNOT, (f"Cannot check the printed change {change} against "
+            verdict, detail = CANNOT, (f"Cannot check the printed change {shown} against "
                                        f"{diff}: the rows have different numbers of patients.")
         elif r["agrees"]:
-            verdict, detail = CONSISTENT, (f"The printed change {change} agrees with the "
+            verdict, detail = CONSISTENT, (f"The printed change {shown} agrees with the "
                                            f"levels: {diff}.")
+        elif r["agrees_reversed"] and r["negated"]:
+            verdict, detail = INCONSISTENT, (
+                f"The printed change {change} agrees with the levels as printed ({diff}), "
+                f"but it is declared change = \"baseline_minus_followup\" and was negated "
+                f"to {r['stored']}: the table prints this change as follow-up minus "
+                f"baseline; remove the declaration for {label!r}.")
         elif r["agrees_reversed"]:
-            # A magnitude printed as baseline minus follow-up: the numbers add up, but an
-            # analysis that reads the row as follow-up minus baseline gets the sign wrong.
-            verdict, detail = CONSISTENT, (
-                f"The printed change {change} agrees with the levels with its sign reversed "
-                f"({pre} - {post}): the paper prints the change as baseline minus follow-up. "
-                f"trialkit reads a change row as follow-up minus baseline, so its analyses of "
-                f"this row take the opposite sign; type it as -{change.lstrip('+-')} to "
-                f"analyse it.")
+            verdict, detail = CONSISTENT, _reversed_sentence(change, pre, post, label)
         else:
-            verdict, detail = INCONSISTENT, (f"The printed change {change} contradicts the "
+            verdict, detail = INCONSISTENT, (f"The printed change {shown} contradicts the "
                                              f"arm's own levels: {diff}; for the same "
                                              f"patients the mean change is the difference "
                                              f"of the means.")
         out.append({"check": "change_vs_levels", "outcome": r["outcome"], "arm": r["arm"],
-                    "timepoint": r["timepoint"], "reported": f"change {change}",
+                    "timepoint": r["timepoint"],
+                    "reported": f"change {change}" + (" (negated at load)" if r["negated"]
+                                                      else ""),
                     "verdict": verdict, "detail": detail})
     return out
+
+
+def _reversed_sentence(change: str, pre: str, post: str, label: str) -> str:
+    """A change printed as baseline minus follow-up, undeclared: what to declare."""
+    # The numbers add up, but an analysis that reads the row as follow-up minus baseline
+    # gets the sign wrong; nothing is flipped without a declaration (trialkit.tables.signs).
+    return (f"The printed change {change} agrees with the levels with its sign reversed "
+            f"({pre} - {post}): the paper prints the change as baseline minus follow-up. "
+            f"trialkit stores a change as follow-up minus baseline and its analyses take the "
+            f"printed sign, so they point the wrong way for this row. Declare change = "
+            f"\"baseline_minus_followup\" for {label!r} (in the table's TOML file under "
+            f"[outcomes.\"{label}\"], or --change \"{label}=baseline_minus_followup\") "
+            f"and it is negated at load.")
 
 
 def _implied_r_rows(trial: Trial) -> list[dict[str, Any]]:

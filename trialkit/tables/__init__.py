@@ -7,6 +7,7 @@ The reader is split along the steps of reading a table:
 - :mod:`~trialkit.tables.layout`: arms and their sizes, timepoints and "Change" rows;
 - :mod:`~trialkit.tables.declarations`: per-outcome unit, direction, scale, ... ;
 - :mod:`~trialkit.tables.records`: cells to records, every problem collected in one pass;
+- :mod:`~trialkit.tables.signs`: change rows printed as baseline minus follow-up, negated;
 - :mod:`~trialkit.tables.build`: :func:`from_table` putting them together.
 """
 

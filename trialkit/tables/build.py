@@ -14,6 +14,7 @@ from trialkit.tables import declarations as _decl
 from trialkit.tables.layout import finish_arm_sizes, read_arms, read_timepoints
 from trialkit.tables.reading import read_table, slug
 from trialkit.tables.records import percent_units, read_cells, stat_records
+from trialkit.tables.signs import BASELINE_MINUS_FOLLOWUP, parse_change, reverse_changes
 
 if TYPE_CHECKING:
 
@@ -52,6 +53,7 @@ def from_table(
     n: Mapping[str, int] | None = None,
     outcomes: Mapping[str, Mapping[str, Any]] | None = None,
     baseline: str | bool | None = None,
+    change: str | None = None,
     reference_arm: str | None = None,
     trial_id: str = "pasted",
     title: str | None = None,
@@ -81,7 +83,14 @@ with ``baseline=False``, one follow-up, "Follow-up").
     each arm's mean change and SD of change; it goes to ``trial.changes``, not to the
     timepoints. Its follow-up is the timepoint the label names if the table has it, else
     the table's last non-baseline timepoint; a table without follow-up rows gets one (the
-    label's, e.g. "6 weeks", or "Follow-up" with id ``follow_up``).
+    label's, e.g. "6 weeks", or "Follow-up" with id ``follow_up``). A change is stored as
+    follow-up minus baseline. A table that prints it the other way round (a fall in pain as
+    a positive number: "4.9 - 2.0 = 2.9") declares ``change = "baseline_minus_followup"``
+    (for the whole table, or per outcome); those change rows are negated at load (mean or
+    median negated, a CI or quartiles ``[a, b]`` become ``[-b, -a]``, SD and SE kept), their
+    ``printed`` column keeps the cell as printed, their ``source`` and ``trial.meta.data``
+    notes say so. Undeclared, nothing is flipped: :func:`trialkit.checks.change_vs_levels`
+    reports a change that agrees with its levels only reversed, and names the declaration.
 
     *Statistic columns*: a column headed p, P value, p-value, p (between groups), p (group x
     time), t or F holds statistics, not an arm. Each cell becomes a reported statement for
@@ -92,14 +101,15 @@ with ``baseline=False``, one follow-up, "Follow-up").
     statement (with a warning); a footnote mark ("0.03*") is kept in the statement's text.
 
     *Declarations*: columns ``unit``, ``direction`` ("lower" or "higher" suffice), ``scale``
-    ("0-10"), ``integer``, ``primary`` describe each row's outcome (its rows must agree). A
-    table file may have a TOML file beside it (same stem, ``.toml``) with
+    ("0-10"), ``integer``, ``primary``, ``change`` describe each row's outcome (its rows
+    must agree). A table file may have a TOML file beside it (same stem, ``.toml``) with
     ``[outcomes.<label or id>]`` tables (unit, direction, lower, upper, integer, mcid,
-    mcid_source, primary) and optionally ``reported = "file.csv"``, ``spread``, ``title``,
-    ``citation``, ``source``, ``baseline`` (a timepoint's label, or ``false``). The TOML
-    file is read first, the columns next, the ``outcomes=`` argument last: explicit
+    mcid_source, primary, change) and optionally ``reported = "file.csv"``, ``spread``, ``title``,
+    ``citation``, ``source``, ``baseline`` (a timepoint's label, or ``false``), ``change``.
+    The TOML file is read first, the columns next, the ``outcomes=`` argument last: explicit
     arguments override the file, key by key (and ``spread``, ``title``, ``citation``,
-    ``source``, ``reported``, ``baseline`` given as arguments win).
+    ``source``, ``reported``, ``baseline``, ``change`` given as arguments win). An outcome's
+    own ``change`` (TOML, column or ``outcomes=``) wins over the table-wide one.
 
     *No baseline*: many tables print only follow-up values (post-treatment only) or a derived
     pre-to-post measure ("proportion of recovery, pre-test to post-test"). Declare
@@ -126,11 +136,14 @@ with ``baseline=False``, one follow-up, "Follow-up").
     outcomes : mapping, optional
         Per outcome (keyed by label or id): ``unit``, ``direction`` ("higher_is_better" or
         "lower_is_better", or "higher"/"lower"), ``lower``, ``upper``, ``scale`` ("0-10"),
-        ``integer``, ``mcid``, ``mcid_source``, ``primary``. Means outside the scale are
-        rejected.
+        ``integer``, ``mcid``, ``mcid_source``, ``primary``, ``change``. Means outside the
+        scale are rejected.
     baseline : str or False, optional
         The baseline timepoint's label, or False when the table prints no baseline (every
         timepoint a follow-up); default the first timepoint in the table.
+    change : {"followup_minus_baseline", "baseline_minus_followup"}, optional
+        How the table's change rows are printed, for every outcome that declares none of its
+        own (default: the TOML file's ``change``, else follow-up minus baseline).
     reference_arm : str, optional
         The comparator arm (label or id); default the last arm.
     trial_id, title, citation, source, design : str
@@ -195,8 +208,11 @@ with ``baseline=False``, one follow-up, "Follow-up").
     out_labels = _decl.outcome_labels([str(v).strip() for v in frame[cols.keys["outcome"]]],
                                       name, cols.keys["outcome"])
     declared = _decl.column_declarations(frame, cols.declarations, cols.keys["outcome"], name)
-    entries = _decl.merge_outcomes(out_labels, (side.get("outcomes"), side_name or "outcomes"),
+    entries = _decl.merge_outcomes(out_labels, (side.get("outcomes"), "outcomes", side_name),
                                    (declared, name), (outcomes, "outcomes"))
+    table_wide = (parse_change(change, field="change") if change is not None
+                  else side.get("change"))
+    conventions = _decl.change_conventions(entries, table_wide)
     errors = ErrorCollector()
     cells = read_cells(frame, cols, arms, tps, spread, source, name, errors)
     reference = _reference(reference_arm, arms)
@@ -204,6 +220,8 @@ with ``baseline=False``, one follow-up, "Follow-up").
     percent_units(entries, cells, name, errors)
     errors.raise_any()
     finish_arm_sizes(arms, cells.seen_n, name, grow=long)
+    negated = reverse_changes(cells.records, {o: c for o, c in conventions.items()
+                                              if c == BASELINE_MINUS_FOLLOWUP})
     for rec in cells.records:
         rec.setdefault("n", str(arms.n[rec["arm"]]))
         rec.setdefault("mean", "")
@@ -211,7 +229,8 @@ with ``baseline=False``, one follow-up, "Follow-up").
     meta = _meta(arms, tps, entries, reference, trial_id, design,
                  _text(title, side.get("title", "Trial typed in from a published table"),
                        "title"),
-                 _text(citation, side.get("citation", "not given"), "citation"), source)
+                 _text(citation, side.get("citation", "not given"), "citation"), source,
+                 _negated_note(negated, out_labels))
     if cells.skipped:
         warnings.warn(f"{name}: cells marked as not reported were left out: "
                       f"{', '.join(cells.skipped)}", UserWarning, stacklevel=2)
@@ -235,8 +254,20 @@ def _reference(reference_arm: Any, arms: Any) -> str:
     return reference
 
 
+def _negated_note(negated: list[str], labels: Mapping[str, str]) -> list[str]:
+    """The provenance note of change rows negated at load (none when nothing was)."""
+    if not negated:
+        return []
+    names = ", ".join(labels[o] for o in negated)
+    return [f"Change rows of {names} are printed as baseline minus follow-up (declared change "
+            f"= \"{BASELINE_MINUS_FOLLOWUP}\"); their means (and any CI or quantiles) were "
+            f"negated at load to follow-up minus baseline, SDs kept. Each row's 'printed' "
+            f"column keeps the cell as printed and its 'source' says it was negated."]
+
+
 def _meta(arms: Any, tps: Any, entries: list[dict[str, Any]], reference: str,
-          trial_id: Any, design: Any, title: str, citation: str, source: str) -> TrialMeta:
+          trial_id: Any, design: Any, title: str, citation: str, source: str,
+          notes: list[str]) -> TrialMeta:
     for value, what in ((trial_id, "trial_id"), (design, "design")):
         if not isinstance(value, str) or not value.strip():
             raise TrialDataError(f"expected text, got {value!r}", field=what)
@@ -247,7 +278,7 @@ def _meta(arms: Any, tps: Any, entries: list[dict[str, Any]], reference: str,
         "timepoints": [{"id": t, "label": lab, "order": i, "baseline": t == tps.baseline}
                        for i, (t, lab) in enumerate(tps.labels.items())],
         "outcomes": entries,
-        "data": {"level": "summary", "source": source},
+        "data": {"level": "summary", "source": source, **({"notes": notes} if notes else {})},
     }
     return parse_meta(raw, file="from_table arguments", require_direction=False)
 

@@ -16,7 +16,7 @@ __all__ = ["DECLARATIONS", "KEYS", "Columns", "StatColumn", "classify"]
 #: Columns that say what a row is.
 KEYS = ("outcome", "timepoint", "arm", "n", "value", "source")
 #: Columns that declare something about the row's outcome (the same on all its rows).
-DECLARATIONS = ("unit", "direction", "scale", "integer", "primary")
+DECLARATIONS = ("unit", "direction", "scale", "integer", "primary", "change")
 
 _STAT_HEADER = re.compile(
     r"^\s*(?P<stat>p(?:[\s-]*values?)?|t(?:[\s-]*values?)?|f(?:[\s-]*values?)?)\.?\s*"

@@ -5,10 +5,14 @@ primary), merged key by key, later ones winning:
 
 1. a TOML file beside the table file (same stem, ``.toml``) with ``[outcomes.<label or id>]``
    tables, and optionally ``reported``, ``spread``, ``title``, ``citation``, ``source``,
-   ``baseline`` (the baseline timepoint's label, or ``false``: the table prints none);
+   ``baseline`` (the baseline timepoint's label, or ``false``: the table prints none),
+   ``change`` (how every change row is printed, see :mod:`~trialkit.tables.signs`);
 2. columns of the table itself: ``unit``, ``direction``, ``scale`` ("0-10"), ``integer``,
-   ``primary`` (an outcome's rows must agree);
+   ``primary``, ``change`` (an outcome's rows must agree);
 3. the ``outcomes=`` argument of :func:`~trialkit.tables.from_table`.
+
+An outcome's own ``change`` wins over the table-wide one (the ``change=`` argument, else the
+TOML file's top-level ``change``), which wins over the default, follow-up minus baseline.
 """
 
 from __future__ import annotations
@@ -22,15 +26,18 @@ from trialkit.cells import parse_number
 from trialkit.errors import ErrorCollector, TrialDataError
 from trialkit.meta import parse_direction, read_toml
 from trialkit.tables.reading import slug
+from trialkit.tables.signs import parse_change
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["column_declarations", "merge_outcomes", "side_file"]
+__all__ = ["change_conventions", "column_declarations", "merge_outcomes", "side_file"]
 
 _OUTCOME_KEYS = ("unit", "direction", "lower", "upper", "integer", "mcid", "mcid_source",
-                 "primary", "mdc", "mdc_source", "short_label", "items", "domain", "scale")
-_FILE_KEYS = ("outcomes", "reported", "spread", "title", "citation", "source", "baseline")
+                 "primary", "mdc", "mdc_source", "short_label", "items", "domain", "scale",
+                 "change")
+_FILE_KEYS = ("outcomes", "reported", "spread", "title", "citation", "source", "baseline",
+              "change")
 _TRUE = {"yes": True, "y": True, "true": True, "1": True, "x": True, "✓": True,
          "no": False, "n": False, "false": False, "0": False}
 _SCALE = re.compile(r"^\s*(\S+?)\s*(?:-|–|—|to|\.\.)\s*(\S+)\s*$")
@@ -59,6 +66,8 @@ def side_file(table: Any) -> tuple[dict[str, Any], str | None]:
         raise TrialDataError(f"expected the baseline timepoint's label (text), or false when "
                              f"the table prints no baseline, got {raw['baseline']!r}",
                              file=path.name, field="baseline")
+    if "change" in raw:
+        raw = {**raw, "change": parse_change(raw["change"], file=path.name, field="change")}
     if "reported" in raw:
         raw = {**raw, "reported": str(path.parent / raw["reported"])}
     return raw, path.name
@@ -109,6 +118,8 @@ def column_declarations(frame: pd.DataFrame, columns: Mapping[str, str], outcome
                 value = errors.call(parse_scale, text, file=name, row=i, field=column) or {}
             elif key in ("integer", "primary"):
                 value = {key: errors.call(_flag, text, name, i, column)}
+            elif key == "change":
+                value = {key: errors.call(parse_change, text, file=name, row=i, field=column)}
             else:
                 value = {key: text}
             spec = found.setdefault(label, {})
@@ -132,33 +143,38 @@ def merge_outcomes(out_labels: Mapping[str, str], *specs: Any) -> list[dict[str,
     later ones winning key by key. Refuses specs for outcomes the table does not have."""
     merged: dict[str, dict[str, Any]] = {oid: {} for oid in out_labels}
     by_label = {label: oid for oid, label in out_labels.items()}
-    for spec_set, where in specs:
+    for spec_set, where, *file_of in specs:
         if spec_set is None:
             continue
+        file = file_of[0] if file_of else None
         if not isinstance(spec_set, Mapping):
             raise TrialDataError(f"expected a mapping of outcome label to its description, "
                                  f"e.g. {{'Pain': {{'unit': 'points'}}}}, got "
-                                 f"{type(spec_set).__name__}", field=where)
+                                 f"{type(spec_set).__name__}", file=file, field=where)
         unknown = [k for k in spec_set if str(k) not in by_label and str(k) not in merged]
         if unknown:
             raise TrialDataError(f"outcomes given for {sorted(map(str, unknown))} but the table "
-                                 f"has {', '.join(out_labels.values())}", field=where)
+                                 f"has {', '.join(out_labels.values())}", file=file,
+                                 field=where)
         for key, spec in spec_set.items():
             oid = by_label.get(str(key), str(key))
             if not isinstance(spec, Mapping):
                 raise TrialDataError(f"expected a mapping of keys ({', '.join(_OUTCOME_KEYS)})"
-                                     f", got {spec!r}", field=f"{where}[{key!r}]")
+                                     f", got {spec!r}", file=file, field=f"{where}[{key!r}]")
             for k, v in spec.items():
                 if k not in _OUTCOME_KEYS:
                     raise TrialDataError(f"unknown key; expected {', '.join(_OUTCOME_KEYS)}",
-                                         field=f"{where}[{key!r}].{k}")
+                                         file=file, field=f"{where}[{key!r}].{k}")
                 if k == "direction":
-                    v = parse_direction(v, field=f"{where}[{key!r}].direction")
+                    v = parse_direction(v, file=file, field=f"{where}[{key!r}].direction")
+                if k == "change":
+                    v = parse_change(v, file=file, field=f"{where}[{key!r}].change")
                 if k == "scale":
                     if not isinstance(v, str):
                         raise TrialDataError(f"expected bounds like '0-10', got {v!r}",
-                                             field=f"{where}[{key!r}].scale")
-                    merged[oid].update(parse_scale(v, field=f"{where}[{key!r}].scale"))
+                                             file=file, field=f"{where}[{key!r}].scale")
+                    merged[oid].update(parse_scale(v, file=file,
+                                                   field=f"{where}[{key!r}].scale"))
                     continue
                 merged[oid][k] = v
     entries = []
@@ -166,6 +182,18 @@ def merge_outcomes(out_labels: Mapping[str, str], *specs: Any) -> list[dict[str,
         spec = {k: v for k, v in merged[oid].items() if v is not None}
         entries.append({"id": oid, "label": label, "unit": spec.pop("unit", ""), **spec})
     return entries
+
+
+def change_conventions(entries: list[dict[str, Any]], table_wide: str | None) -> dict[str, str]:
+    """Per outcome id, how its change rows are printed; pops ``change`` from the entries.
+
+    An outcome's own declaration wins; else the table-wide one; else the default,
+    follow-up minus baseline (:mod:`trialkit.tables.signs`).
+    """
+    from trialkit.tables.signs import FOLLOWUP_MINUS_BASELINE
+
+    return {str(e["id"]): e.pop("change", None) or table_wide or FOLLOWUP_MINUS_BASELINE
+            for e in entries}
 
 
 def outcome_labels(texts: list[str], name: str, column: str) -> dict[str, str]:

@@ -79,7 +79,7 @@ def read_cells(frame: pd.DataFrame, cols: Columns, arms: Arms, tps: Timepoints, 
             arm = arms.of_header.get(header, slug(header))
             rec = {"outcome": outcome, "arm": arm, "timepoint": tps.of_row[i],
                    "source": row_source, "_row": str(i + 1), "_column": str(column),
-                   "footnote": str(parsed.get("footnote", ""))}
+                   "_cell": text, "footnote": str(parsed.get("footnote", ""))}
             if tps.change[i]:
                 rec["measure"] = CHANGE
             if "n" in parsed:
