@@ -173,6 +173,13 @@ def test_table_wide_argument_file_column_and_precedence(tmp_path: Path) -> None:
     assert list(trialkit.from_table(TABLE).changes["mean"]) == [2.9, 1.6]
 
 
+def test_a_declaration_with_no_change_rows_warns() -> None:
+    levels_only = "".join(TABLE.splitlines(keepends=True)[:3])
+    with pytest.warns(UserWarning, match="no change rows: nothing was negated"):
+        trial = trialkit.from_table(levels_only, change="baseline_minus_followup")
+    assert trial.changes.empty or "mean" not in trial.changes or trial.changes["mean"].empty
+
+
 def test_ci_percent_and_quantile_cells_are_reversed_as_intervals() -> None:
     ci = TABLE.replace("2.9 (1.9)", "2.9 [1.9, 3.9]").replace("1.6 (1.3)", "1.6 [0.9, 2.3]")
     ci = ci.replace("(1.4)\t4.9 (1.5)", "[4.2, 5.6]\t4.9 [4.1, 5.7]").replace(

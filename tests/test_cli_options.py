@@ -77,3 +77,39 @@ def test_the_rule_itself():
     assert integer_before_trial(["--integer", "t.md"]) == [f"--integer={ALL}", "t.md"]
     assert integer_before_trial(["--integer", "pain", "t.md"]) == ["--integer", "pain", "t.md"]
     assert integer_before_trial(["--integer"]) == ["--integer"]
+
+
+def test_the_tables_toml_spread_and_title_are_kept_by_the_cli(capsys, tmp_path):
+    # The TOML beside the table says the brackets hold SEs and names the trial; without
+    # --spread the CLI keeps both (it used to pass spread "sd" and its own title, silently
+    # overriding the file). SD = SE * sqrt(n): 1.20 * sqrt(28) = 6.3498 by hand.
+    path = tmp_path / "table.csv"
+    path.write_text(TABLE, encoding="utf-8")
+    path.with_suffix(".toml").write_text('spread = "se"\ntitle = "The GRIM example"\n',
+                                         encoding="utf-8")
+    assert main(["show", str(path), "--format", "json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["title"] == "The GRIM example"
+    first = shown["summary"][0]
+    assert first["sd"] == pytest.approx(1.20 * 28**0.5, abs=1e-9)
+    # the command line still wins when given
+    assert main(["show", str(path), "--format", "json", "--spread", "sd"]) == 0
+    assert json.loads(capsys.readouterr().out)["summary"][0]["sd"] == pytest.approx(1.20)
+
+
+def test_outcome_option_takes_the_label_as_printed_or_the_id(capsys, tmp_path):
+    # "Neck pain" is the printed label, "neck_pain" its id: both name the same outcome
+    table = tmp_path / "two.csv"
+    table.write_text("outcome,timepoint,A (n=20),B (n=20)\n"
+                     "Neck pain,Baseline,6.1 (1.2),6.0 (1.3)\n"
+                     "Neck pain,Week 4,3.2 (1.5),4.4 (1.4)\n"
+                     "Score,Baseline,5.19 (1.20),5.18 (1.31)\n"
+                     "Score,Week 4,5.00 (1.20),5.10 (1.31)\n", encoding="utf-8")
+    outs = []
+    for name in ("Neck pain", "neck_pain", " NECK PAIN "):
+        assert main(["effects", str(table), "--outcome", name, "--format", "json"]) == 0
+        outs.append(json.loads(capsys.readouterr().out))
+    assert outs[0] == outs[1] == outs[2]
+    assert {r["outcome"] for r in outs[0]["between"]} == {"neck_pain"}
+    assert main(["effects", str(table), "--outcome", "Nothing"]) == 2
+    assert "nothing" in capsys.readouterr().err.lower()

@@ -56,7 +56,7 @@ def _trial(args: argparse.Namespace) -> Trial:
     return cli_options.with_reported(trial, reported) if reported else trial
 
 
-def _table(path: Path, spread: str, outcomes: dict[str, dict[str, Any]],
+def _table(path: Path, spread: str | None, outcomes: dict[str, dict[str, Any]],
            reported: str | None, baseline: str | None = None) -> Trial:
     import inspect
 
@@ -71,12 +71,38 @@ def _table(path: Path, spread: str, outcomes: dict[str, dict[str, Any]],
         if not Path(reported).is_file():
             raise TrialDataError("no such file", file=reported, field="--reported")
         extra["reported"] = reported
-    trial = from_table(path, spread=spread, trial_id=path.stem or "table",
-                       title=f"Table typed in from {path.name}", source=path.name,
-                       outcomes=outcomes, **extra)
+    # what the table's TOML file declares (spread, title, source) is kept; the command
+    # line only fills what it does not say
+    from trialkit.tables.declarations import side_file
+
+    side, _ = side_file(path) if path.is_file() else ({}, None)
+    if spread is not None:
+        extra["spread"] = spread
+    if "title" not in side:
+        extra["title"] = f"Table typed in from {path.name}"
+    if "source" not in side:
+        extra["source"] = path.name
+    trial = from_table(path, trial_id=path.stem or "table", outcomes=outcomes, **extra)
     if reported and not takes_reported:  # until from_table(reported=) is on main
         trial = cli_options.with_reported(trial, reported)
     return trial
+
+
+def _outcome_id(trial: Trial, text: str | None) -> str | None:
+    """The id of the outcome ``--outcome`` names: its id, or its label as printed (any case,
+    or written as an id would be); an unknown name raises as :meth:`Trial.outcome` does."""
+    if text is None:
+        return None
+    from trialkit.tables.reading import slug
+
+    ids = {o.id for o in trial.outcomes}
+    if text in ids:
+        return text
+    for o in trial.outcomes:
+        if text.strip().lower() == o.label.lower() or slug(text) == o.id:
+            return o.id
+    trial.outcome(text)  # raises, listing the outcomes
+    return text
 
 
 def _add_trial_argument(parser: argparse.ArgumentParser) -> None:
@@ -84,8 +110,9 @@ def _add_trial_argument(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("trial", help="bundled trial id (see 'trialkit list'), a trial folder, "
                         "or a table file (.csv, .tsv, .txt, .md, .xlsx) typed in from a paper")
-    parser.add_argument("--spread", choices=("sd", "se", "ci95", "iqr", "range"), default="sd",
-                        help="for a table file: what the brackets in its cells hold (default sd)")
+    parser.add_argument("--spread", choices=("sd", "se", "ci95", "iqr", "range"), default=None,
+                        help="for a table file: what the brackets in its cells hold (default: "
+                        "its TOML file's spread, else sd)")
     parser.add_argument("--baseline", default=None, metavar="LABEL|none",
                         help="for a table file: the baseline timepoint's label, or 'none' when "
                         "the table prints no baseline (default: its TOML file's, else the "
@@ -138,9 +165,7 @@ def _cmd_effects(args: argparse.Namespace) -> None:
     from trialkit.display import results_for_display
 
     trial = _trial(args)
-    outcome = args.outcome
-    if outcome is not None:
-        trial.outcome(outcome)
+    outcome = _outcome_id(trial, args.outcome)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         w = within(trial, r=args.r, outcome=outcome)
@@ -182,8 +207,7 @@ def _cmd_analyse(args: argparse.Namespace) -> None:
     from trialkit.ipd import analyse
 
     trial = _trial(args)
-    outcome = args.outcome or trial.outcomes[0].id
-    trial.outcome(outcome)
+    outcome = _outcome_id(trial, args.outcome) or trial.outcomes[0].id
     tables = analyse(trial, outcome)
     if args.format == "json":
         payload = {name: json.loads(t.to_json(orient="records")) for name, t in tables.items()}
@@ -241,7 +265,7 @@ def _cmd_figures(args: argparse.Namespace) -> None:
 
     trial = _trial(args)
     files = write_figures(trial, args.out, formats=args.format, style=args.style, r=args.r,
-                          dpi=args.dpi, outcome=args.outcome)
+                          dpi=args.dpi, outcome=_outcome_id(trial, args.outcome))
     for path in files:
         sys.stdout.write(f"{path}\n")
 

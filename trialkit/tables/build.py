@@ -220,8 +220,12 @@ with ``baseline=False``, one follow-up, "Follow-up").
     percent_units(entries, cells, name, errors)
     errors.raise_any()
     finish_arm_sizes(arms, cells.seen_n, name, grow=long)
-    negated = reverse_changes(cells.records, {o: c for o, c in conventions.items()
-                                              if c == BASELINE_MINUS_FOLLOWUP})
+    declared = {o: c for o, c in conventions.items() if c == BASELINE_MINUS_FOLLOWUP}
+    negated = reverse_changes(cells.records, declared)
+    if declared and not negated:  # a declaration that describes nothing in the table
+        warnings.warn(f"{name}: change = \"{BASELINE_MINUS_FOLLOWUP}\" is declared, but the "
+                      f"table has no change rows: nothing was negated", UserWarning,
+                      stacklevel=2)
     for rec in cells.records:
         rec.setdefault("n", str(arms.n[rec["arm"]]))
         rec.setdefault("mean", "")
