@@ -138,7 +138,7 @@ def pvalue_cdf(dist: pd.DataFrame, pvalues: pd.DataFrame | None = None, *,
 
 def _p(p: float) -> str:
     text = fmt_p(p)
-    return text if text.startswith("<") else f"= {text}" if text else "not computed"
+    return f"< {text[1:]}" if text.startswith("<") else f"= {text}" if text else "not computed"
 
 
 def observed_expected(frame: pd.DataFrame, *, measure: str | None = None,
