@@ -461,7 +461,7 @@ def _from_keys(key: np.ndarray, bits: int, width: int, dtype: np.dtype) -> pd.Ca
 
 
 #: Rows per block in :func:`by_blocks`: the block's temporaries stay in the CPU cache.
-BLOCK = 131072
+BLOCK = 65536
 
 
 def by_blocks(func: Any, *arrays: np.ndarray) -> Any:
