@@ -46,19 +46,59 @@ def _fmt_s(value) -> str:
     return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def main() -> int:
-    import numpy
-    import pandas
-    import scipy
+def _row_line(r: dict) -> str:
+    ratio = f"{r['ratio']:.1f}x" if r.get("ratio") else ""
+    return (f"| {r['name']} | {_fmt_s(r.get('trialkit_s'))} | {r.get('peer', '')} | "
+            f"{_fmt_s(r.get('peer_s'))} | {ratio} | {r.get('target', '')} | "
+            f"{r.get('note', '')} |")
 
+
+def _run_scripts(paths: list[Path]) -> list[dict]:
     rows = []
-    for path in sorted(HERE.glob("bench_*.py")):
+    for path in paths:
         print(f"running {path.name} ...", flush=True)
         for row in _load(path).run():
             row.setdefault("file", path.name)
             rows.append(row)
             print(f"  {row['name']}: trialkit {_fmt_s(row.get('trialkit_s'))}, "
                   f"{row.get('peer', '')} {_fmt_s(row.get('peer_s'))}", flush=True)
+    return rows
+
+
+def _rerun(names: list[str]) -> int:
+    """Re-run some scripts and replace their rows (matched by benchmark name, in order) in
+    the existing RESULTS.md, saying so under its header."""
+    import numpy
+
+    results = HERE / "RESULTS.md"
+    lines = results.read_text(encoding="utf-8").splitlines()
+    paths = [HERE / (n if n.endswith(".py") else f"{n}.py") for n in names]
+    rows = _run_scripts(paths)
+    used: set[int] = set()  # one benchmark name can have several rows, replaced in order
+    for r in rows:
+        hits = [i for i, line in enumerate(lines)
+                if line.startswith(f"| {r['name']} |") and i not in used]
+        if not hits:
+            raise SystemExit(f"no row named {r['name']!r} in RESULTS.md: run make bench")
+        lines[hits[0]] = _row_line(r)
+        used.add(hits[0])
+    note = (f"Rows of {', '.join(p.name for p in paths)} re-run on {dt.date.today().isoformat()} "
+            f"(`python bench/run.py {' '.join(names)}`, numpy {numpy.__version__}, "
+            f"{_machine()}), the others from the whole run above.")
+    lines.insert(3, note)
+    results.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"updated {results}")
+    return 0
+
+
+def main() -> int:
+    import numpy
+    import pandas
+    import scipy
+
+    if len(sys.argv) > 1:
+        return _rerun(sys.argv[1:])
+    rows = _run_scripts(sorted(HERE.glob("bench_*.py")))
     lines = [
         "# Benchmark results",
         "",
@@ -71,11 +111,7 @@ def main() -> int:
         "| benchmark | trialkit | peer | peer time | ratio | target | note |",
         "|---|---|---|---|---|---|---|",
     ]
-    for r in rows:
-        ratio = f"{r['ratio']:.1f}x" if r.get("ratio") else ""
-        lines.append(f"| {r['name']} | {_fmt_s(r.get('trialkit_s'))} | {r.get('peer', '')} | "
-                     f"{_fmt_s(r.get('peer_s'))} | {ratio} | {r.get('target', '')} | "
-                     f"{r.get('note', '')} |")
+    lines.extend(_row_line(r) for r in rows)
     (HERE / "RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {HERE / 'RESULTS.md'}")
     return 0
