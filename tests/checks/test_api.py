@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import trialkit
 from trialkit import TrialDataError, checks
-from trialkit.checks import _numbers as num
+from trialkit.checks import _texts as txt
 
 PUBLIC = ["grim", "grimmer", "sd_bounds", "check_sd_bounds", "sprite", "plot_sprite",
           "recompute_p", "statcheck", "claims", "se_as_sd", "baseline_balance", "check",
@@ -48,18 +48,18 @@ def test_import_stays_light():
 def test_parsing_is_exact(value: Decimal):
     # Property: "X.YYYY" parses into X * 10**4 + YYYY with 4 decimals, trailing zeros kept.
     textual = f"{value:.4f}"
-    rep = num.parse_reported(textual, "mean")
+    rep = txt.parse_reported(textual, "mean")
     assert int(rep.d[0]) == 4
     assert Decimal(int(rep.X[0])).scaleb(-4) == Decimal(textual)
 
 
 def test_parsing_forms_and_errors():
-    rep = num.parse_reported(["5.10", " .45", "-0.3", "+2", "12.", "7"], "x")
+    rep = txt.parse_reported(["5.10", " .45", "-0.3", "+2", "12.", "7"], "x")
     assert rep.X.tolist() == [510, 45, -3, 2, 12, 7]
     assert rep.d.tolist() == [2, 2, 1, 0, 0, 0]
     for bad in ["", "1.2.3", "1 2", "--1", "1-", "nan", "inf", "1e5", "1_0", "\u0663", "5%"]:
         with pytest.raises(TrialDataError) as err:
-            num.parse_reported(["1", bad], "x")
+            txt.parse_reported(["1", bad], "x")
         assert err.value.field == "x" and err.value.row == 1, bad
     series = pd.Series(["1.0", "2.50"])
     out = checks.grim(series, 10)

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from trialkit import TrialDataError
 from trialkit.checks import ROUNDING_SCHEMES, grim, grim_consistent, grimmer, grimmer_consistent
 from trialkit.checks import _numbers as num
+from trialkit.checks import _texts as txt
 
 # --- parsing: every printed number equals Python's Decimal reading of it ------------------
 
@@ -46,7 +47,7 @@ number_text = st.builds(
 def test_parser_equals_decimal(texts):
     # "5." and ".5" are numbers; a point with no digit after it has 0 decimals
     for values in (texts, np.array(texts), pd.Series(texts)):
-        rep = num.parse_reported(values, "mean")
+        rep = txt.parse_reported(values, "mean")
         assert list(zip(rep.X.tolist(), rep.d.tolist(), strict=True)) == [
             decimal_reading(t) for t in texts]
 
@@ -63,7 +64,7 @@ def test_parser_across_blocks_and_widths():
         for row, p in zip(digits, point, strict=True):
             s = "".join(map(str, row))
             texts.append(("-" if p % 3 == 0 else "") + s[:p] + "." + s[p:])
-        rep = num.parse_reported(np.array(texts), "mean")
+        rep = txt.parse_reported(np.array(texts), "mean")
         sample = rng.integers(0, rows, 3000)
         assert [(rep.X[i], rep.d[i]) for i in sample] == [decimal_reading(texts[i])
                                                           for i in sample]
@@ -78,13 +79,13 @@ def test_every_short_text_reads_as_decimal_reads_it():
              if w < 4 or sum(c in " e" for c in p) <= 1]
     plain = [t for t in texts if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", t)]
     assert len(plain) > 10_000
-    rep = num.parse_reported(np.array(plain), "mean")
+    rep = txt.parse_reported(np.array(plain), "mean")
     assert list(zip(rep.X.tolist(), rep.d.tolist(), strict=True)) == [
         decimal_reading(t) for t in plain]
     refused = sorted(set(texts) - set(plain) - {t for t in texts if t.strip() != t})
     for t in refused[::97]:  # a spread sample: one call each raises
         with pytest.raises(TrialDataError):
-            num.parse_reported(np.array(["1.00", t]), "mean")
+            txt.parse_reported(np.array(["1.00", t]), "mean")
 
 
 def test_bad_text_in_a_later_block_names_its_row():
@@ -99,7 +100,7 @@ def test_bad_text_in_a_later_block_names_its_row():
                                  "nan", "inf", "5\u00b719", "\u0665"])
 def test_parser_rejects_what_is_not_a_printed_number(bad):
     with pytest.raises(TrialDataError):
-        num.parse_reported(np.array(["1.00", bad]), "mean")
+        txt.parse_reported(np.array(["1.00", bad]), "mean")
 
 
 # --- GRIM arithmetic: float64, int64 and Python integers against exact enumeration ------
@@ -185,7 +186,7 @@ def test_text_column_packed_keys_round_trip(width, alphabet):
     rng = np.random.default_rng(width)
     texts = ["".join(rng.choice(list(alphabet), rng.integers(1, width + 1)))
              for _ in range(3000)]
-    col = num.text_column(np.array(texts), len(texts))
+    col = txt.text_column(np.array(texts), len(texts))
     assert list(col) == texts
     assert list(col.categories) == sorted(set(texts))
     numbers = [t for t in texts if t.strip(" -.") and t.count(".") <= 1

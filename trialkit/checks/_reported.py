@@ -9,6 +9,7 @@ import re
 import numpy as np
 
 from trialkit.checks import _numbers as num
+from trialkit.checks import _texts as txt
 from trialkit.errors import TrialDataError
 
 __all__ = ["holds", "holds_margin", "parse_ci", "text_interval"]
@@ -21,7 +22,7 @@ def text_interval(text: str, rounding: str = "up_or_down") -> tuple[float, float
 
 @functools.lru_cache(maxsize=4096)  # a root finder asks for the same text many times
 def _text_interval(text: str, rounding: str) -> tuple[float, float, int]:
-    rep = num.parse_reported(str(text).replace("\u2212", "-").strip(), "value")
+    rep = txt.parse_reported(str(text).replace("\u2212", "-").strip(), "value")
     lo, hi, _, _ = num.bounds(rep.X, rep.d, rounding)
     M = 2.0 * 10.0 ** float(rep.d[0])
     return float(lo[0]) / M, float(hi[0]) / M, int(rep.d[0])
@@ -29,7 +30,7 @@ def _text_interval(text: str, rounding: str) -> tuple[float, float, int]:
 
 @functools.lru_cache(maxsize=4096)
 def _value(text: str) -> float:
-    return float(num.parse_reported(str(text).strip(), "value").value[0])
+    return float(txt.parse_reported(str(text).strip(), "value").value[0])
 
 
 def holds(relation: str, text: str, low: float, high: float,

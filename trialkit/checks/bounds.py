@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from trialkit.checks import _numbers as num
+from trialkit.checks import _texts as txt
 from trialkit.checks.grim import grim_core
 from trialkit.errors import TrialDataError
 
@@ -51,11 +52,11 @@ def _as_float(values: Any, name: str) -> tuple[np.ndarray, bool]:
 def _prepare(mean: Any, n: Any, lo: Any, hi: Any, items: Any, integer: bool,
              rounding: str, sd: Any = None) -> dict[str, Any]:
     rounding = num.check_rounding(rounding)
-    rep = num.parse_reported(mean, "mean")
+    rep = txt.parse_reported(mean, "mean")
     named = {"mean": rep.X}
     rep_s = None
     if sd is not None:
-        rep_s = num.parse_reported(sd, "sd")
+        rep_s = txt.parse_reported(sd, "sd")
         named["sd"] = rep_s.X
     n_arr, _ = num.as_int_array(n, "n", 2, why="an SD needs at least two values")
     items_arr, _ = num.as_int_array(items, "items", 1)
@@ -77,9 +78,9 @@ def _prepare(mean: Any, n: Any, lo: Any, hi: Any, items: Any, integer: bool,
                 raise TrialDataError(f"with whole-number data (integer=True) {name} x items "
                                      f"must be a whole number, got {arrays[name][i]:g}",
                                      field=name, row=None if length == 1 else i)
-    rep = num.take(rep, length)
+    rep = txt.take(rep, length)
     if rep_s is not None:
-        rep_s = num.take(rep_s, length)
+        rep_s = txt.take(rep_s, length)
         if np.any(rep_s.X < 0):
             i = int(np.flatnonzero(rep_s.X < 0)[0])
             raise TrialDataError("an SD cannot be negative", field="sd",
@@ -215,7 +216,7 @@ def sd_bounds(mean: Any, n: Any, lo: Any, hi: Any, items: Any = 1, *, integer: b
     sd_max = np.where(feasible, np.sqrt(np.asarray(ext["vmax"], float) / ext["scale"]), np.nan)
     codes = np.where(~ext["grim_ok"], 1, np.where(ext["outside"], 0, 4))
     return pd.DataFrame({
-        "mean": num.text_column(p["rep"].text, p["length"]),
+        "mean": txt.text_column(p["rep"].text, p["length"]),
         "n": p["n"], "lo": p["lo"], "hi": p["hi"], "items": p["items"],
         "integer": integer, "rounding": p["rounding"],
         "sd_min": sd_min, "sd_max": sd_max, "feasible": feasible,
@@ -291,8 +292,8 @@ def check_sd_bounds(mean: Any, sd: Any, n: Any, lo: Any, hi: Any, items: Any = 1
     sd_min = np.where(feasible, np.sqrt(np.asarray(ext["vmin"], float) / ext["scale"]), np.nan)
     sd_max = np.where(feasible, np.sqrt(np.asarray(ext["vmax"], float) / ext["scale"]), np.nan)
     return pd.DataFrame({
-        "mean": num.text_column(p["rep"].text, p["length"]),
-        "sd": num.text_column(rep_s.text, p["length"]),
+        "mean": txt.text_column(p["rep"].text, p["length"]),
+        "sd": txt.text_column(rep_s.text, p["length"]),
         "n": p["n"], "lo": p["lo"], "hi": p["hi"], "items": p["items"],
         "integer": integer, "rounding": p["rounding"],
         "sd_min": sd_min, "sd_max": sd_max, "consistent": consistent,

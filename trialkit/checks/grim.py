@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from trialkit.checks import _numbers as num
+from trialkit.checks import _texts as txt
 
 __all__ = ["GRIM_REASONS", "grim", "grim_consistent"]
 
@@ -98,10 +99,10 @@ def grim(mean: Any, n: Any, items: Any = 1, *, percent: bool = False,
     if percent:
         below, above = below * 100.0, above * 100.0
     out = pd.DataFrame(copy=False, data={
-        "mean": num.text_column(run["text"], length, res.get("key")),
+        "mean": txt.text_column(run["text"], length, res.get("key")),
         "n": np.array(num.stretch(run["n"], length)),  # copies: the user's arrays stay theirs
         "items": np.array(num.stretch(run["items"], length)),
-        "rounding": num.constant(run["rounding"], length),
+        "rounding": txt.constant(run["rounding"], length),
         "consistent": res["consistent"],
         "reason": pd.Categorical.from_codes(res["code"], categories=list(GRIM_REASONS)),
         "decimals": res["decimals"],
@@ -109,7 +110,7 @@ def grim(mean: Any, n: Any, items: Any = 1, *, percent: bool = False,
         "nearest_below": below,
         "nearest_above": above,
         "probability": res["probability"],
-        "method": num.constant("grim/exact_integer" + ("/percent" if percent else ""),
+        "method": txt.constant("grim/exact_integer" + ("/percent" if percent else ""),
                                length),
     })
     return out
@@ -162,13 +163,13 @@ def _run(mean: Any, n: Any, items: Any, percent: bool, rounding: str,
          what: str) -> dict[str, Any]:
     """Validate the arguments and run GRIM, reading and testing in one pass over blocks.
 
-    Each block of rows is parsed (the fast path of ``_numbers.parse_plain``) and tested
+    Each block of rows is parsed (the fast path of ``_texts.parse_plain``) and tested
     while it is in the CPU cache, so the parsed numbers never exist for all rows at once.
     Texts the fast path does not read (blanks, 16+ characters, errors) go through the
     general parser for all rows, which reads them or names the bad row.
     """
     rounding = num.check_rounding(rounding)
-    text, m_scalar = num.as_unicode(mean, "mean")
+    text, m_scalar = txt.as_unicode(mean, "mean")
     n_arr, n_scalar = num.as_int_array(n, "n", 1, copy=False)
     items_arr, items_scalar = num.as_int_array(items, "items", 1, copy=False)
     length = num.common_length({"mean": len(text), "n": len(n_arr), "items": len(items_arr)})
@@ -176,7 +177,7 @@ def _run(mean: Any, n: Any, items: Any, percent: bool, rounding: str,
     shift = 2 if percent else 0
 
     def block(t: np.ndarray, N_: np.ndarray) -> dict[str, np.ndarray] | None:
-        plain = num.parse_plain(t, key=what == "table")
+        plain = txt.parse_plain(t, key=what == "table")
         if plain is None:
             return None
         out = grim_block(plain[0], plain[1] + shift, N_, rounding, what)
@@ -188,7 +189,7 @@ def _run(mean: Any, n: Any, items: Any, percent: bool, rounding: str,
 
     res = num.by_blocks(block, text, N) if len(text) == length else None
     if res is None:
-        rep = num.parse_reported(mean if m_scalar else text, "mean", percent=percent)
+        rep = txt.parse_reported(mean if m_scalar else text, "mean", percent=percent)
         X, d = num.stretch(rep.X, length), num.stretch(rep.d, length)
         res = grim_core(X, d, N, rounding, what=what)
         if what == "table":

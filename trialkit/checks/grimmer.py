@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from trialkit.checks import _numbers as num
+from trialkit.checks import _texts as txt
 from trialkit.checks.grim import grim_core
 from trialkit.errors import TrialDataError
 
@@ -135,11 +136,11 @@ def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
     res, length = run["result"], run["length"]
     stage = res["stage"]
     return pd.DataFrame(copy=False, data={
-        "mean": num.text_column(run["mean"], length, res.get("key_mean")),
-        "sd": num.text_column(run["sd"], length, res.get("key_sd")),
+        "mean": txt.text_column(run["mean"], length, res.get("key_mean")),
+        "sd": txt.text_column(run["sd"], length, res.get("key_sd")),
         "n": np.array(num.stretch(run["n"], length)),  # copies: the user's arrays stay theirs
         "items": np.array(num.stretch(run["items"], length)),
-        "rounding": num.constant(run["rounding"], length),
+        "rounding": txt.constant(run["rounding"], length),
         "consistent": stage == 5,
         "reason": pd.Categorical.from_codes(stage, dtype=_REASON_DTYPE, validate=False),
         "test": stage.astype(np.int64),
@@ -148,7 +149,7 @@ def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
         "sum_squares_low": res["q_lo"],
         "sum_squares_high": res["q_hi"],
         "min_sum_squares": res["q_min"],
-        "method": num.constant("grimmer/exact_integer/all_totals/lattice_n<=4", length),
+        "method": txt.constant("grimmer/exact_integer/all_totals/lattice_n<=4", length),
     })
 
 
@@ -204,8 +205,8 @@ def _run(mean: Any, sd: Any, n: Any, items: Any, rounding: str,
     for all rows, which reads them or names the bad row.
     """
     rounding = num.check_rounding(rounding)
-    tm, m_scalar = num.as_unicode(mean, "mean")
-    ts, s_scalar = num.as_unicode(sd, "sd")
+    tm, m_scalar = txt.as_unicode(mean, "mean")
+    ts, s_scalar = txt.as_unicode(sd, "sd")
     n_arr, n_scalar = num.as_int_array(n, "n", 2, why="an SD needs at least two values",
                                        copy=False)
     items_arr, items_scalar = num.as_int_array(items, "items", 1, copy=False)
@@ -216,7 +217,7 @@ def _run(mean: Any, sd: Any, n: Any, items: Any, rounding: str,
 
     def block(tm_: np.ndarray, ts_: np.ndarray, n_: np.ndarray,
               it_: np.ndarray) -> dict[str, np.ndarray] | None:
-        pm, ps = num.parse_plain(tm_, key=table), num.parse_plain(ts_, key=table)
+        pm, ps = txt.parse_plain(tm_, key=table), txt.parse_plain(ts_, key=table)
         if pm is None or ps is None or ps[0].min() < 0:
             return None
         out = grimmer_core(pm[0], pm[1], ps[0], ps[1], n_, it_, rounding, what)
@@ -230,8 +231,8 @@ def _run(mean: Any, sd: Any, n: Any, items: Any, rounding: str,
     if len(tm) == length and len(ts) == length:
         res = num.by_blocks(block, tm, ts, nv, iv)
     if res is None:
-        rep_m = num.parse_reported(mean if m_scalar else tm, "mean")
-        rep_s = num.parse_reported(sd if s_scalar else ts, "sd")
+        rep_m = txt.parse_reported(mean if m_scalar else tm, "mean")
+        rep_s = txt.parse_reported(sd if s_scalar else ts, "sd")
         if np.any(rep_s.X < 0):
             i = int(np.flatnonzero(rep_s.X < 0)[0])
             raise TrialDataError(f"an SD cannot be negative, got {rep_s.value[i]!r}",

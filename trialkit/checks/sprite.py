@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from trialkit.checks import _numbers as num
+from trialkit.checks import _texts as txt
 from trialkit.checks.bounds import check_sd_bounds
 from trialkit.checks.grim import grim_core
 from trialkit.checks.grimmer import grimmer
@@ -77,7 +78,7 @@ class SpriteResult:
 
 
 def _scalar_text(value: Any, name: str) -> str:
-    rep = num.parse_reported(value, name)
+    rep = txt.parse_reported(value, name)
     if len(rep) != 1:
         raise TrialDataError("sprite takes one reported value, not a sequence", field=name)
     return str(rep.text[0]).strip()
@@ -207,8 +208,8 @@ def _why(reason: Any) -> str:
 def _targets(mean_t: str, sd_t: str, n: int, items: int, L: int, H: int,
              rounding: str) -> list[tuple[int, int, int]]:
     """Possible totals K on the scale and, for each, the exact window of sums of squares."""
-    rep_m = num.parse_reported(mean_t, "mean")
-    rep_s = num.parse_reported(sd_t, "sd")
+    rep_m = txt.parse_reported(mean_t, "mean")
+    rep_s = txt.parse_reported(sd_t, "sd")
     g = grim_core(rep_m.X, rep_m.d, np.array([n * items]), rounding)
     k_lo = max(int(g["s_min"][0]), n * L)
     k_hi = min(int(g["s_max"][0]), n * H)
