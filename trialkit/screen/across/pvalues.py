@@ -5,6 +5,7 @@ under randomisation (Carlisle 2017; Bolland et al. 2019, 2020; reappraised's
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -91,23 +92,28 @@ def _calculated(rows: pd.DataFrame, sims: int, seed: int) -> list[dict]:
     mu = grand[g]
     with np.errstate(all="ignore"):
         sigma = np.sqrt(ssw / (big_n - sizes))[g]
+    out = []
+    for trial, v, sl, keep in trial_blocks(s, starts, p_obs):
+        exp, exp_sum, sim_sums = _null_sums(
+            trial, n[sl], mu[sl], sigma[sl], dm[sl], ds[sl], starts[v] - sl.start,
+            sizes[v], keep, sims, seed)
+        out.append(_piece("calculated", trial, p_obs[v][keep], exp, exp_sum, sim_sums))
+    return out
+
+
+def trial_blocks(s: pd.DataFrame, starts: np.ndarray, p_obs: np.ndarray
+                 ) -> Iterator[tuple[str, slice, slice, np.ndarray]]:
+    """Each trial of the grouped rows ``s`` (variables starting at rows ``starts``, trials
+    contiguous) with an observed p: its name, its variables (a slice of ``starts``), its
+    rows (a slice of ``s``) and which of its variables have a finite observed p."""
     trials = s["trial"].astype(str).to_numpy()[starts]
     t_starts = np.flatnonzero(np.r_[True, trials[1:] != trials[:-1]])
     t_ends = np.r_[t_starts[1:], len(starts)]
-    out = []
     for v0, v1 in zip(t_starts, t_ends, strict=True):
         keep = np.isfinite(p_obs[v0:v1])
-        if not keep.any():
-            continue
-        r0 = starts[v0]
-        r1 = starts[v1] if v1 < len(starts) else len(s)
-        sl = slice(r0, r1)
-        exp, exp_sum, sim_sums = _null_sums(
-            trials[v0], n[sl], mu[sl], sigma[sl], dm[sl], ds[sl], starts[v0:v1] - r0,
-            sizes[v0:v1], keep, sims, seed)
-        out.append(_piece("calculated", trials[v0], p_obs[v0:v1][keep], exp, exp_sum,
-                          sim_sums))
-    return out
+        if keep.any():
+            r1 = starts[v1] if v1 < len(starts) else len(s)
+            yield trials[v0], slice(v0, v1), slice(int(starts[v0]), int(r1)), keep
 
 
 def _piece(which: str, trial: str, p: np.ndarray, exp: np.ndarray, exp_sum: float,

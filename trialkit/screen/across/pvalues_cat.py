@@ -107,7 +107,7 @@ def calculated_categorical(rows: pd.DataFrame, sims: int, seed: int) -> list[dic
     """:func:`partial_pvalue_distribution`'s pieces (one per trial) for categorical
     variables: the observed p of :func:`trialkit.screen.baseline.baseline_p` and the
     simulated null of :func:`null_sums_categorical`."""
-    from trialkit.screen.across.pvalues import _piece
+    from trialkit.screen.across.pvalues import _piece, trial_blocks
     from trialkit.screen.baseline import _categorical, _counts, _group_index
 
     cat = rows[rows["kind"].astype(str) == "categorical"]
@@ -120,21 +120,12 @@ def calculated_categorical(rows: pd.DataFrame, sims: int, seed: int) -> list[dic
     g = np.repeat(np.arange(len(starts)), sizes)
     with np.errstate(all="ignore"):
         pooled = (np.add.reduceat(c, starts) / np.add.reduceat(n, starts))[g]
-    trials = s["trial"].astype(str).to_numpy()[starts]
-    t_starts = np.flatnonzero(np.r_[True, trials[1:] != trials[:-1]])
-    t_ends = np.r_[t_starts[1:], len(starts)]
     out = []
-    for v0, v1 in zip(t_starts, t_ends, strict=True):
-        keep = np.isfinite(p_obs[v0:v1])
-        if not keep.any():
-            continue
-        r0 = starts[v0]
-        r1 = starts[v1] if v1 < len(starts) else len(s)
-        sl = slice(r0, r1)
+    for trial, v, sl, keep in trial_blocks(s, starts, p_obs):
         pool = np.where(np.isfinite(pooled[sl]), pooled[sl], 0.0)
         exp, exp_sum, sim_sums = null_sums_categorical(
-            trials[v0], n[sl], np.clip(pool, 0.0, 1.0), starts[v0:v1] - r0, sizes[v0:v1],
-            keep, sims, seed)
-        out.append(_piece("calculated", trials[v0], p_obs[v0:v1][keep], exp, exp_sum,
-                          sim_sums, "categorical"))
+            trial, n[sl], np.clip(pool, 0.0, 1.0), starts[v] - sl.start, sizes[v], keep,
+            sims, seed)
+        out.append(_piece("calculated", trial, p_obs[v][keep], exp, exp_sum, sim_sums,
+                          "categorical"))
     return out
