@@ -135,6 +135,10 @@ def _figures(result: Any, out: Path) -> list[str]:
         draw = getattr(plots, FIGURES.get(name, ""), None)
         if frame is None or draw is None or len(frame) == 0:
             continue
+        count = {"pvalue_distribution": "n_variables", "matches": "n_variables",
+                 "final_digits": "n_values"}.get(name)
+        if count and not int(frame[count].iloc[0]):
+            continue  # nothing to draw: no variable with a p value, no printed mean or SD
         extra = ((result.variables,) if name == "pvalue_distribution" and len(result.variables)
                  else ())
         key = next((c for c in ("measure", "statistic") if c in frame.columns), None)

@@ -43,6 +43,22 @@ def test_out_writes_every_frame(tmp_path, capsys):
     assert "wrote trials.csv" in capsys.readouterr().err
 
 
+def test_a_review_of_categorical_rows_only_draws_what_it_can(tmp_path, capsys):
+    # no continuous variable: no continuous p distribution to draw (it used to divide by
+    # zero); the frames are still written and the command succeeds
+    table = tmp_path / "cat.csv"
+    table.write_text("trial,variable,arm,n,count\n"
+                     "A,female,x,20,11\nA,female,y,21,9\n"
+                     "B,female,x,30,16\nB,female,y,30,14\n", encoding="utf-8")
+    out = tmp_path / "screened"
+    assert main(["screen", str(table), "--out", str(out), "--sims", "50"]) == 0
+    written = {p.name for p in out.iterdir()}
+    assert "pvalue_distribution.csv" in written and "pvalue_distribution.png" not in written
+    assert "matches.csv" in written and "matches.png" not in written  # no two-arm means
+    assert pd.read_csv(out / "pvalue_distribution.csv")["n_variables"].iloc[0] == 0
+    capsys.readouterr()
+
+
 def test_bad_table_is_one_line_and_exit_2(tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text("trial,variable,arm,n,mean,sd\nA,v,x,10,1.0,\nA,v,y,0,1.0,1\n")

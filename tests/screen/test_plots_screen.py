@@ -78,3 +78,12 @@ def test_figures_refuse_wrong_frames(frames):
         P.observed_expected(frames["cat"])
     with pytest.raises(TrialDataError, match="pvalue_cdf"):
         P.pvalue_cdf(frames["digits"])
+
+
+def test_figures_refuse_frames_with_nothing_to_draw(frames):
+    empty = frames["calc"].assign(n_variables=0)
+    with pytest.raises(TrialDataError, match="no continuous variable"):
+        P.pvalue_cdf(empty)
+    no_digits = frames["digits"].assign(n_values=0, observed=0, percent=np.nan)
+    with pytest.raises(TrialDataError, match="no printed mean or SD"):
+        P.final_digit_bars(no_digits)

@@ -91,6 +91,9 @@ def pvalue_cdf(dist: pd.DataFrame, pvalues: pd.DataFrame | None = None, *,
                  "p_auc", "n_variables", "n_trials"), "pvalue_cdf")
     which = str(dist["which"].iloc[0])
     kind = str(dist["kind"].iloc[0]) if "kind" in dist else "continuous"
+    if not int(dist["n_variables"].iloc[0]):
+        raise TrialDataError(f"pvalue_cdf: no {kind} variable has a {which} baseline p value: "
+                             f"there is no distribution to draw")
     edges = np.r_[0.0, dist["high"].to_numpy(float)]
     exp = dist["expected"].to_numpy(float)
     obs = dist["observed"].to_numpy(float)
@@ -284,6 +287,8 @@ def final_digit_bars(frame: pd.DataFrame, *, ax: Axes | None = None,
           "final_digit_bars")
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+    if not int(frame["n_values"].iloc[0]):
+        raise TrialDataError("final_digit_bars: no printed mean or SD to count digits of")
     with style_context(style) as spec:
         ax = ensure_ax(ax, style)
         lw = spec["rc"]["lines.linewidth"]
