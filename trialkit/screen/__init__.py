@@ -16,8 +16,9 @@ core
 baseline, across
     :func:`baseline_p` (each variable's baseline p) and the across-trial techniques
     :func:`pvalue_distribution`, :func:`matches`, :func:`cohort_matches`,
-    :func:`final_digits`, :func:`categorical`, :func:`group_sizes` (each with
-    ``partial_<name>`` and ``combine_<name>`` in :mod:`trialkit.screen.across`).
+    :func:`cohort_matches_by_variable`, :func:`final_digits`, :func:`categorical`,
+    :func:`group_sizes` (each with ``partial_<name>`` and ``combine_<name>`` in
+    :mod:`trialkit.screen.across`).
 
 Submodules load on first use, so ``import trialkit.screen`` stays light.
 """
@@ -27,7 +28,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["ScreenResult", "baseline_p", "categorical", "cohort_matches", "combine_trials",
+__all__ = ["ScreenResult", "baseline_p", "categorical", "cohort_matches",
+           "cohort_matches_by_variable", "combine_trials",
            "example_rows", "final_digits", "group_sizes", "matches", "pvalue_distribution",
            "read_rows", "screen", "stouffer", "within_checks"]
 
@@ -41,8 +43,9 @@ _LAZY = {
     "ScreenResult": ("trialkit.screen.core", "ScreenResult"),
     "baseline_p": ("trialkit.screen.baseline", "baseline_p"),
     **{name: ("trialkit.screen.across", name)
-       for name in ("pvalue_distribution", "matches", "cohort_matches", "final_digits",
-                    "categorical", "group_sizes")},
+       for name in ("pvalue_distribution", "matches", "cohort_matches",
+                    "cohort_matches_by_variable", "final_digits", "categorical",
+                    "group_sizes")},
 }
 
 
