@@ -306,6 +306,19 @@ def test_single_timepoint_undeclared_keeps_todays_rule_with_a_warning() -> None:
         trialkit.from_table(POST_ONLY.replace("6 weeks", "Baseline"))
 
 
+def test_no_timepoint_column_undeclared_is_taken_as_baseline_with_a_warning() -> None:
+    # a table with no timepoint column says nothing about when its values were measured:
+    # taking them as baseline values (today's rule) is an assumption, and it is said
+    text = "outcome\tA (n=5)\tB (n=5)\nPain\t2.0 (1.0)\t3.0 (1.0)\n"
+    with pytest.warns(UserWarning, match="no timepoint column, so its values are taken as "
+                                         "baseline values"):
+        trial = trialkit.from_table(text)
+    assert trial.baseline == "baseline"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert trialkit.from_table(text, baseline=False).baseline is None
+
+
 @pytest.mark.parametrize("value", [True, 0, "", "  "])
 def test_baseline_argument_must_be_a_label_or_false(value: object) -> None:
     with pytest.raises(trialkit.TrialDataError, match="or False when the table prints no "

@@ -124,6 +124,11 @@ def read_timepoints(texts: list[str], baseline: Any, name: str,
                           f"--baseline none on the command line) so that its comparisons are "
                           f"not described as baseline ones",
                           UserWarning, stacklevel=4)
+    if baseline is None and column is None:
+        warnings.warn(f"{name}: the table has no timepoint column, so its values are taken as "
+                      f"baseline values (no baseline declared); if they are follow-up values, "
+                      f"declare baseline=False (baseline = false in the table's TOML file, "
+                      f"--baseline none on the command line)", UserWarning, stacklevel=4)
     base_id = slug(baseline) if baseline else next(iter(labels), "baseline")
     if not labels:
         labels[base_id] = baseline or "Baseline"
