@@ -58,16 +58,12 @@ def _trial(args: argparse.Namespace) -> Trial:
 
 def _table(path: Path, spread: str | None, outcomes: dict[str, dict[str, Any]],
            reported: str | None, baseline: str | None = None) -> Trial:
-    import inspect
-
-    from trialkit import cli_options
     from trialkit.tables import from_table
 
     extra: dict[str, Any] = {}
     if baseline is not None:  # "none": the table prints no baseline
         extra["baseline"] = False if baseline.strip().lower() in NO_BASELINE_WORDS else baseline
-    takes_reported = "reported" in inspect.signature(from_table).parameters
-    if reported and takes_reported:
+    if reported:
         if not Path(reported).is_file():
             raise TrialDataError("no such file", file=reported, field="--reported")
         extra["reported"] = reported
@@ -83,8 +79,6 @@ def _table(path: Path, spread: str | None, outcomes: dict[str, dict[str, Any]],
     if "source" not in side:
         extra["source"] = path.name
     trial = from_table(path, trial_id=path.stem or "table", outcomes=outcomes, **extra)
-    if reported and not takes_reported:  # until from_table(reported=) is on main
-        trial = cli_options.with_reported(trial, reported)
     return trial
 
 
