@@ -16,7 +16,7 @@ $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(PIP) install -e ".[test,notebooks,report,scale]"
+	$(PIP) install -e ".[test,notebooks,report,scale,fast]"
 	@touch $@ $(VENV)/.installed-demo
 
 ## demo: the main job: the bundled trials, the flagship's numbers, and every figure

@@ -171,8 +171,8 @@ def parse_reported(values: Any, name: str, *, percent: bool = False) -> Reported
 
 
 _PLAIN_WIDTH = 15  # characters the fast path reads (15 digits are exact in int64)
-_KEY4_WIDTH = 5  # texts of up to 5 characters have 4-bit keys below 2**20
-_TABLE5_ROWS = 8192  # rows from which 5-character texts are read by table
+KEY4_WIDTH = 5  # texts of up to 5 characters have 4-bit keys below 2**20
+TABLE5_ROWS = 8192  # rows from which 5-character texts are read by table
 
 
 def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...] | None:
@@ -186,7 +186,7 @@ def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...]
     Texts of up to 5 characters (most printed means and SDs) are read by table: each
     character becomes a 4-bit code, the codes of a text are packed into one key (below
     2**20, :func:`_keys4`), and ``X``, ``d`` and the verdict are looked up in a table of
-    every key, built once per width by the general loop below (:func:`_plain_table`). Longer
+    every key, built once per width by the general loop below (:func:`plain_table`). Longer
     texts go through that loop: the character codes as a 2-D array (one row per character
     position), one position at a time over all rows, accumulating the digits in the
     narrowest unsigned integer type that holds them.
@@ -199,11 +199,11 @@ def parse_plain(arr: np.ndarray, *, key: bool = False) -> tuple[np.ndarray, ...]
     if codes.max() > 127:
         return None
     # the 5-character table (a million keys) only pays off for long arrays
-    if width <= 4 or (width == _KEY4_WIDTH and n >= _TABLE5_ROWS):
+    if width <= 4 or (width == KEY4_WIDTH and n >= TABLE5_ROWS):
         packed = _keys4(np.array(codes.T, dtype=np.uint16, order="C"))
         if packed is None:  # a character no plain number has
             return None
-        X_table, d_table = _plain_table(width)
+        X_table, d_table = plain_table(width)
         d = d_table.take(packed)  # keys < 16**width by construction
         if d.min() < 0:  # some text is not a plain number
             return None
@@ -275,7 +275,7 @@ def _keys4(chars: np.ndarray) -> np.ndarray | None:
 
 
 @functools.cache
-def _plain_table(width: int) -> tuple[np.ndarray, np.ndarray]:
+def plain_table(width: int) -> tuple[np.ndarray, np.ndarray]:
     """``X`` and ``d`` (-1 where the text is not a plain number) of every 4-bit key.
 
     For :func:`parse_plain`: 16**width entries (a million for 5 characters, built in about
@@ -331,7 +331,7 @@ def text_column(text: np.ndarray, n: int, key: np.ndarray | None = None) -> pd.C
     if codes is None or width > 9 or codes.max() > 127:
         return pd.Categorical(text.astype(object))
     chars = np.ascontiguousarray(codes.astype(np.uint8).T)
-    packed4 = _keys4(chars.astype(np.uint16)) if width <= _KEY4_WIDTH else None
+    packed4 = _keys4(chars.astype(np.uint16)) if width <= KEY4_WIDTH else None
     if packed4 is not None:
         return _from_keys(packed4, 4, width, text.dtype)
     kind = np.uint32 if width <= 4 else np.uint64

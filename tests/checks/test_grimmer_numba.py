@@ -1,0 +1,110 @@
+"""GRIMMER's ``engine="numba"``: brute-force enumeration, and the same table as numpy's.
+
+The kernel (trialkit/checks/_grimmer_numba.py) is checked against exact enumeration of every
+multiset (the outside reference, as in test_grimmer.py) and, row for row, against the numpy
+engine on seeded tables that mix the rows it tests itself with the rows it hands back
+(n <= 4, wide texts, huge magnitudes).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from checks_reference import achievable, text
+
+from trialkit import TrialDataError
+from trialkit.checks import grimmer, grimmer_consistent
+
+pytest.importorskip("numba")
+
+
+def _enumeration(n, items, dm, ds, mean_xs, sd_xs, values, scheme):
+    ach = achievable(n, values, items, dm, ds, scheme)
+    pairs = [(m, s) for m in mean_xs for s in sd_xs]
+    means, sds = [text(m, dm) for m, _ in pairs], [text(s, ds) for _, s in pairs]
+    expected = np.array([p in ach for p in pairs])
+    table = grimmer(means, sds, n, items, rounding=scheme, engine="numba")
+    verdicts = grimmer_consistent(means, sds, n, items, rounding=scheme, engine="numba")
+    for got in (table.consistent.to_numpy(), verdicts):
+        wrong = [p for p, g, e in zip(pairs, got, expected, strict=True) if g != e]
+        assert not wrong, (n, scheme, wrong[:10])
+    return int(expected.sum())
+
+
+@pytest.mark.parametrize("n", [5, 6, 7])
+def test_numba_equals_enumeration_of_all_multisets(n):
+    # every mean 0.00-3.00 and SD 0.00-1.20 against every multiset of n integers in a range
+    # holding every sample with such an SD (|k - mean| <= SD sqrt(n - 1))
+    width = math.ceil(1.205 * math.sqrt(n - 1)) + 1
+    assert _enumeration(n, 1, 2, 2, range(0, 301), range(0, 121),
+                        range(-width, 3 + width + 1), "up_or_down") > 0
+
+
+@pytest.mark.parametrize("scheme", ["half_up", "half_down", "half_even", "half_away",
+                                    "half_toward", "ceiling", "floor", "ceiling_or_floor",
+                                    "trunc", "anti_trunc"])
+def test_numba_equals_enumeration_under_every_rounding(scheme):
+    n = 5
+    width = math.ceil(1.01 * math.sqrt(n - 1)) + 2
+    _enumeration(n, 1, 2, 2, range(-100, 201), range(0, 101), range(-3 - width, 2 + width + 1),
+                 scheme)
+
+
+def test_numba_equals_enumeration_with_items_and_one_decimal():
+    n, items = 5, 2  # two-item scale (scores k / 2), one-decimal mean and SD
+    width = math.ceil(items * 2.05 * math.sqrt(n - 1)) + 1
+    _enumeration(n, items, 1, 1, range(0, 41), range(0, 21), range(-width, 8 + width + 1),
+                 "up_or_down")
+
+
+def _mixed(rows: int, seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    n = rng.integers(2, 60, rows)
+    total = rng.integers(-3 * n, 7 * n)
+    mean = total / n + rng.choice([0.0, 0.01, 0.1], rows, p=[0.6, 0.3, 0.1])
+    decimals = rng.integers(0, 4, rows)
+    sd = rng.uniform(0, 30, rows)
+    return {"mean": np.array([f"{m:.{d}f}" for m, d in zip(mean, decimals, strict=True)]),
+            "sd": np.array([f"{s:.{d}f}" for s, d in zip(sd, decimals[::-1], strict=True)]),
+            "n": n, "items": rng.integers(1, 4, rows)}
+
+
+@pytest.mark.parametrize(("rows", "scheme"), [(3000, "up_or_down"), (9000, "half_even"),
+                                              (2000, "trunc")])
+def test_numba_table_is_the_numpy_table(rows, scheme):
+    # texts of 1-7 characters (by key up to 4 or 5, else read digit by digit), negative
+    # means, n = 2-4 (handed back to the numpy engine), items 1-3
+    data = _mixed(rows, 20261202 + rows)
+    pd.testing.assert_frame_equal(grimmer(**data, rounding=scheme),
+                                  grimmer(**data, rounding=scheme, engine="numba"))
+    assert np.array_equal(grimmer_consistent(**data, rounding=scheme),
+                          grimmer_consistent(**data, rounding=scheme, engine="numba"))
+
+
+def test_numba_hands_back_huge_numbers_and_scalars():
+    # sums of squares near 1e19 need exact integers (the numpy engine's Python integers)
+    res = grimmer(["1000000.5", "1000000.5"], ["0.71", "0.70"], 2, engine="numba")
+    assert res.consistent.tolist() == [True, False]
+    # scrutiny's pigs5 rows 3 and 2: "5.23"/"2.55" with n 35 fails test 3, n 31 passes
+    assert grimmer_consistent("5.23", "2.55", 35, engine="numba") is False
+    assert grimmer_consistent("5.23", "2.55", 31, engine="numba") is True
+
+
+@pytest.mark.parametrize(("kwargs", "field", "row"), [
+    ({"mean": "5.19", "sd": "-1.2", "n": 28}, "sd", None),
+    ({"mean": ["5.19", "5.2"], "sd": ["1.2", "x"], "n": 28}, "sd", 1),
+    ({"mean": ["5.19", "5..2", "5.3"], "sd": "1.2", "n": 28}, "mean", 1),
+])
+def test_numba_bad_input_is_named_as_by_numpy(kwargs, field, row):
+    with pytest.raises(TrialDataError) as err:
+        grimmer(**kwargs, engine="numba")
+    assert err.value.field == field and err.value.row == row
+
+
+def test_unknown_engine():
+    with pytest.raises(TrialDataError) as err:
+        grimmer("5.19", "1.2", 28, engine="cython")
+    assert err.value.field == "engine"

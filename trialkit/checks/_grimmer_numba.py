@@ -1,0 +1,298 @@
+"""GRIMMER's ``engine="numba"``: the text reading, GRIM and the SD test fused into one loop.
+
+The numpy engine (:func:`trialkit.checks.grimmer.grimmer_core`) makes about forty passes
+over the rows, each writing a temporary array; this kernel reads each row's two texts and
+tests its candidate totals in one pass, with the same float64 arithmetic in the same order
+(exact: every product below 2**52, as in the numpy engine), so both engines return the same
+numbers. Rows it does not handle are marked and sent back to the numpy engine: texts that
+are not a plain number (the numpy engine reads them or names the row), n <= 4 (the lattice
+search), magnitudes at or above 2**52 (exact integer arithmetic) and rows with more than
+``_MAX_CANDIDATES`` totals (the error). Imported only when ``engine="numba"`` is asked for:
+numba is an optional dependency (``pip install trialkit[fast]``).
+
+The first call in a process compiles the kernel, or loads it from numba's cache (written
+beside this file, or in the user's cache directory when the package folder is read-only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numba
+import numpy as np
+
+from trialkit.checks import _numbers as num
+from trialkit.checks import _texts as txt
+
+__all__: list[str] = []
+
+_LIMIT = 2.0**52  # float64 holds every integer below this exactly
+_MAX_WIDTH = 15  # characters the kernel reads (as the numpy engine's fast path)
+_BLOCK = 4096  # rows whose texts are read ahead, into buffers that stay in the CPU cache
+#: rounding scheme -> the kernel's code (its place in ``_numbers.ROUNDING_SCHEMES``)
+_ORDER = list(num.ROUNDING_SCHEMES)
+UD, HU, HD, HE, HA, HT, CE, FL, CF, TR, AT = (_ORDER.index(k) for k in (
+    "up_or_down", "half_up", "half_down", "half_even", "half_away", "half_toward",
+    "ceiling", "floor", "ceiling_or_floor", "trunc", "anti_trunc"))
+POW10 = num.pow10(np.arange(23), float)  # the numpy engine's table: exact to 10**22
+
+
+@numba.njit(inline="always", error_model="numpy")
+def key_of(codes: Any, i: int) -> int:
+    """4-bit key of text row i (NUL 0, "+" .. "9" 1 .. 15, the first character the most
+    significant, as ``_texts._keys4``), or -1 when a character is none of those."""
+    key = 0
+    alphabet = True
+    for j in range(codes.shape[1]):
+        c = np.int64(codes[i, j])  # int64: arithmetic on uint32 mixes in floats
+        alphabet &= (c == 0) | ((c >= 43) & (c <= 57))
+        key = key * 16 + (c - 42 if c != 0 else 0)
+    return key if alphabet else -1
+
+
+@numba.njit(inline="always", error_model="numpy")
+def packed(codes: Any, i: int) -> int:
+    """Text row i read as ``_texts.parse_plain`` reads it (an optional leading sign, digits
+    and at most one point, at least one digit, then only the NUL padding), packed into one
+    integer ``(|X| * 32 + d) * 2 + negative``; -1 when it is not such a number."""
+    x = 0
+    ndig = 0
+    ndot = 0
+    before = 0
+    ok = True
+    live = True
+    for j in range(codes.shape[1]):
+        c = np.int64(codes[i, j])
+        if c == 0:
+            live = False
+        elif not live:  # a character after the padding
+            ok = False
+        elif 48 <= c <= 57:
+            x = x * 10 + (c - 48)
+            ndig += 1
+        elif c == 46:
+            before = ndig
+            ndot += 1
+        elif j > 0 or (c != 45 and c != 43):
+            ok = False
+    if not ok or ndot > 1 or ndig == 0:
+        return -1
+    d = (ndig - before) if ndot == 1 else 0
+    return (x * 32 + d) * 2 + (1 if codes[i, 0] == 45 else 0)
+
+
+@numba.njit(error_model="numpy")
+def read_block(codes: Any, start: int, stop: int, by_key: bool, out: Any) -> None:
+    """Texts ``start:stop`` (all the first one when there is one text) into the block
+    buffer, as keys (:func:`key_of`) or packed numbers (:func:`packed`). The texts are read
+    ahead of the arithmetic, in loops of their own: read inside the main loop, either way
+    of reading makes it several times slower."""
+    one = codes.shape[0] == 1
+    if by_key:
+        for i in range(start, stop):
+            out[i - start] = key_of(codes, 0 if one else i)
+    else:
+        for i in range(start, stop):
+            out[i - start] = packed(codes, 0 if one else i)
+
+
+@numba.njit(inline="always", error_model="numpy")
+def bounds(X: float, code: int) -> tuple[float, float, bool, bool]:
+    """``_numbers.bounds`` for one value: the interval in half units, closed ends."""
+    two = 2.0 * X
+    pos = X > 0
+    zero = X == 0
+    if code == UD:
+        return two - 1, two + 1, True, True
+    if code == HU:
+        return two - 1, two + 1, True, False
+    if code == HD:
+        return two - 1, two + 1, False, True
+    if code == HE:
+        even = (X % 2.0) == 0
+        return two - 1, two + 1, even, even
+    if code == CE:
+        return two - 2, two, False, True
+    if code == FL:
+        return two, two + 2, True, False
+    if code == CF:
+        return two - 2, two + 2, False, False
+    if code == HA:
+        return two - 1, two + 1, pos, (not pos) and (not zero)
+    if code == HT:
+        return two - 1, two + 1, not pos, pos or zero
+    if code == TR:
+        lo = two if pos else (-2.0 if zero else two - 2)
+        hi = two + 2 if pos else (2.0 if zero else two)
+        return lo, hi, pos, (not pos) and (not zero)
+    # anti_trunc
+    lo = two - 2 if pos else two
+    hi = two if pos else (two if zero else two + 2)
+    return lo, hi, not pos, pos or zero
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def kernel(mcodes: Any, scodes: Any, n: Any, items: Any, code: int, max_candidates: int,
+           mX: Any, md: Any, sX: Any, sd: Any, stage: Any, back: Any, total: Any,
+           sum_sq: Any, q_lo_out: Any, q_hi_out: Any, q_min_out: Any, key_m: Any,
+           key_s: Any) -> None:
+    """GRIMMER of every row into the output arrays (made by numpy, which asks the kernel
+    for huge pages: a million-row table's fresh memory costs less to fault in); a table
+    when ``total`` has a row for each row, else the stages alone."""
+    rows = stage.shape[0]
+    table = total.shape[0] == rows
+    nan = np.nan
+    buf = min(rows, _BLOCK)
+    bm, bs = np.empty(buf, np.int64), np.empty(buf, np.int64)
+    for i in range(rows):
+        b = i % _BLOCK
+        if b == 0:  # read the next block's texts
+            stop = min(rows, i + _BLOCK)
+            read_block(mcodes, i, stop, mX.shape[0] > 0, bm)
+            read_block(scodes, i, stop, sX.shape[0] > 0, bs)
+        vm, vs = bm[b], bs[b]
+        okm = vm >= 0
+        oks = vs >= 0
+        Xm = Xs = 0.0
+        dm = ds = 0
+        if okm:
+            if mX.shape[0]:  # by key
+                dm = np.int64(md[vm])
+                Xm = float(mX[vm])
+                okm = dm >= 0
+            else:
+                dm = (vm >> 1) & 31
+                Xm = float(vm >> 6) * (-1.0 if vm & 1 else 1.0)
+        if oks:
+            if sX.shape[0]:
+                ds = np.int64(sd[vs])
+                Xs = float(sX[vs])
+                oks = ds >= 0
+            else:
+                ds = (vs >> 1) & 31
+                Xs = float(vs >> 6) * (-1.0 if vs & 1 else 1.0)
+        if table:
+            if key_m.shape[0]:
+                key_m[i] = vm
+            if key_s.shape[0]:
+                key_s[i] = vs
+            total[i] = nan
+            sum_sq[i] = nan
+            q_lo_out[i] = nan
+            q_hi_out[i] = nan
+            q_min_out[i] = nan
+        nv = float(n[i if n.shape[0] > 1 else 0])
+        it = float(items[i if items.shape[0] > 1 else 0])
+        N = nv * it
+        if (not (okm and oks) or Xs < 0 or nv < 5 or 2 * ds > 22
+                or N * (2.0 * abs(Xm) + 2.0) >= _LIMIT):
+            back[i] = True
+            stage[i] = 0
+            continue
+        # GRIM: the candidate totals K with K / N rounding to the mean
+        lo, hi, lc, hc = bounds(Xm, code)
+        M = 2.0 * POW10[dm]
+        s_min = np.floor((N * lo - (1.0 if lc else 0.0)) / M) + 1.0
+        s_max = np.floor((N * hi - (0.0 if hc else 1.0)) / M)
+        count = s_max - s_min + 1.0
+        if count <= 0:
+            stage[i] = 0  # the mean fails GRIM
+            continue
+        count = min(count, 2.0 * nv)  # one period of 2n totals is enough
+        if count > max_candidates:
+            back[i] = True
+            stage[i] = 0
+            continue
+        # the SD's interval, at zero closed
+        slo, shi, slc, shc = bounds(Xs, code)
+        if slo < 0:
+            slo = 0.0
+            slc = True
+        kf = abs(s_min) + count
+        D = 4.0 * POW10[2 * ds]
+        if (kf * kf * D * 8 >= _LIMIT
+                or nv * nv * it * it * (shi + 1) * (shi + 1) * 8 >= _LIMIT):
+            back[i] = True
+            stage[i] = 0
+            continue
+        nD = nv * D
+        spread = nv * (nv - 1.0) * it * it
+        A = spread * slo * slo
+        B = spread * shi * shi
+        best = 0
+        for j in range(int(count)):
+            K = s_min + j
+            KKD = K * K * D
+            q_lo = np.floor((KKD + A - (1.0 if slc else 0.0)) / nD) + 1.0
+            q_hi = np.floor((KKD + B - (0.0 if shc else 1.0)) / nD)
+            c = np.floor(K / nv)
+            r = K - nv * c
+            q_min = c * (K + r) + r
+            q1 = max(q_lo, q_min)
+            q1 = K + 2.0 * np.ceil((q1 - K) * 0.5)
+            st = 1
+            if q_lo <= q_hi:
+                st = 2
+                if q_hi >= q_min:
+                    st = 3
+                    if q1 <= q_hi:
+                        st = 5  # n >= 5: tests 1-3 are sufficient
+            if st > best:
+                best = st
+                if table:
+                    total[i] = K
+                    q_lo_out[i] = q_lo
+                    q_hi_out[i] = q_hi
+                    q_min_out[i] = q_min
+                    if st == 5:
+                        sum_sq[i] = q1
+                if st == 5:
+                    break
+        stage[i] = best
+
+
+
+def codes_of(text: np.ndarray) -> np.ndarray | None:
+    """The character codes of a numpy unicode array as a C-contiguous (rows, width) uint32
+    array, or None when the kernel does not read texts this wide."""
+    width = text.dtype.itemsize // 4
+    if width == 0 or width > _MAX_WIDTH:
+        return None
+    return np.ascontiguousarray(text).view(np.uint32).reshape(text.shape[0], width)
+
+
+def run(tm: np.ndarray, ts: np.ndarray, n: np.ndarray, items: np.ndarray, rounding: str,
+        table: bool, max_candidates: int) -> dict[str, np.ndarray] | None:
+    """The kernel's results (``stage``, ``back`` and, for a table, the float columns and the
+    texts' keys), or None when the texts are too wide for it."""
+    mc, sc = codes_of(tm), codes_of(ts)
+    if mc is None or sc is None:
+        return None
+    rows = max(mc.shape[0], sc.shape[0], n.shape[0], items.shape[0])
+    size = rows if table else 0
+    out = {"stage": np.empty(rows, np.int8), "back": np.zeros(rows, bool)}
+    for key in ("total", "sum_squares", "q_lo", "q_hi", "q_min"):
+        out[key] = np.empty(size)
+    tm_X, tm_d = _tables(mc)
+    ts_X, ts_d = _tables(sc)
+    # the texts' keys, for the printed-text columns, where they are read by key
+    out["key_mean"] = np.empty(size if tm_X.size else 0, np.uint32)
+    out["key_sd"] = np.empty(size if ts_X.size else 0, np.uint32)
+    kernel(mc, sc, _one_or_all(n), _one_or_all(items), _ORDER.index(rounding),
+           max_candidates, tm_X, tm_d, ts_X, ts_d, *out.values())
+    return out
+
+
+def _one_or_all(a: np.ndarray) -> np.ndarray:
+    """A contiguous int64 array: one value when every row has the same (a broadcast view)."""
+    if a.shape[0] > 1 and a.strides[0] == 0:
+        return np.ascontiguousarray(a[:1], np.int64)
+    return np.ascontiguousarray(a, np.int64)
+
+
+def _tables(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The reading tables for these texts' width, as ``_texts.parse_plain`` chooses them
+    (none, so read by :func:`parse`, beyond 4 characters unless there are many rows)."""
+    rows, width = codes.shape
+    if width > txt.KEY4_WIDTH or (width == txt.KEY4_WIDTH and rows < txt.TABLE5_ROWS):
+        return np.zeros(0, np.int64), np.zeros(0, np.int8)
+    return txt.plain_table(width)
