@@ -130,6 +130,155 @@ def bounds(X: float, code: int) -> tuple[float, float, bool, bool]:
     hi = two if pos else (two if zero else two + 2)
     return lo, hi, not pos, pos or zero
 
+# Rows of the block buffer ``F`` (float64, one column per row of the block): what the
+# decoding loops write and the arithmetic loop reads.
+N_, NV, IT, LO, HI, LC, HC, M_, SLO, SHI, SLC, SHC, D_, BAD, ABS_XM = range(15)
+# Rows of the result buffer ``R``.
+STAGE, SLOW, TOTAL, SUM_SQ, Q_LO, Q_HI, Q_MIN = range(7)
+
+
+@numba.njit(error_model="numpy")
+def decode(bm: Any, bs: Any, L: int, mX: Any, md: Any, sX: Any, sd: Any, n: Any,
+           items: Any, i0: int, code: int, F: Any) -> None:
+    """The block's texts (keys or packed numbers), n and items, into the rows of ``F``:
+    the mean's and SD's rounding intervals (half units, closed ends as 1.0 / 0.0 terms),
+    10**d factors, and ``BAD`` for rows the kernel does not test. Several short loops, each
+    with one kind of work: one loop doing it all ran five times slower (numba/LLVM)."""
+    for b in range(L):
+        vm, vs = bm[b], bs[b]
+        if mX.shape[0]:  # by key; a key outside the alphabet (-1) reads as key 0, marked bad
+            km = max(vm, 0)
+            F[LO, b], F[M_, b] = float(mX[km]), float(md[km])
+        else:
+            F[LO, b] = float(vm >> 6) * (-1.0 if vm & 1 else 1.0)
+            F[M_, b] = float((vm >> 1) & 31)
+        if sX.shape[0]:
+            ks = max(vs, 0)
+            F[SLO, b], F[D_, b] = float(sX[ks]), float(sd[ks])
+        else:
+            F[SLO, b] = float(vs >> 6) * (-1.0 if vs & 1 else 1.0)
+            F[D_, b] = float((vs >> 1) & 31)
+    for b in range(L):
+        nv = float(n[i0 + b if n.shape[0] > 1 else 0])
+        it = float(items[i0 + b if items.shape[0] > 1 else 0])
+        F[N_, b], F[NV, b], F[IT, b] = nv * it, nv, it
+    for b in range(L):  # unread texts, negative SDs, n <= 4, SDs past 11 decimals
+        ok = ((bm[b] >= 0) & (bs[b] >= 0) & (F[M_, b] >= 0) & (F[D_, b] >= 0)
+              & (F[D_, b] <= 11) & (F[SLO, b] >= 0) & (F[NV, b] >= 5))
+        F[BAD, b] = 0.0 if ok else 1.0
+        F[ABS_XM, b] = abs(F[LO, b])
+    for b in range(L):
+        dm = min(max(np.int64(F[M_, b]), 0), 22)
+        ds = min(max(np.int64(F[D_, b]), 0), 11)
+        F[M_, b], F[D_, b] = 2.0 * POW10[dm], 4.0 * POW10[2 * ds]
+    for b in range(L):
+        lo, hi, lc, hc = bounds(F[LO, b], code)
+        F[LO, b], F[HI, b] = lo, hi
+        F[LC, b], F[HC, b] = 1.0 if lc else 0.0, 0.0 if hc else 1.0
+    for b in range(L):  # the SD's interval, at zero closed
+        slo, shi, slc, shc = bounds(F[SLO, b], code)
+        neg = slo < 0
+        F[SLO, b], F[SHI, b] = 0.0 if neg else slo, shi
+        F[SLC, b], F[SHC, b] = 1.0 if (slc | neg) else 0.0, 0.0 if shc else 1.0
+
+
+@numba.njit(inline="always", error_model="numpy")
+def candidate(K: float, D: float, nD: float, nv: float, A: float,
+              B: float) -> tuple[float, float, float, float, float]:
+    """GRIMMER's tests 1-3 for one total K: (stage 1, 2, 3 or 5, q_lo, q_hi, q_min, the
+    witness q1); ``A`` and ``B`` carry the SD interval's ends, their closed terms taken off."""
+    KKD = K * K * D
+    q_lo = np.floor((KKD + A) / nD) + 1.0
+    q_hi = np.floor((KKD + B) / nD)
+    c = np.floor(K / nv)
+    r = K - nv * c
+    q_min = c * (K + r) + r
+    q1 = max(q_lo, q_min)
+    q1 = K + 2.0 * np.ceil((q1 - K) * 0.5)
+    t1 = q_lo <= q_hi
+    t2 = t1 & (q_hi >= q_min)
+    t3 = t2 & (q1 <= q_hi)
+    return 1.0 + t1 + t2 + 2.0 * t3, q_lo, q_hi, q_min, q1
+
+
+@numba.njit(error_model="numpy")
+def two_totals(F: Any, L: int, R: Any) -> None:
+    """GRIM and GRIMMER for rows with at most two candidate totals (most rows of printed
+    tables: 2n / 10**d + 1 candidates), both totals evaluated without a branch so that the
+    loop runs on SIMD lanes; rows with more, and rows past the float64 limits, are marked
+    ``SLOW`` for :func:`one_row`. Same operations in the same order as the numpy engine."""
+    nan = np.nan
+    for b in range(L):
+        N, nv, it, M = F[N_, b], F[NV, b], F[IT, b], F[M_, b]
+        s_min = np.floor((N * F[LO, b] - F[LC, b]) / M) + 1.0
+        s_max = np.floor((N * F[HI, b] - F[HC, b]) / M)
+        count = min(s_max - s_min + 1.0, 2.0 * nv)  # one period of 2n totals is enough
+        D, slo, shi = F[D_, b], F[SLO, b], F[SHI, b]
+        kf = abs(s_min) + count
+        bad = ((F[BAD, b] > 0) | (N * (2.0 * F[ABS_XM, b] + 2.0) >= _LIMIT)
+               | (kf * kf * D * 8 >= _LIMIT)
+               | (nv * nv * it * it * (shi + 1) * (shi + 1) * 8 >= _LIMIT))
+        nD = nv * D
+        spread = nv * (nv - 1.0) * it * it
+        A = spread * slo * slo - F[SLC, b]
+        B = spread * shi * shi - F[SHC, b]
+        st0, l0, h0, m0, w0 = candidate(s_min, D, nD, nv, A, B)
+        st1, l1, h1, m1, w1 = candidate(s_min + 1.0, D, nD, nv, A, B)
+        pick = (count >= 2.0) & (st1 > st0)  # the first total of the highest stage
+        st = st1 if pick else st0
+        fail = count <= 0  # the mean fails GRIM
+        many = count > 2.0
+        keep = not (fail | bad)
+        R[STAGE, b] = 0.0 if (fail | bad | many) else st
+        R[SLOW, b] = 1.0 if (bad | (many & (not fail))) else 0.0
+        R[TOTAL, b] = (s_min + 1.0 if pick else s_min) if keep else nan
+        R[SUM_SQ, b] = (w1 if pick else w0) if (keep & (st == 5.0)) else nan
+        R[Q_LO, b] = (l1 if pick else l0) if keep else nan
+        R[Q_HI, b] = (h1 if pick else h0) if keep else nan
+        R[Q_MIN, b] = (m1 if pick else m0) if keep else nan
+
+
+@numba.njit(error_model="numpy")
+def one_row(F: Any, b: int, max_candidates: int, R: Any) -> bool:
+    """GRIMMER of row b of the block over all its candidate totals (a row
+    :func:`two_totals` marked ``SLOW``) into ``R``; False when the row goes back to the
+    numpy engine (float64 limits, or more than ``max_candidates`` totals)."""
+    nan = np.nan
+    for k in (TOTAL, SUM_SQ, Q_LO, Q_HI, Q_MIN):
+        R[k, b] = nan
+    R[STAGE, b] = 0.0
+    N, nv, it, M = F[N_, b], F[NV, b], F[IT, b], F[M_, b]
+    if F[BAD, b] > 0 or N * (2.0 * F[ABS_XM, b] + 2.0) >= _LIMIT:
+        return False
+    s_min = np.floor((N * F[LO, b] - F[LC, b]) / M) + 1.0
+    s_max = np.floor((N * F[HI, b] - F[HC, b]) / M)
+    count = min(s_max - s_min + 1.0, 2.0 * nv)
+    if count <= 0:
+        return True
+    if count > max_candidates:
+        return False
+    D, slo, shi = F[D_, b], F[SLO, b], F[SHI, b]
+    kf = abs(s_min) + count
+    if kf * kf * D * 8 >= _LIMIT or nv * nv * it * it * (shi + 1) * (shi + 1) * 8 >= _LIMIT:
+        return False
+    nD = nv * D
+    spread = nv * (nv - 1.0) * it * it
+    A = spread * slo * slo - F[SLC, b]
+    B = spread * shi * shi - F[SHC, b]
+    best = 0.0
+    for j in range(int(count)):
+        K = s_min + j
+        st, q_lo, q_hi, q_min, q1 = candidate(K, D, nD, nv, A, B)
+        if st > best:
+            best = st
+            R[TOTAL, b], R[Q_LO, b], R[Q_HI, b], R[Q_MIN, b] = K, q_lo, q_hi, q_min
+            if st == 5.0:
+                R[SUM_SQ, b] = q1
+                break
+    R[STAGE, b] = best
+    return True
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def kernel(mcodes: Any, scodes: Any, n: Any, items: Any, code: int, max_candidates: int,
            mX: Any, md: Any, sX: Any, sd: Any, stage: Any, back: Any, total: Any,
@@ -137,118 +286,34 @@ def kernel(mcodes: Any, scodes: Any, n: Any, items: Any, code: int, max_candidat
            key_s: Any) -> None:
     """GRIMMER of every row into the output arrays (made by numpy, which asks the kernel
     for huge pages: a million-row table's fresh memory costs less to fault in); a table
-    when ``total`` has a row for each row, else the stages alone."""
+    when ``total`` has a row for each row, else the stages alone. Block by block: read
+    the texts (:func:`read_block`), decode them (:func:`decode`), test the rows with one
+    or two candidate totals (:func:`two_totals`), then the others (:func:`one_row`)."""
     rows = stage.shape[0]
     table = total.shape[0] == rows
-    nan = np.nan
     buf = min(rows, _BLOCK)
     bm, bs = np.empty(buf, np.int64), np.empty(buf, np.int64)
-    for i in range(rows):
-        b = i % _BLOCK
-        if b == 0:  # read the next block's texts
-            stop = min(rows, i + _BLOCK)
-            read_block(mcodes, i, stop, mX.shape[0] > 0, bm)
-            read_block(scodes, i, stop, sX.shape[0] > 0, bs)
-        vm, vs = bm[b], bs[b]
-        okm = vm >= 0
-        oks = vs >= 0
-        Xm = Xs = 0.0
-        dm = ds = 0
-        if okm:
-            if mX.shape[0]:  # by key
-                dm = np.int64(md[vm])
-                Xm = float(mX[vm])
-                okm = dm >= 0
-            else:
-                dm = (vm >> 1) & 31
-                Xm = float(vm >> 6) * (-1.0 if vm & 1 else 1.0)
-        if oks:
-            if sX.shape[0]:
-                ds = np.int64(sd[vs])
-                Xs = float(sX[vs])
-                oks = ds >= 0
-            else:
-                ds = (vs >> 1) & 31
-                Xs = float(vs >> 6) * (-1.0 if vs & 1 else 1.0)
+    F, R = np.empty((15, buf)), np.empty((7, buf))
+    for i in range(0, rows, _BLOCK):
+        stop = min(rows, i + _BLOCK)
+        L = stop - i
+        read_block(mcodes, i, stop, mX.shape[0] > 0, bm)
+        read_block(scodes, i, stop, sX.shape[0] > 0, bs)
+        decode(bm, bs, L, mX, md, sX, sd, n, items, i, code, F)
+        two_totals(F, L, R)
+        for b in range(L):
+            if R[SLOW, b] > 0:
+                back[i + b] = not one_row(F, b, max_candidates, R)
+            stage[i + b] = np.int8(R[STAGE, b])
         if table:
+            for b in range(L):
+                total[i + b], sum_sq[i + b] = R[TOTAL, b], R[SUM_SQ, b]
+                q_lo_out[i + b], q_hi_out[i + b] = R[Q_LO, b], R[Q_HI, b]
+                q_min_out[i + b] = R[Q_MIN, b]
             if key_m.shape[0]:
-                key_m[i] = vm
+                key_m[i:stop] = bm[:L]
             if key_s.shape[0]:
-                key_s[i] = vs
-            total[i] = nan
-            sum_sq[i] = nan
-            q_lo_out[i] = nan
-            q_hi_out[i] = nan
-            q_min_out[i] = nan
-        nv = float(n[i if n.shape[0] > 1 else 0])
-        it = float(items[i if items.shape[0] > 1 else 0])
-        N = nv * it
-        if (not (okm and oks) or Xs < 0 or nv < 5 or 2 * ds > 22
-                or N * (2.0 * abs(Xm) + 2.0) >= _LIMIT):
-            back[i] = True
-            stage[i] = 0
-            continue
-        # GRIM: the candidate totals K with K / N rounding to the mean
-        lo, hi, lc, hc = bounds(Xm, code)
-        M = 2.0 * POW10[dm]
-        s_min = np.floor((N * lo - (1.0 if lc else 0.0)) / M) + 1.0
-        s_max = np.floor((N * hi - (0.0 if hc else 1.0)) / M)
-        count = s_max - s_min + 1.0
-        if count <= 0:
-            stage[i] = 0  # the mean fails GRIM
-            continue
-        count = min(count, 2.0 * nv)  # one period of 2n totals is enough
-        if count > max_candidates:
-            back[i] = True
-            stage[i] = 0
-            continue
-        # the SD's interval, at zero closed
-        slo, shi, slc, shc = bounds(Xs, code)
-        if slo < 0:
-            slo = 0.0
-            slc = True
-        kf = abs(s_min) + count
-        D = 4.0 * POW10[2 * ds]
-        if (kf * kf * D * 8 >= _LIMIT
-                or nv * nv * it * it * (shi + 1) * (shi + 1) * 8 >= _LIMIT):
-            back[i] = True
-            stage[i] = 0
-            continue
-        nD = nv * D
-        spread = nv * (nv - 1.0) * it * it
-        A = spread * slo * slo
-        B = spread * shi * shi
-        best = 0
-        for j in range(int(count)):
-            K = s_min + j
-            KKD = K * K * D
-            q_lo = np.floor((KKD + A - (1.0 if slc else 0.0)) / nD) + 1.0
-            q_hi = np.floor((KKD + B - (0.0 if shc else 1.0)) / nD)
-            c = np.floor(K / nv)
-            r = K - nv * c
-            q_min = c * (K + r) + r
-            q1 = max(q_lo, q_min)
-            q1 = K + 2.0 * np.ceil((q1 - K) * 0.5)
-            st = 1
-            if q_lo <= q_hi:
-                st = 2
-                if q_hi >= q_min:
-                    st = 3
-                    if q1 <= q_hi:
-                        st = 5  # n >= 5: tests 1-3 are sufficient
-            if st > best:
-                best = st
-                if table:
-                    total[i] = K
-                    q_lo_out[i] = q_lo
-                    q_hi_out[i] = q_hi
-                    q_min_out[i] = q_min
-                    if st == 5:
-                        sum_sq[i] = q1
-                if st == 5:
-                    break
-        stage[i] = best
-
+                key_s[i:stop] = bs[:L]
 
 
 def codes_of(text: np.ndarray) -> np.ndarray | None:
