@@ -108,3 +108,12 @@ def test_unknown_engine():
     with pytest.raises(TrialDataError) as err:
         grimmer("5.19", "1.2", 28, engine="cython")
     assert err.value.field == "engine"
+
+
+def test_numba_equals_enumeration_with_many_candidate_totals():
+    # whole-number means of 5 or 6 values: 2n / 10**0 candidate totals a row, more than the
+    # two the branch-free loop takes, so every row goes through the all-totals loop
+    for n in (5, 6):
+        width = math.ceil(3.05 * math.sqrt(n - 1)) + 1
+        assert _enumeration(n, 1, 0, 1, range(0, 4), range(0, 31),
+                            range(-width, 3 + width + 1), "up_or_down") > 0

@@ -201,27 +201,48 @@ def candidate(K: float, D: float, nD: float, nv: float, A: float,
     return 1.0 + t1 + t2 + 2.0 * t3, q_lo, q_hi, q_min, q1
 
 
+@numba.njit(inline="always", error_model="numpy")
+def totals(F: Any, b: int) -> tuple[float, float]:
+    """GRIM for row b: the first candidate total and the number of totals (at most one
+    period of 2n: that is enough), <= 0 when the mean fails GRIM."""
+    N, M = F[N_, b], F[M_, b]
+    s_min = np.floor((N * F[LO, b] - F[LC, b]) / M) + 1.0
+    s_max = np.floor((N * F[HI, b] - F[HC, b]) / M)
+    return s_min, min(s_max - s_min + 1.0, 2.0 * F[NV, b])
+
+
+@numba.njit(inline="always", error_model="numpy")
+def past_limit(F: Any, b: int, s_min: float, count: float) -> bool:
+    """Whether row b's products can reach 2**52, past which float64 is not exact."""
+    nv, it, shi = F[NV, b], F[IT, b], F[SHI, b]
+    kf = abs(s_min) + count
+    return bool((F[N_, b] * (2.0 * F[ABS_XM, b] + 2.0) >= _LIMIT)
+                | (kf * kf * F[D_, b] * 8 >= _LIMIT)
+                | (nv * nv * it * it * (shi + 1) * (shi + 1) * 8 >= _LIMIT))
+
+
+@numba.njit(inline="always", error_model="numpy")
+def sd_terms(F: Any, b: int) -> tuple[float, float, float, float]:
+    """Row b's SD window in sum-of-squares units: D, n D, and the ends A and B (each with
+    its closed-end term taken off: exact, as every term is an integer below 2**52)."""
+    nv, it, slo, shi, D = F[NV, b], F[IT, b], F[SLO, b], F[SHI, b], F[D_, b]
+    spread = nv * (nv - 1.0) * it * it
+    return D, nv * D, spread * slo * slo - F[SLC, b], spread * shi * shi - F[SHC, b]
+
+
 @numba.njit(error_model="numpy")
 def two_totals(F: Any, L: int, R: Any) -> None:
     """GRIM and GRIMMER for rows with at most two candidate totals (most rows of printed
     tables: 2n / 10**d + 1 candidates), both totals evaluated without a branch so that the
     loop runs on SIMD lanes; rows with more, and rows past the float64 limits, are marked
-    ``SLOW`` for :func:`one_row`. Same operations in the same order as the numpy engine."""
+    ``SLOW`` for :func:`one_row`. The numpy engine's operations; every term is an
+    integer below 2**52, so float64 computes each exactly, in any order."""
     nan = np.nan
     for b in range(L):
-        N, nv, it, M = F[N_, b], F[NV, b], F[IT, b], F[M_, b]
-        s_min = np.floor((N * F[LO, b] - F[LC, b]) / M) + 1.0
-        s_max = np.floor((N * F[HI, b] - F[HC, b]) / M)
-        count = min(s_max - s_min + 1.0, 2.0 * nv)  # one period of 2n totals is enough
-        D, slo, shi = F[D_, b], F[SLO, b], F[SHI, b]
-        kf = abs(s_min) + count
-        bad = ((F[BAD, b] > 0) | (N * (2.0 * F[ABS_XM, b] + 2.0) >= _LIMIT)
-               | (kf * kf * D * 8 >= _LIMIT)
-               | (nv * nv * it * it * (shi + 1) * (shi + 1) * 8 >= _LIMIT))
-        nD = nv * D
-        spread = nv * (nv - 1.0) * it * it
-        A = spread * slo * slo - F[SLC, b]
-        B = spread * shi * shi - F[SHC, b]
+        s_min, count = totals(F, b)
+        bad = (F[BAD, b] > 0) | past_limit(F, b, s_min, count)
+        D, nD, A, B = sd_terms(F, b)
+        nv = F[NV, b]
         st0, l0, h0, m0, w0 = candidate(s_min, D, nD, nv, A, B)
         st1, l1, h1, m1, w1 = candidate(s_min + 1.0, D, nD, nv, A, B)
         pick = (count >= 2.0) & (st1 > st0)  # the first total of the highest stage
@@ -247,24 +268,15 @@ def one_row(F: Any, b: int, max_candidates: int, R: Any) -> bool:
     for k in (TOTAL, SUM_SQ, Q_LO, Q_HI, Q_MIN):
         R[k, b] = nan
     R[STAGE, b] = 0.0
-    N, nv, it, M = F[N_, b], F[NV, b], F[IT, b], F[M_, b]
-    if F[BAD, b] > 0 or N * (2.0 * F[ABS_XM, b] + 2.0) >= _LIMIT:
-        return False
-    s_min = np.floor((N * F[LO, b] - F[LC, b]) / M) + 1.0
-    s_max = np.floor((N * F[HI, b] - F[HC, b]) / M)
-    count = min(s_max - s_min + 1.0, 2.0 * nv)
+    if F[BAD, b] > 0 or F[N_, b] * (2.0 * F[ABS_XM, b] + 2.0) >= _LIMIT:
+        return False  # the mean's totals themselves would not be exact
+    s_min, count = totals(F, b)
     if count <= 0:
         return True
-    if count > max_candidates:
+    if count > max_candidates or past_limit(F, b, s_min, count):
         return False
-    D, slo, shi = F[D_, b], F[SLO, b], F[SHI, b]
-    kf = abs(s_min) + count
-    if kf * kf * D * 8 >= _LIMIT or nv * nv * it * it * (shi + 1) * (shi + 1) * 8 >= _LIMIT:
-        return False
-    nD = nv * D
-    spread = nv * (nv - 1.0) * it * it
-    A = spread * slo * slo - F[SLC, b]
-    B = spread * shi * shi - F[SHC, b]
+    D, nD, A, B = sd_terms(F, b)
+    nv = F[NV, b]
     best = 0.0
     for j in range(int(count)):
         K = s_min + j
