@@ -134,13 +134,14 @@ SUMMARY = textwrap.dedent('''\
     ''')
 
 REPORTED = textwrap.dedent('''\
-    id,statistic,outcome,arm,timepoint,comparison,relation,value,text,source
-    n_wrong,n,,,,,=,21,twenty-one patients,abstract
-    pct_ok,percent_change,pain,treat,post,,~,-44,pain fell by 44%,abstract
-    pct_wrong,percent_change,pain,treat,post,,~,-50,pain fell by 50%,abstract
-    p_wrong,p,pain,,post,treat-control,=,.50,p = .50,Table 3
-    female,percent_female,,,,,~,53,53% female,abstract
-    odd,hazard_ratio,pain,,post,treat-control,=,0.5,HR 0.5,abstract
+    id,statistic,outcome,arm,timepoint,comparison,relation,value,text,source,test,analysis
+    n_wrong,n,,,,,=,21,twenty-one patients,abstract,,
+    pct_ok,percent_change,pain,treat,post,,~,-44,pain fell by 44%,abstract,,
+    pct_wrong,percent_change,pain,treat,post,,~,-50,pain fell by 50%,abstract,,
+    p_wrong,p,pain,,post,treat-control,=,.50,p = .50,Table 3,t,follow_up
+    p_untold,p,pain,,post,treat-control,=,.50,p = .50,Table 3,,
+    female,percent_female,,,,,~,53,53% female,abstract,,
+    odd,hazard_ratio,pain,,post,treat-control,=,0.5,HR 0.5,abstract,,
     ''')
 
 
@@ -163,7 +164,12 @@ def test_errors_are_found(bad_trial):
     # (3.40 - 6.10) / 6.10 = -44.3%: "-44" holds, "-50" does not
     assert cl.loc["pct_ok", "verdict"] == "consistent"
     assert cl.loc["pct_wrong", "verdict"] == "inconsistent"
+    # t test at post: 3.40 (0.38) vs 1.0 (4.90), n = 10 each: pooled SD sqrt((0.38² + 4.90²)
+    # / 2) = 3.475, t = 2.4 / (3.475 * sqrt(0.2)) = 1.544, df = 18, p = 0.14, not .50
     assert cl.loc["p_wrong", "verdict"] == "inconsistent"
+    # the same p with no test named: an analysis not tried may give it
+    assert cl.loc["p_untold", "verdict"] == "cannot check"
+    assert "names no test" in cl.loc["p_untold", "detail"]
     # 53% of 20 patients: 10/20 = 50%, 11/20 = 55%: impossible
     assert cl.loc["female", "verdict"] == "inconsistent"
     assert "10 of 20 is 50.0%" in cl.loc["female", "detail"]

@@ -25,6 +25,9 @@ changes
     impossible).
 claims
     :func:`claims`: every statement of ``reported.csv`` checked against the data.
+restated
+    :func:`restated`: one number printed twice (table and abstract) with values that cannot
+    both be right.
 balance
     :func:`se_as_sd` (SEs printed as SDs), :func:`baseline_balance` (Carlisle 2017).
 report
@@ -49,6 +52,7 @@ from trialkit.checks.grim import grim, grim_consistent
 from trialkit.checks.grimmer import grimmer, grimmer_consistent
 from trialkit.checks.pvalues import DEFAULT_R_VALUES, recompute_p
 from trialkit.checks.report import check
+from trialkit.checks.restated import restated
 from trialkit.checks.rsolve import solve_r
 from trialkit.checks.sprite import SpriteResult, plot_sprite, sprite
 from trialkit.checks.statcheck import statcheck
@@ -71,6 +75,7 @@ __all__ = [
     "implied_r",
     "plot_sprite",
     "recompute_p",
+    "restated",
     "sd_bounds",
     "se_as_sd",
     "solve_r",

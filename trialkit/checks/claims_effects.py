@@ -24,7 +24,8 @@ from trialkit.checks._claims_common import (
     _result,
     _row_stats,
 )
-from trialkit.checks._reported import holds
+from trialkit.checks._reported import holds, text_interval
+from trialkit.errors import TrialDataError
 
 if TYPE_CHECKING:
     from trialkit.trial import Trial
@@ -111,17 +112,7 @@ def _claim_inferential(trial: Trial, row: pd.Series, rounding: str, *,
     tried_note = "" if named else f" (the paper names no test; tried: {tried})"
     methods = "recompute_p/" + ",".join(sorted(set(sub["analysis"])))
     if good.empty:
-        implausible = _implausible_only(sub)
-        if implausible:
-            return _result(INCONSISTENT, f"{claim} is reproduced only if {implausible}, which "
-                           f"is implausible: negative pre-post correlations are very uncommon "
-                           f"in clinical trials (Balk et al. 2012){tried_note}.", math.nan,
-                           methods)
-        best = sub.iloc[0]
-        return _result(INCONSISTENT, _at_timepoint(
-            trial, row, f"No analysis reproduces {claim} for {scope}: "
-            f"{_analysis_phrase(best)} gives {_value_phrase(stat, best)}{tried_note}."),
-            math.nan, methods)
+        return _not_reproduced(trial, row, sub, claim, scope, named, methods)
     names = _describe_analyses(good, verdicts, sub)
     first = sub[(sub["analysis"] == good.iloc[0]["analysis"])]
     if not pd.isna(good.iloc[0]["key_r"]):
@@ -133,6 +124,56 @@ def _claim_inferential(trial: Trial, row: pd.Series, rounding: str, *,
         text = text.replace(" at follow-up", " on the baseline values")
     return _result(CONSISTENT, _at_timepoint(trial, row, text), computed,
                    "recompute_p/" + ",".join(sorted(set(good["analysis"]))))
+
+
+#: Why a statement no analysis reproduces is not called wrong when the paper names no test.
+_UNNAMED = ("the paper names no test, and one not tried here (an adjusted model, a rank test) "
+            "may give it")
+
+
+def _not_reproduced(trial: Trial, row: pd.Series, sub: pd.DataFrame, claim: str, scope: str,
+                    named: bool, methods: str) -> dict[str, Any]:
+    """The verdict on a statement no analysis tried reproduces: inconsistent when the paper
+    names its test (the named test, on the printed numbers, does not give it); "cannot check"
+    when it names none, since summary data cannot rule out the analyses not tried. A
+    restated value that contradicts it can still prove it wrong (:mod:`.restated`)."""
+    impossible = _impossible(str(row["statistic"]), str(row["relation"]), str(row["value"]))
+    verdict = INCONSISTENT if named or impossible else CANNOT
+    tried = ", ".join(_ANALYSIS_NAMES.get(a, a) for a in dict.fromkeys(sub["analysis"]))
+    why = f"; {impossible}" if impossible else "" if named else f"; {_UNNAMED}"
+    implausible = _implausible_only(sub)
+    if implausible:
+        return _result(verdict, f"{claim} is reproduced only if {implausible}, which is "
+                       f"implausible: negative pre-post correlations are very uncommon in "
+                       f"clinical trials (Balk et al. 2012){why}.", math.nan, methods)
+    best = sub.iloc[0]
+    lead = "No analysis reproduces" if named else f"None of the analyses tried ({tried}) reproduces"
+    text = (f"{lead} {claim} for {scope}: {_analysis_phrase(best)} gives "
+            f"{_value_phrase(str(row['statistic']), best)}{why}.")
+    if row["timepoint"] and row["timepoint"] == trial.baseline:
+        text = text.replace(" at follow-up", " on the baseline values")
+    return _result(verdict, _at_timepoint(trial, row, text), math.nan, methods)
+
+
+#: The values each statistic can take, whatever the test: (low, high).
+_POSSIBLE = {"p": (0.0, 1.0), "F": (0.0, math.inf), "df": (0.0, math.inf)}
+
+
+def _impossible(stat: str, relation: str, value: str) -> str:
+    """Why ``stat relation value`` is impossible under any test ("" when it is possible):
+    a negative F or df, a p outside 0 to 1."""
+    if stat not in _POSSIBLE or relation not in ("=", "~"):
+        return ""
+    try:
+        low, high, _ = text_interval(value)
+    except (TrialDataError, ValueError, IndexError):
+        return ""
+    lo, hi = _POSSIBLE[stat]
+    if high < lo or low > hi:
+        name = {"p": "a p value", "F": "an F statistic", "df": "degrees of freedom"}[stat]
+        where = "cannot be negative" if high < lo else "cannot exceed 1"
+        return f"{name} {where}, whatever the test"
+    return ""
 
 
 def _at_timepoint(trial: Trial, row: pd.Series, text: str) -> str:

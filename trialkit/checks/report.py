@@ -22,6 +22,7 @@ from trialkit.checks.claims import (
 from trialkit.checks.grim import grim
 from trialkit.checks.grimmer import grimmer
 from trialkit.checks.pvalues import P_STATISTICS
+from trialkit.checks.restated import restated
 
 if TYPE_CHECKING:
     from trialkit.trial import Trial
@@ -244,8 +245,7 @@ def _balance_rows(trial: Trial) -> list[dict[str, Any]]:
              "verdict": INCONSISTENT if surprising else CONSISTENT, "detail": detail}]
 
 
-def _claim_rows(trial: Trial, r: float | None) -> list[dict[str, Any]]:
-    res = claims(trial, r=r)
+def _claim_rows(res: pd.DataFrame) -> list[dict[str, Any]]:
     out = []
     for _, c in res.iterrows():
         kind = "recompute_p" if c["statistic"] in P_STATISTICS else "claim"
@@ -255,6 +255,15 @@ def _claim_rows(trial: Trial, r: float | None) -> list[dict[str, Any]]:
                     "reported": f"{c['relation']} {c['reported']} ({c['id']})",
                     "verdict": c["verdict"], "detail": c["detail"]})
     return out
+
+
+def _restated_rows(trial: Trial, claimed: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{"check": f"restated: {c['statistic']}", "outcome": c["outcome"],
+             "arm": c["arm"] if c["arm"] or not c["comparison"] else c["comparison"],
+             "timepoint": c["timepoint"],
+             "reported": f"{c['relation']} {c['reported']} ({c['id']})",
+             "verdict": c["verdict"], "detail": c["detail"]}
+            for _, c in restated(trial, claimed).iterrows()]
 
 
 def check(trial: Trial, r: float | None = None) -> pd.DataFrame:
@@ -268,7 +277,9 @@ def check(trial: Trial, r: float | None = None) -> pd.DataFrame:
     - ``baseline_balance``: Carlisle's test of baseline similarity (parallel trials);
     - ``implied_r``: the pre-post correlation each arm's printed SDs imply (change rows);
     - ``claim: <statistic>`` and ``recompute_p: <statistic>``: each statement in
-      ``reported.csv`` (see :func:`trialkit.checks.claims`, :func:`recompute_p`).
+      ``reported.csv`` (see :func:`trialkit.checks.claims`, :func:`recompute_p`);
+    - ``restated: <statistic>``: statements that print one number twice with values that
+      cannot both be right (see :func:`trialkit.checks.restated`).
 
     Summary rows computed from patient data are not GRIM-tested (they are the data).
 
@@ -306,7 +317,9 @@ def check(trial: Trial, r: float | None = None) -> pd.DataFrame:
     rows += _balance_rows(trial)
     rows += _implied_r_rows(trial)
     rows += _change_level_rows(trial)
-    rows += _claim_rows(trial, r)
+    claimed = claims(trial, r=r)
+    rows += _claim_rows(claimed)
+    rows += _restated_rows(trial, claimed)
     return pd.DataFrame([no_nan_sentence(row) for row in rows], columns=COLUMNS)
 
 
