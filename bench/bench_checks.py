@@ -121,17 +121,23 @@ def run() -> list[dict]:
                     "sum-of-squares window and minimum, and the reason for each row",
                     peer="grim 0.1 (GRIM only)"))
     if _have("numba"):  # the optional compiled engine, after its first (compiling) call
-        grimmer(mean[:1000], sd[:1000], n[:1000], engine="numba")
-        for what, func, t_numpy in (
-                ("verdicts", grimmer_consistent, t_mm_verdict), ("table", grimmer,
-                                                                t_mm_table)):
-            t = _best_of(lambda f=func: f(mean, sd, n, engine="numba"), 10)
-            rows.append(row(f"GRIMMER {what}, {N_ROWS:,} printed means and SDs: "
-                            f"{func.__name__}(engine='numba')", t, ">= 100x",
-                            f"the same result as the numpy engine ({1e3 * t_numpy:.1f} ms in "
-                            f"this run, {t_numpy / t:.2f}x its time); numba compiled or "
-                            f"loaded from its cache before timing",
-                            peer="grim 0.1 (GRIM only)"))
+        import numba
+
+        threads = numba.config.NUMBA_NUM_THREADS
+        for options, how in ((None, "one thread"),
+                             ({"parallel": True}, f"{threads} threads (numba's, one per core)")):
+            grimmer(mean[:9000], sd[:9000], n[:9000], engine="numba", engine_kwargs=options)
+            for what, func, t_numpy in (("verdicts", grimmer_consistent, t_mm_verdict),
+                                        ("table", grimmer, t_mm_table)):
+                t = _best_of(lambda f=func, o=options: f(mean, sd, n, engine="numba",
+                                                         engine_kwargs=o), 10)
+                kwargs = ", engine_kwargs={'parallel': True}" if options else ""
+                rows.append(row(f"GRIMMER {what}, {N_ROWS:,} printed means and SDs: "
+                                f"{func.__name__}(engine='numba'{kwargs})", t, ">= 100x",
+                                f"{how} (the peer: one); the same result as the numpy engine "
+                                f"({1e3 * t_numpy:.1f} ms in this run, {t_numpy / t:.2f}x its "
+                                f"time); numba compiled or loaded from its cache before "
+                                f"timing", peer="grim 0.1 (GRIM only)"))
 
     # --- batteries ----------------------------------------------------------------------
     battery = peers.grim_battery()

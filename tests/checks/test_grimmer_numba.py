@@ -21,26 +21,33 @@ from trialkit.checks import grimmer, grimmer_consistent
 pytest.importorskip("numba")
 
 
-def _enumeration(n, items, dm, ds, mean_xs, sd_xs, values, scheme):
+PARALLEL = {"parallel": True}
+
+
+def _enumeration(n, items, dm, ds, mean_xs, sd_xs, values, scheme, options=None):
     ach = achievable(n, values, items, dm, ds, scheme)
     pairs = [(m, s) for m in mean_xs for s in sd_xs]
     means, sds = [text(m, dm) for m, _ in pairs], [text(s, ds) for _, s in pairs]
     expected = np.array([p in ach for p in pairs])
-    table = grimmer(means, sds, n, items, rounding=scheme, engine="numba")
-    verdicts = grimmer_consistent(means, sds, n, items, rounding=scheme, engine="numba")
+    table = grimmer(means, sds, n, items, rounding=scheme, engine="numba",
+                    engine_kwargs=options)
+    verdicts = grimmer_consistent(means, sds, n, items, rounding=scheme, engine="numba",
+                                  engine_kwargs=options)
     for got in (table.consistent.to_numpy(), verdicts):
         wrong = [p for p, g, e in zip(pairs, got, expected, strict=True) if g != e]
         assert not wrong, (n, scheme, wrong[:10])
     return int(expected.sum())
 
 
+@pytest.mark.parametrize("options", [None, PARALLEL], ids=["one_thread", "parallel"])
 @pytest.mark.parametrize("n", [5, 6, 7])
-def test_numba_equals_enumeration_of_all_multisets(n):
+def test_numba_equals_enumeration_of_all_multisets(n, options):
     # every mean 0.00-3.00 and SD 0.00-1.20 against every multiset of n integers in a range
-    # holding every sample with such an SD (|k - mean| <= SD sqrt(n - 1))
+    # holding every sample with such an SD (|k - mean| <= SD sqrt(n - 1)); 36,421 rows, nine
+    # blocks of the kernel, shared among threads with engine_kwargs={"parallel": True}
     width = math.ceil(1.205 * math.sqrt(n - 1)) + 1
     assert _enumeration(n, 1, 2, 2, range(0, 301), range(0, 121),
-                        range(-width, 3 + width + 1), "up_or_down") > 0
+                        range(-width, 3 + width + 1), "up_or_down", options) > 0
 
 
 @pytest.mark.parametrize("scheme", ["half_up", "half_down", "half_even", "half_away",
@@ -72,16 +79,42 @@ def _mixed(rows: int, seed: int) -> dict:
             "n": n, "items": rng.integers(1, 4, rows)}
 
 
+@pytest.mark.parametrize("options", [None, PARALLEL], ids=["one_thread", "parallel"])
 @pytest.mark.parametrize(("rows", "scheme"), [(3000, "up_or_down"), (9000, "half_even"),
                                               (2000, "trunc")])
-def test_numba_table_is_the_numpy_table(rows, scheme):
+def test_numba_table_is_the_numpy_table(rows, scheme, options):
     # texts of 1-7 characters (by key up to 4 or 5, else read digit by digit), negative
     # means, n = 2-4 (handed back to the numpy engine), items 1-3
     data = _mixed(rows, 20261202 + rows)
+    numba = {"engine": "numba", "engine_kwargs": options}
     pd.testing.assert_frame_equal(grimmer(**data, rounding=scheme),
-                                  grimmer(**data, rounding=scheme, engine="numba"))
+                                  grimmer(**data, rounding=scheme, **numba))
     assert np.array_equal(grimmer_consistent(**data, rounding=scheme),
-                          grimmer_consistent(**data, rounding=scheme, engine="numba"))
+                          grimmer_consistent(**data, rounding=scheme, **numba))
+
+
+def test_numba_table_of_texts_read_by_key_is_the_numpy_table():
+    # 20,000 rows of 4-character texts (every row read by key, numbered by the compiled
+    # pass): the mean and SD columns hold the same categories and codes as numpy's
+    rng = np.random.default_rng(20261203)
+    n = rng.integers(5, 60, 20_000)
+    data = {"mean": np.char.mod("%.2f", rng.integers(0, 7 * n) / n),
+            "sd": np.char.mod("%.2f", rng.uniform(0.3, 3.0, n.size)), "n": n}
+    expected = grimmer(**data)
+    for options in (None, PARALLEL):
+        pd.testing.assert_frame_equal(expected, grimmer(**data, engine="numba",
+                                                        engine_kwargs=options))
+
+
+@pytest.mark.parametrize(("engine", "options"), [
+    ("numpy", {"parallel": True}), ("numba", {"parallel": True, "fastmath": True}),
+    ("numba", {"nopython": False})])
+def test_engine_kwargs_are_checked(engine, options):
+    with pytest.raises(TrialDataError) as err:
+        grimmer("5.19", "1.2", 28, engine=engine, engine_kwargs=options)
+    assert err.value.field == "engine_kwargs"
+    assert grimmer_consistent("5.23", "2.55", 31, engine="numba",
+                              engine_kwargs={"nopython": True, "nogil": True}) is True
 
 
 def test_numba_hands_back_huge_numbers_and_scalars():

@@ -291,6 +291,37 @@ def one_row(F: Any, b: int, max_candidates: int, R: Any) -> bool:
     return True
 
 
+@numba.njit(error_model="numpy")
+def block(mcodes: Any, scodes: Any, n: Any, items: Any, code: int, max_candidates: int,
+          mX: Any, md: Any, sX: Any, sd: Any, stage: Any, back: Any, total: Any,
+          sum_sq: Any, q_lo_out: Any, q_hi_out: Any, q_min_out: Any, key_m: Any,
+          key_s: Any, i: int, bm: Any, bs: Any, F: Any, R: Any) -> None:
+    """GRIMMER of rows ``i:i + _BLOCK`` into the output arrays, through the block buffers
+    ``bm``, ``bs``, ``F`` and ``R``: read the texts (:func:`read_block`), decode them
+    (:func:`decode`), test the rows with one or two candidate totals (:func:`two_totals`),
+    then the others (:func:`one_row`)."""
+    rows = stage.shape[0]
+    stop = min(rows, i + _BLOCK)
+    L = stop - i
+    read_block(mcodes, i, stop, mX.shape[0] > 0, bm)
+    read_block(scodes, i, stop, sX.shape[0] > 0, bs)
+    decode(bm, bs, L, mX, md, sX, sd, n, items, i, code, F)
+    two_totals(F, L, R)
+    for b in range(L):
+        if R[SLOW, b] > 0:
+            back[i + b] = not one_row(F, b, max_candidates, R)
+        stage[i + b] = np.int8(R[STAGE, b])
+    if total.shape[0] == rows:
+        for b in range(L):
+            total[i + b], sum_sq[i + b] = R[TOTAL, b], R[SUM_SQ, b]
+            q_lo_out[i + b], q_hi_out[i + b] = R[Q_LO, b], R[Q_HI, b]
+            q_min_out[i + b] = R[Q_MIN, b]
+        if key_m.shape[0]:
+            key_m[i:stop] = bm[:L]
+        if key_s.shape[0]:
+            key_s[i:stop] = bs[:L]
+
+
 @numba.njit(cache=True, nogil=True, error_model="numpy")
 def kernel(mcodes: Any, scodes: Any, n: Any, items: Any, code: int, max_candidates: int,
            mX: Any, md: Any, sX: Any, sd: Any, stage: Any, back: Any, total: Any,
@@ -298,34 +329,31 @@ def kernel(mcodes: Any, scodes: Any, n: Any, items: Any, code: int, max_candidat
            key_s: Any) -> None:
     """GRIMMER of every row into the output arrays (made by numpy, which asks the kernel
     for huge pages: a million-row table's fresh memory costs less to fault in); a table
-    when ``total`` has a row for each row, else the stages alone. Block by block: read
-    the texts (:func:`read_block`), decode them (:func:`decode`), test the rows with one
-    or two candidate totals (:func:`two_totals`), then the others (:func:`one_row`)."""
-    rows = stage.shape[0]
-    table = total.shape[0] == rows
-    buf = min(rows, _BLOCK)
+    when ``total`` has a row for each row, else the stages alone. One :func:`block` after
+    another, through one set of block buffers."""
+    buf = min(stage.shape[0], _BLOCK)
     bm, bs = np.empty(buf, np.int64), np.empty(buf, np.int64)
     F, R = np.empty((15, buf)), np.empty((7, buf))
-    for i in range(0, rows, _BLOCK):
-        stop = min(rows, i + _BLOCK)
-        L = stop - i
-        read_block(mcodes, i, stop, mX.shape[0] > 0, bm)
-        read_block(scodes, i, stop, sX.shape[0] > 0, bs)
-        decode(bm, bs, L, mX, md, sX, sd, n, items, i, code, F)
-        two_totals(F, L, R)
-        for b in range(L):
-            if R[SLOW, b] > 0:
-                back[i + b] = not one_row(F, b, max_candidates, R)
-            stage[i + b] = np.int8(R[STAGE, b])
-        if table:
-            for b in range(L):
-                total[i + b], sum_sq[i + b] = R[TOTAL, b], R[SUM_SQ, b]
-                q_lo_out[i + b], q_hi_out[i + b] = R[Q_LO, b], R[Q_HI, b]
-                q_min_out[i + b] = R[Q_MIN, b]
-            if key_m.shape[0]:
-                key_m[i:stop] = bm[:L]
-            if key_s.shape[0]:
-                key_s[i:stop] = bs[:L]
+    for i in range(0, stage.shape[0], _BLOCK):
+        block(mcodes, scodes, n, items, code, max_candidates, mX, md, sX, sd, stage, back,
+              total, sum_sq, q_lo_out, q_hi_out, q_min_out, key_m, key_s, i, bm, bs, F, R)
+
+
+@numba.njit(cache=True, nogil=True, parallel=True, error_model="numpy")
+def kernel_parallel(mcodes: Any, scodes: Any, n: Any, items: Any, code: int,
+                    max_candidates: int, mX: Any, md: Any, sX: Any, sd: Any, stage: Any,
+                    back: Any, total: Any, sum_sq: Any, q_lo_out: Any, q_hi_out: Any,
+                    q_min_out: Any, key_m: Any, key_s: Any) -> None:
+    """:func:`kernel` with the blocks shared among numba's threads (``parallel=True``):
+    each block writes only its own rows, so the result does not depend on the threads."""
+    rows = stage.shape[0]
+    buf = min(rows, _BLOCK)
+    for k in numba.prange((rows + _BLOCK - 1) // _BLOCK):
+        bm, bs = np.empty(buf, np.int64), np.empty(buf, np.int64)
+        F, R = np.empty((15, buf)), np.empty((7, buf))
+        block(mcodes, scodes, n, items, code, max_candidates, mX, md, sX, sd, stage, back,
+              total, sum_sq, q_lo_out, q_hi_out, q_min_out, key_m, key_s, k * _BLOCK, bm,
+              bs, F, R)
 
 
 def codes_of(text: np.ndarray) -> np.ndarray | None:
@@ -338,9 +366,11 @@ def codes_of(text: np.ndarray) -> np.ndarray | None:
 
 
 def run(tm: np.ndarray, ts: np.ndarray, n: np.ndarray, items: np.ndarray, rounding: str,
-        table: bool, max_candidates: int) -> dict[str, np.ndarray] | None:
+        table: bool, max_candidates: int, parallel: bool = False
+        ) -> dict[str, np.ndarray] | None:
     """The kernel's results (``stage``, ``back`` and, for a table, the float columns and the
-    texts' keys), or None when the texts are too wide for it."""
+    texts' keys), or None when the texts are too wide for it; ``parallel``: on numba's
+    threads (:func:`kernel_parallel`)."""
     mc, sc = codes_of(tm), codes_of(ts)
     if mc is None or sc is None:
         return None
@@ -354,9 +384,37 @@ def run(tm: np.ndarray, ts: np.ndarray, n: np.ndarray, items: np.ndarray, roundi
     # the texts' keys, for the printed-text columns, where they are read by key
     out["key_mean"] = np.empty(size if tm_X.size else 0, np.uint32)
     out["key_sd"] = np.empty(size if ts_X.size else 0, np.uint32)
-    kernel(mc, sc, _one_or_all(n), _one_or_all(items), _ORDER.index(rounding),
-           max_candidates, tm_X, tm_d, ts_X, ts_d, *out.values())
+    (kernel_parallel if parallel else kernel)(
+        mc, sc, _one_or_all(n), _one_or_all(items), _ORDER.index(rounding), max_candidates,
+        tm_X, tm_d, ts_X, ts_d, *out.values())
     return out
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _seen(key: Any, size: int) -> Any:
+    """Which of the ``size`` possible keys occur."""
+    seen = np.zeros(size, np.bool_)
+    for k in key:
+        seen[k] = True
+    return seen
+
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def _ranks(key: Any, rank: Any, out: Any) -> None:
+    for i in range(key.shape[0]):
+        out[i] = rank[key[i]]
+
+
+def ranked(key: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The texts' 4-bit keys numbered as ``_texts.text_column`` numbers them: each row's rank
+    among the distinct keys, and the distinct keys in order (two compiled passes, where
+    numpy's bincount and take each first copy the keys to intp)."""
+    seen = _seen(key, 2 ** (4 * width))
+    distinct = np.flatnonzero(seen).astype(key.dtype)
+    rank = (np.cumsum(seen) - 1).astype(np.int16 if len(distinct) < 2**15 else np.int32)
+    out = np.empty(key.shape[0], rank.dtype)
+    _ranks(key, rank, out)
+    return out, distinct
 
 
 def _one_or_all(a: np.ndarray) -> np.ndarray:

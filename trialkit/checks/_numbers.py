@@ -108,6 +108,14 @@ def stretch(a: np.ndarray, n: int) -> np.ndarray:
     return a if a.shape[0] == n else np.broadcast_to(a, (n,))
 
 
+def own_copy(a: np.ndarray, n: int) -> np.ndarray:
+    """A new length-n array of a length-1 or length-n array's values (a result column: the
+    caller's array is never handed back); one value is filled, not copied from a view."""
+    if a.shape[0] == n and (n <= 1 or a.strides[0] != 0):
+        return np.array(a)
+    return np.full(n, a[0], dtype=a.dtype)
+
+
 def broadcast(named: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], int]:
     """Broadcast 1-D arrays to a common length (1 or n), naming the arguments that clash."""
     n = common_length({k: v.shape[0] for k, v in named.items()})

@@ -311,7 +311,8 @@ def take(rep: Reported, n: int) -> Reported:
 
 
 
-def text_column(text: np.ndarray, n: int, key: np.ndarray | None = None) -> pd.Categorical:
+def text_column(text: np.ndarray, n: int, key: np.ndarray | None = None, *,
+                ranked: tuple[np.ndarray, np.ndarray] | None = None) -> pd.Categorical:
     """Reported texts (a numpy unicode array), as printed, as a categorical column of length n.
 
     Categorical because a table of reported numbers repeats a limited set of printed values
@@ -321,10 +322,14 @@ def text_column(text: np.ndarray, n: int, key: np.ndarray | None = None) -> pd.C
     for texts of digits, signs and points up to 5 characters (keys below 2**20, numbered
     through a lookup table; ``key`` may give them, from :func:`parse_plain`), else 7 bits a
     character up to 9 (keys factorized). Only the distinct keys are turned back into text.
-    Categories are sorted.
+    Categories are sorted. ``ranked`` may give the 4-bit keys already numbered: each row's
+    rank among the distinct keys, and the distinct keys in order (as a compiled engine
+    computes them).
     """
     text = text if len(text) == n else np.repeat(text, n)
     width = text.dtype.itemsize // 4
+    if ranked is not None and ranked[0].size == n:
+        return _categorical(*ranked, 4, width, text.dtype)
     if key is not None and key.size == n:
         return _from_keys(key, 4, width, text.dtype)
     codes = text.view(np.uint32).reshape(n, width) if width else None
@@ -353,6 +358,13 @@ def _from_keys(key: np.ndarray, bits: int, width: int, dtype: np.dtype) -> pd.Ca
         inverse = rank.take(key)  # keys < size by construction
     else:
         inverse, distinct = pd.factorize(key, sort=True)
+    return _categorical(inverse, distinct, bits, width, dtype)
+
+
+def _categorical(inverse: np.ndarray, distinct: np.ndarray, bits: int, width: int,
+                 dtype: np.dtype) -> pd.Categorical:
+    """Categorical from each row's rank among the distinct packed keys, and those keys."""
+    kind = distinct.dtype.type
     chars = np.empty((len(distinct), width), np.uint32)
     for j in range(width - 1, -1, -1):
         c = distinct & kind(2**bits - 1)

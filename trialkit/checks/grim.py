@@ -100,8 +100,8 @@ def grim(mean: Any, n: Any, items: Any = 1, *, percent: bool = False,
         below, above = below * 100.0, above * 100.0
     out = pd.DataFrame(copy=False, data={
         "mean": txt.text_column(run["text"], length, res.get("key")),
-        "n": np.array(num.stretch(run["n"], length)),  # copies: the user's arrays stay theirs
-        "items": np.array(num.stretch(run["items"], length)),
+        "n": num.own_copy(run["n"], length),  # copies: the user's arrays stay theirs
+        "items": num.own_copy(run["items"], length),
         "rounding": txt.constant(run["rounding"], length),
         "consistent": res["consistent"],
         "reason": pd.Categorical.from_codes(res["code"], categories=list(GRIM_REASONS)),

@@ -69,7 +69,8 @@ _REASON_DTYPE = pd.CategoricalDtype(list(GRIMMER_REASONS))
 
 
 def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
-            rounding: str = "up_or_down", engine: str = "numpy") -> pd.DataFrame:
+            rounding: str = "up_or_down", engine: str = "numpy",
+            engine_kwargs: dict[str, bool] | None = None) -> pd.DataFrame:
     """GRIMMER test: can ``n`` whole-number responses have both the reported mean and SD?
 
     Exact (see the module documentation for the algorithm and its proof): a reported pair is
@@ -101,6 +102,11 @@ def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
         times faster for a million-row table after the first call of a process (which
         compiles the loop or loads it from numba's cache). Rows it does not test itself
         (n <= 4, magnitudes past 2**52, unreadable texts) go through the numpy engine.
+    engine_kwargs : dict, optional
+        For ``engine="numba"``, as pandas' ``engine_kwargs``: ``{"parallel": True}`` shares
+        the rows among numba's threads (``NUMBA_NUM_THREADS``, by default one per core);
+        the result does not depend on the threads. ``nopython`` and ``nogil`` are accepted
+        as True (the loop is always compiled so).
 
     Returns
     -------
@@ -140,14 +146,16 @@ def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
     >>> str(res.reason.iloc[0])
     'inconsistent: every sum of squares giving this SD has the wrong parity (GRIMMER test 3)'
     """
-    run = _run(mean, sd, n, items, rounding, "table", engine)
+    run = _run(mean, sd, n, items, rounding, "table", engine, engine_kwargs)
     res, length = run["result"], run["length"]
     stage = res["stage"]
     return pd.DataFrame(copy=False, data={
-        "mean": txt.text_column(run["mean"], length, res.get("key_mean")),
-        "sd": txt.text_column(run["sd"], length, res.get("key_sd")),
-        "n": np.array(num.stretch(run["n"], length)),  # copies: the user's arrays stay theirs
-        "items": np.array(num.stretch(run["items"], length)),
+        "mean": txt.text_column(run["mean"], length, res.get("key_mean"),
+                                ranked=res.get("ranked_mean")),
+        "sd": txt.text_column(run["sd"], length, res.get("key_sd"),
+                              ranked=res.get("ranked_sd")),
+        "n": num.own_copy(run["n"], length),  # copies: the user's arrays stay theirs
+        "items": num.own_copy(run["items"], length),
         "rounding": txt.constant(run["rounding"], length),
         "consistent": stage == 5,
         "reason": pd.Categorical.from_codes(stage, dtype=_REASON_DTYPE, validate=False),
@@ -162,7 +170,8 @@ def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
 
 
 def grimmer_consistent(mean: Any, sd: Any, n: Any, items: Any = 1, *,
-                       rounding: str = "up_or_down", engine: str = "numpy") -> Any:
+                       rounding: str = "up_or_down", engine: str = "numpy",
+                       engine_kwargs: dict[str, bool] | None = None) -> Any:
     """GRIMMER verdicts only: True where ``n`` whole-number responses can have mean and SD.
 
     The same exact test as :func:`grimmer`, returning only its ``consistent`` column, as a
@@ -171,7 +180,7 @@ def grimmer_consistent(mean: Any, sd: Any, n: Any, items: Any = 1, *,
 
     Parameters
     ----------
-    mean, sd, n, items, rounding, engine
+    mean, sd, n, items, rounding, engine, engine_kwargs
         As for :func:`grimmer`.
 
     Returns
@@ -199,18 +208,17 @@ def grimmer_consistent(mean: Any, sd: Any, n: Any, items: Any = 1, *,
     >>> grimmer_consistent("5.23", "2.55", 31)
     True
     """
-    run = _run(mean, sd, n, items, rounding, "verdict", engine)
+    run = _run(mean, sd, n, items, rounding, "verdict", engine, engine_kwargs)
     ok = run["result"]["consistent"]
     return bool(ok[0]) if run["scalar"] else ok
 
 
 def _run(mean: Any, sd: Any, n: Any, items: Any, rounding: str, what: str,
-         engine: str = "numpy") -> dict[str, Any]:
+         engine: str = "numpy", engine_kwargs: dict[str, bool] | None = None
+         ) -> dict[str, Any]:
     """Validate the arguments and run GRIMMER with the engine asked for."""
     rounding = num.check_rounding(rounding)
-    if engine not in ENGINES:
-        raise TrialDataError(f"unknown engine {engine!r}; expected one of "
-                             f"{', '.join(map(repr, ENGINES))}", field="engine")
+    parallel = _parallel(engine, engine_kwargs)
     tm, m_scalar = txt.as_unicode(mean, "mean")
     ts, s_scalar = txt.as_unicode(sd, "sd")
     n_arr, n_scalar = num.as_int_array(n, "n", 2, why="an SD needs at least two values",
@@ -220,12 +228,31 @@ def _run(mean: Any, sd: Any, n: Any, items: Any, rounding: str, what: str,
                                 "items": len(items_arr)})
     args = (mean if m_scalar else tm, sd if s_scalar else ts, tm, ts,
             num.stretch(n_arr, length), num.stretch(items_arr, length), length, rounding, what)
-    res = _numba_result(*args) if engine == "numba" else None
+    res = _numba_result(*args, parallel=parallel) if engine == "numba" else None
     if res is None:
         res = _numpy_result(*args)
     return {"result": res, "mean": tm, "sd": ts, "n": n_arr, "items": items_arr,
             "length": length, "rounding": rounding,
             "scalar": m_scalar and s_scalar and n_scalar and items_scalar}
+
+
+def _parallel(engine: str, engine_kwargs: dict[str, bool] | None) -> bool:
+    """Check ``engine`` and ``engine_kwargs``: whether the numba engine runs on threads."""
+    if engine not in ENGINES:
+        raise TrialDataError(f"unknown engine {engine!r}; expected one of "
+                             f"{', '.join(map(repr, ENGINES))}", field="engine")
+    if not engine_kwargs:
+        return False
+    if engine != "numba":
+        raise TrialDataError("engine_kwargs applies to engine='numba' only",
+                             field="engine_kwargs")
+    unknown = set(engine_kwargs) - {"parallel", "nopython", "nogil"}
+    fixed = [k for k in ("nopython", "nogil") if engine_kwargs.get(k, True) is not True]
+    if unknown or fixed:
+        raise TrialDataError(f"engine_kwargs takes 'parallel' (True or False); 'nopython' and "
+                             f"'nogil' can only be True; got {engine_kwargs!r}",
+                             field="engine_kwargs")
+    return bool(engine_kwargs.get("parallel", False))
 
 
 def _numpy_result(mean: Any, sd: Any, tm: np.ndarray, ts: np.ndarray, nv: np.ndarray,
@@ -268,8 +295,8 @@ def _numpy_result(mean: Any, sd: Any, tm: np.ndarray, ts: np.ndarray, nv: np.nda
 
 
 def _numba_result(mean: Any, sd: Any, tm: np.ndarray, ts: np.ndarray, nv: np.ndarray,
-                  iv: np.ndarray, length: int, rounding: str,
-                  what: str) -> dict[str, np.ndarray] | None:
+                  iv: np.ndarray, length: int, rounding: str, what: str, *,
+                  parallel: bool = False) -> dict[str, np.ndarray] | None:
     """The numba engine (:mod:`trialkit.checks._grimmer_numba`); the rows it hands back go
     through the numpy engine. None when it reads none of the rows (texts too wide)."""
     try:
@@ -278,7 +305,7 @@ def _numba_result(mean: Any, sd: Any, tm: np.ndarray, ts: np.ndarray, nv: np.nda
         raise ImportError("engine='numba' needs the optional dependency numba: "
                           "pip install 'trialkit[fast]'") from None
     table = what == "table"
-    k = fused.run(tm, ts, nv, iv, rounding, table, _MAX_CANDIDATES)
+    k = fused.run(tm, ts, nv, iv, rounding, table, _MAX_CANDIDATES, parallel)
     if k is None:
         return None
     stage, back = k["stage"], np.flatnonzero(k["back"])
@@ -294,9 +321,9 @@ def _numba_result(mean: Any, sd: Any, tm: np.ndarray, ts: np.ndarray, nv: np.nda
             stage[back] = np.where(sub["consistent"], 5, 0)
         for key in out:
             out[key][back] = sub[key]
-    for key in ("key_mean", "key_sd"):  # the texts' keys, when every row was read
-        if table and k[key].size and not back.size:
-            out[key] = k[key]
+    for key, text in (("mean", tm), ("sd", ts)):  # the texts numbered, if all were read
+        if table and k[f"key_{key}"].size and not back.size:
+            out[f"ranked_{key}"] = fused.ranked(k[f"key_{key}"], text.dtype.itemsize // 4)
     return out if table else {"consistent": stage == 5}
 
 
