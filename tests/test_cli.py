@@ -36,6 +36,28 @@ def test_show_table_shows_banner_and_numbers_as_printed(capsys):
     assert "MCID 1.3 (Cleland 2008)" in out
 
 
+def test_show_lists_change_rows_and_published_statements(capsys, tmp_path):
+    # a table with a printed change row and a p column (Hahm et al. 2020, Table 2, PPT L3-M)
+    table = tmp_path / "table.tsv"
+    table.write_text("outcome\ttimepoint\tMud (n = 16)\tControl (n = 15)\tp\n"
+                     "PPT L3-M\tPre\t4.3 ± 1.8\t4.5 ± 1.6\t\n"
+                     "PPT L3-M\tPost\t7.5 ± 2.7\t6.5 ± 2.4\t\n"
+                     "PPT L3-M\tDifference pre-post\t3.2 ± 2.1\t2.0 ± 2.2\t0.009\n",
+                     encoding="utf-8")
+    code, out, _ = run(capsys, "show", str(table), "--baseline", "Pre")
+    assert code == 0
+    changes = out.split("Changes from baseline, as printed:")[1].split("Published")[0]
+    assert [line.split()[1:6] for line in changes.strip().splitlines()[2:]] == [
+        ["mud", "post", "16", "3.2", "2.1"], ["control", "post", "15", "2.0", "2.2"]]
+    statements = out.split("Published statements (1;")[1]
+    assert "ppt_l3_m_post_change_p" in statements and "= 0.009" in statements
+    assert "Citation not given" in out and "[]" not in out  # no empty scale brackets
+    _, out, _ = run(capsys, "show", str(table), "--baseline", "Pre", "--format", "json")
+    payload = json.loads(out)
+    assert [r["mean"] for r in payload["changes"]] == [3.2, 2.0]
+    assert [r["value"] for r in payload["reported"]] == ["0.009"]
+
+
 def test_show_csv_and_json(capsys):
     _, out, _ = run(capsys, "show", "anorexia", "--format", "csv")
     assert out.splitlines()[0].startswith("outcome,arm,timepoint,n,mean,sd")
@@ -333,7 +355,7 @@ def test_several_problems_print_on_one_line(capsys, monkeypatch):
                                      field="B")]
         raise exc
 
-    monkeypatch.setattr(cli, "_trial", broken)
+    monkeypatch.setattr(cli, "trial_of", broken)
     code, _, err = run(capsys, "show", "anything")
     assert code == 2 and err.count("\n") == 1
     assert err == ("trialkit: error: 2 problems: t.csv, row 1, field 'A': expected a number, "

@@ -10,17 +10,17 @@ __all__ = ["add_parser", "run"]
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the ``reanalyse`` command on the CLI's subparsers."""
-    from trialkit.cli import FORMATS, _add_trial_argument, _correlation
+    from trialkit.cli_shared import FORMATS, add_trial_argument, correlation
 
     p = subparsers.add_parser("reanalyse", help="Bayesian reanalysis against the MCID, power "
                               "and exaggeration at the MCID")
-    _add_trial_argument(p)
+    add_trial_argument(p)
     p.add_argument("--prior", default="skeptical,neutral,enthusiastic,flat",
                    help="named priors, comma-separated (skeptical, neutral, enthusiastic, "
                    "flat); the sentences use the first")
     p.add_argument("--mcid", type=float, default=None,
                    help="MCID for every outcome (default: each outcome's, from trial.toml)")
-    p.add_argument("--r", type=_correlation, default=None,
+    p.add_argument("--r", type=correlation, default=None,
                    help="pre-post correlation for summary-only trials (default 0.5, stated)")
     p.add_argument("--outcome", default=None, help="one outcome id (default: all)")
     p.add_argument("--format", choices=FORMATS, default="table")
@@ -30,7 +30,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Reanalyse, print one sentence per outcome and follow-up, then the table."""
-    from trialkit.cli import _emit, _trial
+    from trialkit.cli_shared import emit, trial_of
     from trialkit.errors import TrialDataError
     from trialkit.reanalysis import reanalyse, sentences
 
@@ -40,18 +40,18 @@ def run(args: argparse.Namespace) -> int:
     if args.mcid is not None and not (args.mcid > 0 and args.mcid < float("inf")):
         raise TrialDataError(f"the MCID must be a positive number, got {args.mcid}",
                              field="--mcid")
-    trial = _trial(args)
+    trial = trial_of(args)
     frame = reanalyse(trial, r=args.r, priors=priors, mcid=args.mcid, outcome=args.outcome)
     if args.format == "json":
         sys.stdout.write(frame.to_json(orient="records", indent=2, force_ascii=False) + "\n")
         return 0
     if args.format == "csv":
-        _emit(frame, "csv")
+        emit(frame, "csv")
         return 0
     lines = sentences(frame, trial, prior=priors[0])
     sys.stdout.write("\n".join(lines) + "\n\n")
     cols = [c for c in ("outcome", "timepoint", "comparison", "prior", "likelihood", "effect",
                         "estimate", "ci_low", "ci_high", "p_benefit", "p_mcid", "power_mcid",
                         "type_m_mcid", "mcid") if c in frame.columns]
-    _emit(frame[cols].round(3), "table")
+    emit(frame[cols].round(3), "table")
     return 0

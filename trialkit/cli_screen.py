@@ -36,7 +36,7 @@ def _alpha(text: str) -> float:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the ``screen`` command on the CLI's subparsers."""
-    from trialkit.cli import FORMATS
+    from trialkit.cli_shared import FORMATS
 
     p = subparsers.add_parser(
         "screen", help="screen many trials at once: impossible numbers, baseline balance "
@@ -65,7 +65,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Screen, then print the ranked trials (and write every frame with --out)."""
-    from trialkit.cli import _emit
+    from trialkit.cli_shared import emit
     from trialkit.screen import screen
 
     result = screen(args.table, sims=args.sims, seed=args.seed, alpha=args.alpha,
@@ -75,13 +75,13 @@ def run(args: argparse.Namespace) -> int:
         _write(result, Path(args.out))
     trials = result.trials
     if args.format != "table":
-        _emit(trials, args.format)
+        emit(trials, args.format)
         return 0
     shown = trials[["trial", "n_variables", "p_combined", "n_inconsistent", "flags",
                     "reason"]].copy()
     shown["p_combined"] = shown["p_combined"].map(_fmt_p)
     header, _ = result._summary()
-    _emit(shown, "table", header=header)
+    emit(shown, "table", header=header)
     missing = [f"{name}: {why}" for name, why in result.notes.items()]
     if missing:
         sys.stdout.write("\n" + "\n".join(missing) + "\n")
@@ -127,6 +127,8 @@ def _figures(result: Any, out: Path) -> list[str]:
     import matplotlib
     import pandas as pd
 
+    from trialkit.errors import NothingToDraw
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -135,17 +137,16 @@ def _figures(result: Any, out: Path) -> list[str]:
         draw = getattr(plots, FIGURES.get(name, ""), None)
         if frame is None or draw is None or len(frame) == 0:
             continue
-        count = {"pvalue_distribution": "n_variables", "matches": "n_variables",
-                 "final_digits": "n_values"}.get(name)
-        if count and not int(frame[count].iloc[0]):
-            continue  # nothing to draw: no variable with a p value, no printed mean or SD
         extra = ((result.variables,) if name == "pvalue_distribution" and len(result.variables)
                  else ())
         key = next((c for c in ("measure", "statistic") if c in frame.columns), None)
         several = (FIGURES[name] == "observed_expected" and key is not None
                    and frame[key].nunique() > 1)
         for value in (pd.unique(frame[key]) if several else [None]):
-            drawn = draw(frame, measure=value) if several else draw(frame, *extra)
+            try:
+                drawn = draw(frame, measure=value) if several else draw(frame, *extra)
+            except NothingToDraw:  # the plot's own refusal: e.g. no variable with a p value
+                continue
             fig = drawn if hasattr(drawn, "savefig") else drawn.figure
             file = f"{name}_{value}.png" if several else f"{name}.png"
             fig.savefig(out / file, dpi=150, bbox_inches="tight")

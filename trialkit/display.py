@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from trialkit.trial import Trial
 
 __all__ = ["fmt_number", "fmt_p", "fmt_probability", "frame_to_text", "meta_record", "readable",
-           "results_for_display", "summary_for_display"]
+           "reported_for_display", "results_for_display", "summary_for_display"]
 
 
 def fmt_number(value: Any, digits: int = 2) -> str:
@@ -46,9 +46,12 @@ def fmt_number(value: Any, digits: int = 2) -> str:
     return f"{x:.{digits}f}"
 
 
-def summary_for_display(trial: Trial, digits: int = 2) -> pd.DataFrame:
-    """The summary table as text, numbers shown as printed where the source printed them."""
-    frame = trial.summary
+def summary_for_display(trial: Trial, digits: int = 2, *,
+                        changes: bool = False) -> pd.DataFrame:
+    """The summary table as text, numbers shown as printed where the source printed them;
+    with ``changes``, the published changes from baseline (:attr:`Trial.changes`) instead.
+    The printed footnote marks and cells, where the table has any, are shown beside them."""
+    frame = trial.changes if changes else trial.summary
     shown = frame[["outcome", "arm", "timepoint", "n"]].astype({"n": "string"}).copy()
     for col in ("mean", "sd"):
         text_col = frame[f"{col}_text"] if f"{col}_text" in frame else None
@@ -62,6 +65,22 @@ def summary_for_display(trial: Trial, digits: int = 2) -> pd.DataFrame:
             # no printed text is kept for these: the shortest form of the stored number, so
             # a printed "19" is not shown as "19.00" (a precision the paper did not print)
             shown[col] = [_shortest(v) for v in frame[col]]
+    for col in ("footnote", "printed"):
+        if col in frame and frame[col].fillna("").astype(str).str.strip().ne("").any():
+            shown[col] = frame[col].fillna("").astype(str)
+    shown["source"] = frame["source"]
+    return shown
+
+
+def reported_for_display(trial: Trial) -> pd.DataFrame:
+    """The published statements (``reported.csv``, and the p / t / F columns of a typed-in
+    table) as text: what each states and where it is printed."""
+    frame = trial.reported.fillna("")
+    shown = frame[["id", "statistic", "outcome"]].copy()
+    shown["about"] = [c if c else a for a, c in zip(frame["arm"], frame["comparison"],
+                                                     strict=True)]
+    shown["timepoint"] = frame["timepoint"]
+    shown["stated"] = (frame["relation"].astype(str) + " " + frame["value"].astype(str))
     shown["source"] = frame["source"]
     return shown
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-__all__ = ["ErrorCollector", "TrialDataError"]
+__all__ = ["ErrorCollector", "NothingToDraw", "TrialDataError"]
 
 T = TypeVar("T")
 
@@ -89,6 +89,12 @@ class TrialDataError(ValueError):
         combined = cls(f"{len(flat)} problems:\n{lines}", errors=flat)
         combined.file = files.pop() if len(files) == 1 else None
         return combined
+
+
+class NothingToDraw(TrialDataError):
+    """A plot asked to draw a frame that holds nothing to draw (no variable with a p value,
+    no printed digit): the plot functions raise it, and a caller drawing every figure that
+    applies (``trialkit screen``) skips that figure."""
 
 
 class ErrorCollector:

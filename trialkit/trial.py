@@ -223,7 +223,8 @@ class Trial:
     def describe(self) -> str:
         """A readable multi-line text summary (what ``print(trial)`` shows)."""
         m = self._meta
-        lines = [f"Trial {m.id}: {m.title}", f"  {m.citation}"]
+        cited = m.citation.strip() not in ("", "not given")
+        lines = [f"Trial {m.id}: {m.title}", f"  {m.citation if cited else 'Citation not given'}"]
         if m.doi:
             lines.append(f"  doi:{m.doi}")
         lines.append(f"  Design: {m.design}; data: {self.level}; {self.n} patients")
@@ -236,12 +237,14 @@ class Trial:
             + ("; no baseline printed (every timepoint is a follow-up)" if m.no_baseline
                else ""))
         lines.append("  Outcomes:")
+        width = max([24, *(len(o.id) for o in m.outcomes)])
         for o in m.outcomes:
             direction = (o.direction or "direction not stated").replace("_", " ")
             mcid = f"; MCID {o.mcid:g} ({short_ref(o.mcid_source)})" if o.mcid is not None else ""
             if o.mdc is not None:
                 mcid += f"; MDC {o.mdc:g} ({short_ref(o.mdc_source)})"
-            lines.append(f"    {o.id:<24} {o.label} [{o.scale}], {direction}{mcid}")
+            scale = f" [{o.scale}]" if o.scale else ""
+            lines.append(f"    {o.id:<{width}} {o.label}{scale}, {direction}{mcid}")
         banner = self._banner()
         if banner:
             lines.append(f"  ! {banner}")

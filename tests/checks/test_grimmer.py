@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from trialkit import TrialDataError
 from trialkit.checks import grimmer, grimmer_consistent
-from trialkit.checks.grimmer import representable
+from trialkit.checks._sums_of_squares import representable
 
 # --- published examples ------------------------------------------------------------------
 

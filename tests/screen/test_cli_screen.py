@@ -59,6 +59,19 @@ def test_a_review_of_categorical_rows_only_draws_what_it_can(tmp_path, capsys):
     capsys.readouterr()
 
 
+def test_a_review_with_two_arm_means_draws_its_matches(tmp_path, capsys):
+    # review.csv: 6 two-arm variables, printed to 2 decimals. The first row of the matches
+    # frame (means of one significant digit) has none; the figure is still drawn (the CLI
+    # used to look at that first row only, and left matches.png out)
+    out = tmp_path / "screened"
+    assert main(["screen", str(DATA / "review.csv"), "--out", str(out), "--sims", "50"]) == 0
+    matches = pd.read_csv(out / "matches.csv")
+    assert matches["n_variables"].iloc[0] == 0
+    assert matches.loc[matches["sig_digits"] == "all", "n_variables"].tolist() == [6, 6, 6]
+    assert (out / "matches.png").is_file()
+    capsys.readouterr()
+
+
 def test_bad_table_is_one_line_and_exit_2(tmp_path, capsys):
     bad = tmp_path / "bad.csv"
     bad.write_text("trial,variable,arm,n,mean,sd\nA,v,x,10,1.0,\nA,v,y,0,1.0,1\n")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from across_refs import cat_all_selected, cat_groups, cohort, pvals_cont
 
-from trialkit.errors import TrialDataError
+from trialkit.errors import NothingToDraw, TrialDataError
 from trialkit.plots import screen as P
 from trialkit.plots._style import new_figure, save
 from trialkit.screen import across as A
@@ -81,9 +81,19 @@ def test_figures_refuse_wrong_frames(frames):
 
 
 def test_figures_refuse_frames_with_nothing_to_draw(frames):
+    # NothingToDraw (a TrialDataError): the one refusal `trialkit screen` skips a figure on
     empty = frames["calc"].assign(n_variables=0)
-    with pytest.raises(TrialDataError, match="no continuous variable"):
+    with pytest.raises(NothingToDraw, match="no continuous variable"):
         P.pvalue_cdf(empty)
     no_digits = frames["digits"].assign(n_values=0, observed=0, percent=np.nan)
-    with pytest.raises(TrialDataError, match="no printed mean or SD"):
+    with pytest.raises(NothingToDraw, match="no printed mean or SD"):
         P.final_digit_bars(no_digits)
+    # (the first row of a matches frame, one significant digit, often has no variable: the
+    # "all" rows decide, as the figure draws them)
+    first_empty = frames["matches"].copy()
+    first_empty.loc[first_empty.index[0], "n_variables"] = 0
+    P.match_bars(first_empty)
+    no_pairs = frames["matches"].assign(n_variables=0, matches=0, expected=0.0)
+    with pytest.raises(NothingToDraw, match="no variable has a mean and SD"):
+        P.match_bars(no_pairs)
+    assert issubclass(NothingToDraw, TrialDataError)

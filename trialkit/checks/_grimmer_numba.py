@@ -1,6 +1,6 @@
 """GRIMMER's ``engine="numba"``: the text reading, GRIM and the SD test fused into one loop.
 
-The numpy engine (:func:`trialkit.checks.grimmer.grimmer_core`) makes about forty passes
+The numpy engine (:func:`trialkit.checks._grimmer_numpy.grimmer_core`) makes about forty passes
 over the rows, each writing a temporary array; this kernel reads each row's two texts and
 tests its candidate totals in one pass, with the same float64 arithmetic in the same order
 (exact: every product below 2**52, as in the numpy engine), so both engines return the same

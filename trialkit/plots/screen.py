@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from trialkit.display import fmt_p
-from trialkit.errors import TrialDataError
+from trialkit.errors import NothingToDraw, TrialDataError
 from trialkit.plots._common import ensure_ax
 from trialkit.plots._style import INK, MUTED, OKABE_ITO, style_context
 
@@ -92,8 +92,8 @@ def pvalue_cdf(dist: pd.DataFrame, pvalues: pd.DataFrame | None = None, *,
     which = str(dist["which"].iloc[0])
     kind = str(dist["kind"].iloc[0]) if "kind" in dist else "continuous"
     if not int(dist["n_variables"].iloc[0]):
-        raise TrialDataError(f"pvalue_cdf: no {kind} variable has a {which} baseline p value: "
-                             f"there is no distribution to draw")
+        raise NothingToDraw(f"pvalue_cdf: no {kind} variable has a {which} baseline p value: "
+                            f"there is no distribution to draw")
     edges = np.r_[0.0, dist["high"].to_numpy(float)]
     exp = dist["expected"].to_numpy(float)
     obs = dist["observed"].to_numpy(float)
@@ -235,6 +235,8 @@ def match_bars(frame: pd.DataFrame, *, ax: Axes | None = None,
     _need(frame, ("statistic", "sig_digits", "matches", "expected", "n_variables", "p"),
           "match_bars")
     rows = frame[frame["sig_digits"] == "all"].set_index("statistic")
+    if not int(rows["n_variables"].sum()):  # the rows of every number of significant digits
+        raise NothingToDraw("match_bars: no variable has a mean and SD in two arms to match")
     names = [s for s in ("mean", "sd", "both") if s in rows.index]
     labels = {"mean": "means", "sd": "SDs", "both": "mean and SD"}
     x = np.arange(len(names))
@@ -288,7 +290,7 @@ def final_digit_bars(frame: pd.DataFrame, *, ax: Axes | None = None,
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
     if not int(frame["n_values"].iloc[0]):
-        raise TrialDataError("final_digit_bars: no printed mean or SD to count digits of")
+        raise NothingToDraw("final_digit_bars: no printed mean or SD to count digits of")
     with style_context(style) as spec:
         ax = ensure_ax(ax, style)
         lw = spec["rc"]["lines.linewidth"]

@@ -22,16 +22,16 @@ BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register the ``report`` command on the CLI's subparsers; returns its parser."""
-    from trialkit.cli import _add_trial_argument, _correlation
+    from trialkit.cli_shared import add_trial_argument, correlation
 
     p = subparsers.add_parser("report", help="an HTML report, a PowerPoint deck, tables and "
                               "a PDF for a trial")
-    _add_trial_argument(p)
+    add_trial_argument(p)
     p.add_argument("--html", metavar="FILE", help="self-contained HTML report")
     p.add_argument("--pptx", metavar="FILE", help="16:9 deck with speaker notes")
     p.add_argument("--tables", metavar="DIR", help="result tables as CSV and Markdown")
     p.add_argument("--pdf", metavar="FILE", help="the HTML printed by headless Chromium")
-    p.add_argument("--r", type=_correlation, default=None,
+    p.add_argument("--r", type=correlation, default=None,
                    help="pre-post correlation for summary-only trials (default 0.5, stated)")
     p.add_argument("--style", choices=("slide", "paper"), default="slide",
                    help="figure style (default slide)")
@@ -67,7 +67,7 @@ def print_pdf(html: Path, pdf: Path) -> Path:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report and write what was asked; 0 on success (errors raise TrialDataError)."""
-    from trialkit.cli import TABLE_SUFFIXES, _trial
+    from trialkit.cli_shared import TABLE_SUFFIXES, trial_of
     from trialkit.report import build
 
     if not any((args.html, args.pptx, args.tables, args.pdf)):
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
                              "--pdf", field="report")
     if args.pdf and find_browser() is None:
         print_pdf(Path("-"), Path(args.pdf))  # raises the one-line error before any work
-    trial = _trial(args)
+    trial = trial_of(args)
     ref = Path(args.trial)
     extra = [ref] if ref.suffix.lower() in TABLE_SUFFIXES and ref.is_file() else []
     words = ["trialkit report", Path(args.trial).name if extra else args.trial]

@@ -193,7 +193,13 @@ def _categorical(rows: pd.DataFrame, sims: int = 0, seed: int = 1,
 def fisher_2x2(a: int, b: int, c: int, d: int) -> float:
     """Two-sided Fisher exact p of [[a, b], [c, d]]: the sum of the hypergeometric
     probabilities no greater than the observed table's (relative tolerance 1e-7, as R's
-    ``fisher.test``)."""
+    ``fisher.test``).
+
+    Not ``scipy.stats.fisher_exact``, which counts a table as no more probable than the
+    observed one within 1e-14 (and finds the tables by bisection): the R packages these
+    screens are checked against (simdistr, reappraised) call ``fisher.test``, and where two
+    tables' probabilities differ by rounding error only, the two tolerances can disagree.
+    """
     from scipy import stats
 
     row1, col1, total = a + b, a + c, a + b + c + d
