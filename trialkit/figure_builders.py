@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def _finish(fig: Figure, trial: Trial, title: str, subtitle: str, note: str, style: str,
             frames: Sequence[Any], data: str | None = None) -> Figure:
-    from trialkit.plots._common import spread_labels
+    from trialkit.plots._labels import spread_labels
     from trialkit.plots._style import footer, header, stamp_illustrative
 
     illustrative = any(bool(f["illustrative"].any()) for f in frames)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from trialkit.errors import ErrorCollector, TrialDataError
-from trialkit.meta import TrialMeta, parse_meta, read_toml
+from trialkit.meta import TrialMeta, read_toml
 from trialkit.patient_rows import build_ipd, build_patients, summarise_ipd
 from trialkit.rows import _check_id, build_summary, build_tables
 from trialkit.schema import (
@@ -29,6 +29,7 @@ from trialkit.schema import (
     TESTS,
 )
 from trialkit.trial import Trial
+from trialkit.trial_toml import parse_meta
 
 if TYPE_CHECKING:
     import pandas as pd

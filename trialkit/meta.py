@@ -17,7 +17,7 @@ from trialkit.directions import DIRECTIONS, Direction, parse_direction
 from trialkit.errors import TrialDataError
 
 __all__ = ["DIRECTIONS", "MAX_ARM_N", "NO_BASELINE", "Arm", "Outcome", "Timepoint", "TrialMeta",
-           "parse_direction", "parse_meta", "read_toml"]
+           "parse_direction", "read_toml"]
 
 #: Largest arm size accepted: no randomized arm holds ten million patients, and checks that
 #: loop over patients must finish (the same bound as :data:`trialkit.cells.MAX_N`).
@@ -132,7 +132,7 @@ class TrialMeta:
 
         Examples
         --------
-        >>> from trialkit.meta import parse_meta
+        >>> from trialkit.trial_toml import parse_meta
         >>> meta = parse_meta({"id": "t", "title": "T", "citation": "C", "design": "parallel",
         ...     "baseline": False, "arms": [{"id": "a", "label": "A", "n": 5},
         ...     {"id": "b", "label": "B", "n": 5}],
@@ -213,8 +213,3 @@ def read_toml(path: Path | str) -> dict[str, Any]:
         msg = getattr(exc, "msg", str(exc))
         where = f" at line {lineno}" if lineno else ""
         raise TrialDataError(f"TOML syntax error{where}: {msg}", file=str(path)) from None
-
-
-# parse_meta builds on the classes above; it lives in its own module (one pass over
-# trial.toml that names every bad key) and is re-exported here, where callers import it.
-from trialkit.trial_toml import parse_meta  # noqa: E402

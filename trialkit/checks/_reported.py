@@ -4,9 +4,11 @@ computed range satisfies a stated relation."""
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 import numpy as np
+import pandas as pd
 
 from trialkit.checks import _numbers as num
 from trialkit.checks import _texts as txt
@@ -92,3 +94,30 @@ def parse_ci(text: str) -> tuple[str, str]:
         raise TrialDataError(f"expected an interval such as '1.2 to 3.4', got {text!r}",
                              field="value")
     return m.group(1).replace("\u2212", "-"), m.group(2).replace("\u2212", "-")
+
+
+def _box(row: pd.Series, col: str, rounding: str, positive: bool = False) -> tuple[
+        float, float, float]:
+    """(low, high, centre) of a summary value: its rounding interval when printed."""
+    value = float(row[col])
+    text = row.get(f"{col}_text") if f"{col}_text" in row.index else None
+    if text is None or pd.isna(text):
+        return value, value, value
+    lo, hi, _ = text_interval(str(text), rounding)
+    if positive:
+        # A printed SD of "0.00" stands for a true SD in [0, 0.005): the tests divide by
+        # it, so its box starts just above 0, and so does its centre.
+        lo = max(lo, min(1e-9, value) if value > 0 else 1e-9)
+        value = max(value, lo)
+    return lo, hi, value
+
+
+def _corners(inputs: dict[str, tuple[float, float, float]]) -> dict[str, np.ndarray]:
+    """Every corner of the box, then the centre (last element)."""
+    names = list(inputs)
+    grid = np.array(list(itertools.product((0, 1), repeat=len(names))), dtype=int)
+    out = {}
+    for i, name in enumerate(names):
+        lo, hi, c = inputs[name]
+        out[name] = np.append(np.where(grid[:, i] == 0, lo, hi), c)
+    return out

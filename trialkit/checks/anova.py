@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from trialkit.checks._reported import _box
 from trialkit.checks.rsolve import R_GRID
 from trialkit.checks.summary_tests import anova_box
 
@@ -95,8 +96,6 @@ def _level_evaluator(pre: list[pd.Series], post: list[pd.Series], ns: list[int],
                      rounding: str, use_var: str) -> Any:
     """``evaluate(r)`` over the rounding box of each arm's mean change (the difference of
     its printed means) and its two SDs, for one r shared by the arms; centre last."""
-    from trialkit.checks.pvalues import _box
-
     k = len(ns)
     boxes = []
     for b, p in zip(pre, post, strict=True):
@@ -160,8 +159,6 @@ def anova_rows(trial: Trial, row: pd.Series, rounding: str, tests: tuple[str, ..
     "" or ``unknown`` tries both. Returns the rows (as :func:`recompute_p`'s analyses
     table) or an empty frame and the reason nothing could be recomputed.
     """
-    from trialkit.checks.pvalues import _box
-
     outcome, tp = str(row["outcome"]), str(row["timepoint"])
     if outcome in ("", "*") or tp in ("", "*"):
         return pd.DataFrame(), "an ANOVA statement must name its outcome and timepoint"
@@ -191,8 +188,6 @@ def anova_rows(trial: Trial, row: pd.Series, rounding: str, tests: tuple[str, ..
 def _change_rows(trial: Trial, outcome: str, tp: str, rounding: str,
                  tests: tuple[str, ...]) -> list[dict[str, Any]]:
     """ANOVA rows on change: from every arm's printed change row, else from its levels."""
-    from trialkit.checks.pvalues import _box
-
     arms = [a.id for a in trial.arms]
     ch = trial.changes
     printed = ch[(ch["outcome"] == outcome) & (ch["timepoint"] == tp)] if not ch.empty \

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from trialkit.checks import _numbers as num
+from trialkit.checks._reported import _box, _corners
 from trialkit.tables.signs import NEGATED_METHOD, negate_text
 
 if TYPE_CHECKING:
@@ -52,8 +53,6 @@ def implied_r(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFrame:
     True
     """
     from trialkit import effects
-    from trialkit.checks.pvalues import _box, _corners
-
     rounding = num.check_rounding(rounding)
     cols = ["outcome", "arm", "timepoint", "printed", "sd_pre", "sd_post", "sd_change", "r",
             "r_low", "r_high", "possible", "method"]
@@ -123,8 +122,6 @@ def change_vs_levels(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFr
     >>> change_vs_levels(trialkit.load("mejuto2014")).empty  # it prints no change rows
     True
     """
-    from trialkit.checks.pvalues import _box
-
     rounding = num.check_rounding(rounding)
     cols = ["outcome", "arm", "timepoint", "printed", "stored", "negated", "difference_low",
             "difference_high", "change_low", "change_high", "same_n", "agrees",

@@ -4,7 +4,6 @@ the p values, t statistics, degrees of freedom, intervals and differences the pa
 
 from __future__ import annotations
 
-import itertools
 import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -13,7 +12,14 @@ import numpy as np
 import pandas as pd
 
 from trialkit.checks import _numbers as num
-from trialkit.checks._reported import holds, parse_ci, text_interval  # noqa: F401 (re-exported)
+from trialkit.checks._match import canonical_statistics, match_statement
+from trialkit.checks._reported import (  # noqa: F401 (re-exported)
+    _box,
+    _corners,
+    holds,
+    parse_ci,
+    text_interval,
+)
 from trialkit.checks.summary_tests import change_rows, implied_intervals, solved_row
 from trialkit.errors import TrialDataError
 
@@ -37,33 +43,6 @@ RELATIONS = ("=", "~", "<", ">", "<=", ">=")
 # ------------------------------------------------------------------------------------------
 # the rounding box of summary inputs
 # ------------------------------------------------------------------------------------------
-
-
-def _box(row: pd.Series, col: str, rounding: str, positive: bool = False) -> tuple[
-        float, float, float]:
-    """(low, high, centre) of a summary value: its rounding interval when printed."""
-    value = float(row[col])
-    text = row.get(f"{col}_text") if f"{col}_text" in row.index else None
-    if text is None or pd.isna(text):
-        return value, value, value
-    lo, hi, _ = text_interval(str(text), rounding)
-    if positive:
-        # A printed SD of "0.00" stands for a true SD in [0, 0.005): the tests divide by
-        # it, so its box starts just above 0, and so does its centre.
-        lo = max(lo, min(1e-9, value) if value > 0 else 1e-9)
-        value = max(value, lo)
-    return lo, hi, value
-
-
-def _corners(inputs: dict[str, tuple[float, float, float]]) -> dict[str, np.ndarray]:
-    """Every corner of the box, then the centre (last element)."""
-    names = list(inputs)
-    grid = np.array(list(itertools.product((0, 1), repeat=len(names))), dtype=int)
-    out = {}
-    for i, name in enumerate(names):
-        lo, hi, c = inputs[name]
-        out[name] = np.append(np.where(grid[:, i] == 0, lo, hi), c)
-    return out
 
 
 def _ranges(res: pd.DataFrame) -> dict[str, Any]:
@@ -281,8 +260,6 @@ def _named(trial: Trial, comp: dict[str, str], exc: TrialDataError) -> TrialData
                           f"{comp['reference']!r}: {exc.reason}", file=file, row=exc.row,
                           field=exc.field)
 
-
-from trialkit.checks._match import canonical_statistics, match_statement  # noqa: E402
 
 
 def recompute_p(trial: Trial, r: float | None = None, *,

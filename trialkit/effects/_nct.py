@@ -12,6 +12,8 @@ import warnings
 import numpy as np
 from scipy import special, stats
 
+from trialkit.effects._hedges_j import hedges_j
+
 __all__: list[str] = []
 
 #: A Newton step this small is the last: the error after it is about
@@ -44,8 +46,6 @@ def nct_start_terms(t: np.ndarray, df: np.ndarray) -> tuple[np.ndarray, ...]:
     ``c (1/df - 2 v)`` and ``4 v (1 + 1/df) - 6 v^2 - 2/df``. Returns ``(kappa_1, sigma,
     gamma_1, gamma_2)`` of W (mean, SD, skewness, excess kurtosis).
     """
-    from trialkit.effects._core import hedges_j
-
     c = hedges_j(df + 1) * np.sqrt((df + 1) / df)
     v = 1 - c * c
     t2 = t * t

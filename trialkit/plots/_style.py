@@ -240,7 +240,7 @@ def save(fig: Figure, path: str | Path, formats: Sequence[str] = ("png",), *,
         if fig.get_layout_engine() is not None:
             fig.draw_without_rendering()
             fig.set_layout_engine("none")
-        from trialkit.plots._common import spread_labels
+        from trialkit.plots._labels import spread_labels
 
         for ax in fig.axes:  # measured once the layout is final
             spread_labels(ax)

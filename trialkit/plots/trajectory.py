@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from trialkit.plots._common import (
-    END_LABEL,
     arm_order,
     direction_hint,
     ensure_ax,
     only_outcome,
-    spread_labels,
     tick_labels,
     with_unit,
 )
+from trialkit.plots._labels import END_LABEL, spread_labels
 from trialkit.plots._style import MUTED, arm_colours, stamp_illustrative, style_context
 
 if TYPE_CHECKING:

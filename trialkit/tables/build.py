@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from trialkit.cells import SPREADS
 from trialkit.errors import ErrorCollector, TrialDataError
-from trialkit.meta import parse_meta
 from trialkit.tables import columns as _columns
 from trialkit.tables import declarations as _decl
 from trialkit.tables.layout import finish_arm_sizes, read_arms, read_timepoints
 from trialkit.tables.reading import read_table, slug
 from trialkit.tables.records import percent_units, read_cells, stat_records
 from trialkit.tables.signs import BASELINE_MINUS_FOLLOWUP, parse_change, reverse_changes
+from trialkit.trial_toml import parse_meta
 
 if TYPE_CHECKING:
 
