@@ -137,6 +137,17 @@ def test_no_test_named_and_not_reproduced_is_cannot_check_not_inconsistent() -> 
     assert _verdicts(claims(named))["tab_t"] == "inconsistent"
 
 
+@pytest.mark.parametrize(("relation", "value", "why"), [
+    ("=", "1.2", "cannot exceed 1"), (">", "1", "cannot exceed 1"),
+    ("<", "0", "cannot be negative"), ("=", "-0.01", "cannot be negative")])
+def test_a_p_no_test_can_give_is_inconsistent_even_unnamed(relation, value, why):
+    # p lies in [0, 1] under every test: "p = 1.2" (1.15-1.25), "p > 1", "p < 0" and
+    # "p = -0.01" leave nothing in it, whichever test the paper used
+    trial = _trial({"id": "odd", "outcome": "ppt_l3_m", "relation": relation, "value": value})
+    row = claims(trial).set_index("id").loc["odd"]
+    assert row["verdict"] == "inconsistent" and why in row["detail"]
+
+
 def test_wildcards_and_intervals_are_not_compared() -> None:
     trial = _trial({"id": "all", "outcome": "*", "relation": "<", "value": "0.001"},
                    {"id": "ci", "statistic": "ci", "outcome": "ppt_l3_m",

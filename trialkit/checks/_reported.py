@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -14,7 +16,7 @@ from trialkit.checks import _numbers as num
 from trialkit.checks import _texts as txt
 from trialkit.errors import TrialDataError
 
-__all__ = ["holds", "holds_margin", "parse_ci", "text_interval"]
+__all__ = ["Range", "holds", "holds_margin", "parse_ci", "statement_range", "text_interval"]
 
 
 def text_interval(text: str, rounding: str = "up_or_down") -> tuple[float, float, int]:
@@ -33,6 +35,42 @@ def _text_interval(text: str, rounding: str) -> tuple[float, float, int]:
 @functools.lru_cache(maxsize=4096)
 def _value(text: str) -> float:
     return float(txt.parse_reported(str(text).strip(), "value").value[0])
+
+
+class Range(NamedTuple):
+    """The true values a printed statement allows: low..high, each end open or closed."""
+
+    low: float
+    high: float
+    low_open: bool
+    high_open: bool
+
+    def before(self, other: Range) -> bool:
+        """Every value of self lies below every value of other."""
+        return self.high < other.low or (self.high == other.low
+                                         and (self.high_open or other.low_open))
+
+    def text(self) -> str:
+        if self.low == -math.inf:
+            return f"{'<' if self.high_open else '<='} {self.high:g}"
+        if self.high == math.inf:
+            return f"{'>' if self.low_open else '>='} {self.low:g}"
+        return f"{self.low:g} to {self.high:g}"
+
+
+def statement_range(relation: str, text: str, rounding: str = "up_or_down") -> Range | None:
+    """The values ``relation text`` allows (``=`` and ``~``: the printed number's rounding
+    interval, as :func:`holds` reads it), or None when it is not one printed number."""
+    try:
+        if relation in ("=", "~"):
+            low, high, _ = text_interval(text, rounding)
+            return Range(low, high, False, False)
+        v = _value(text)
+    except (TrialDataError, ValueError, IndexError):
+        return None
+    return {"<": Range(-math.inf, v, True, True), "<=": Range(-math.inf, v, True, False),
+            ">": Range(v, math.inf, True, True), ">=": Range(v, math.inf, False, True)
+            }.get(relation)
 
 
 def holds(relation: str, text: str, low: float, high: float,

@@ -24,8 +24,7 @@ from trialkit.checks._claims_common import (
     _result,
     _row_stats,
 )
-from trialkit.checks._reported import holds, text_interval
-from trialkit.errors import TrialDataError
+from trialkit.checks._reported import Range, holds, statement_range
 
 if TYPE_CHECKING:
     from trialkit.trial import Trial
@@ -155,24 +154,23 @@ def _not_reproduced(trial: Trial, row: pd.Series, sub: pd.DataFrame, claim: str,
     return _result(verdict, _at_timepoint(trial, row, text), math.nan, methods)
 
 
-#: The values each statistic can take, whatever the test: (low, high).
-_POSSIBLE = {"p": (0.0, 1.0), "F": (0.0, math.inf), "df": (0.0, math.inf)}
+#: The values each statistic can take, whatever the test.
+_POSSIBLE = {"p": Range(0.0, 1.0, False, False), "F": Range(0.0, math.inf, False, True),
+             "df": Range(0.0, math.inf, False, True)}
 
 
 def _impossible(stat: str, relation: str, value: str) -> str:
     """Why ``stat relation value`` is impossible under any test ("" when it is possible):
-    a negative F or df, a p outside 0 to 1."""
-    if stat not in _POSSIBLE or relation not in ("=", "~"):
+    a negative F or df, a p outside 0 to 1 (``= -0.061``, ``< 0``, ``> 1``)."""
+    stated = statement_range(relation, value) if stat in _POSSIBLE else None
+    if stated is None:
         return ""
-    try:
-        low, high, _ = text_interval(value)
-    except (TrialDataError, ValueError, IndexError):
-        return ""
-    lo, hi = _POSSIBLE[stat]
-    if high < lo or low > hi:
+    possible = _POSSIBLE[stat]
+    if stated.before(possible):
         name = {"p": "a p value", "F": "an F statistic", "df": "degrees of freedom"}[stat]
-        where = "cannot be negative" if high < lo else "cannot exceed 1"
-        return f"{name} {where}, whatever the test"
+        return f"{name} cannot be negative, whatever the test"
+    if possible.before(stated):
+        return "a p value cannot exceed 1, whatever the test"
     return ""
 
 

@@ -3,16 +3,14 @@ cannot both be right."""
 
 from __future__ import annotations
 
-import math
 from itertools import combinations
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from trialkit.checks._claims_common import _REL_WORDS, CANNOT, CONSISTENT, INCONSISTENT
 from trialkit.checks._match import canonical_statistics
-from trialkit.checks._reported import _value, text_interval
-from trialkit.errors import TrialDataError
+from trialkit.checks._reported import Range, statement_range
 
 if TYPE_CHECKING:
     from trialkit.trial import Trial
@@ -23,50 +21,15 @@ COLUMNS = ["id", "statistic", "outcome", "arm", "timepoint", "comparison", "rela
            "reported", "verdict", "detail", "others"]
 #: Statistics whose value does not change when the two arms of a comparison swap places.
 _ORDER_FREE = frozenset({"p", "F"})
-#: Values that stand for everything (they are not one number of one comparison).
-_WILDCARDS = frozenset({"*", "all", "any"})
-
-
-class _Range(NamedTuple):
-    """The true values a printed statement allows: low..high, each end open or closed."""
-
-    low: float
-    high: float
-    low_open: bool
-    high_open: bool
-
-    def before(self, other: _Range) -> bool:
-        """Every value of self lies below every value of other."""
-        return self.high < other.low or (self.high == other.low
-                                         and (self.high_open or other.low_open))
-
-    def text(self) -> str:
-        if self.low == -math.inf:
-            return f"{'<' if self.high_open else '<='} {self.high:g}"
-        if self.high == math.inf:
-            return f"{'>' if self.low_open else '>='} {self.low:g}"
-        return f"{self.low:g} to {self.high:g}"
-
-
-def _range(relation: str, text: str, rounding: str) -> _Range | None:
-    """The values ``relation text`` allows, or None when it is not one printed number."""
-    try:
-        if relation in ("=", "~"):
-            low, high, _ = text_interval(text, rounding)
-            return _Range(low, high, False, False)
-        v = _value(text)
-    except (TrialDataError, ValueError, IndexError):
-        return None
-    return {"<": _Range(-math.inf, v, True, True), "<=": _Range(-math.inf, v, True, False),
-            ">": _Range(v, math.inf, True, True), ">=": _Range(v, math.inf, False, True)
-            }.get(relation)
+#: The format's wildcard: "every outcome" (or timepoint, arm) is not one number.
+WILDCARD = "*"
 
 
 def _key(row: pd.Series) -> tuple[str, ...] | None:
     """What a statement is about; two statements with the same key state the same number."""
     fields = [str(row[c]).strip() for c in ("statistic", "outcome", "arm", "timepoint")]
     comparison = str(row["comparison"]).strip()
-    if any(f.lower() in _WILDCARDS for f in [*fields[1:], *comparison.split("-")]):
+    if WILDCARD in [*fields[1:], *comparison.split("-")]:
         return None
     if fields[0] in _ORDER_FREE and "-" in comparison:
         comparison = "-".join(sorted(comparison.split("-")))
@@ -150,10 +113,11 @@ def restated(trial: Trial, claimed: pd.DataFrame | None = None, *,
     verdict_of = dict(zip(claimed["id"], claimed["verdict"], strict=True))
     statements = []
     for _, row in reported.iterrows():
-        key, rng = _key(row), _range(str(row["relation"]).strip(), str(row["value"]), rounding)
+        rng = statement_range(str(row["relation"]).strip(), str(row["value"]), rounding)
+        key = _key(row)
         if key is not None and rng is not None:
             statements.append((key, rng, row))
-    against: dict[str, list[tuple[pd.Series, _Range, pd.Series, _Range]]] = {}
+    against: dict[str, list[tuple[pd.Series, Range, pd.Series, Range]]] = {}
     for (ka, ra, a), (kb, rb, b) in combinations(statements, 2):
         if ka == kb and _compatible(a, b) and (ra.before(rb) or rb.before(ra)):
             against.setdefault(a["id"], []).append((a, ra, b, rb))
@@ -162,7 +126,7 @@ def restated(trial: Trial, claimed: pd.DataFrame | None = None, *,
     return pd.DataFrame([r for r in rows if r is not None], columns=COLUMNS)
 
 
-def _row(pairs: list[tuple[pd.Series, _Range, pd.Series, _Range]],
+def _row(pairs: list[tuple[pd.Series, Range, pd.Series, Range]],
          verdict_of: dict[str, str]) -> dict[str, Any] | None:
     """The verdict on one statement from the statements that contradict it."""
     me, mine = pairs[0][0], pairs[0][1]
