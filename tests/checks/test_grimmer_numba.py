@@ -150,3 +150,26 @@ def test_numba_equals_enumeration_with_many_candidate_totals():
         width = math.ceil(3.05 * math.sqrt(n - 1)) + 1
         assert _enumeration(n, 1, 0, 1, range(0, 4), range(0, 31),
                             range(-width, 3 + width + 1), "up_or_down") > 0
+
+
+@pytest.mark.parametrize("odd", ["1.2²", "1.2x", "1.2\u0132", "\u22121.2", "１.23", "1 23"])
+@pytest.mark.parametrize("width", [4, 5])
+def test_written_out_key_readers_find_the_same_odd_characters(width, odd):
+    # the 4- and 5-character texts are read by key in written-out loops that test the
+    # characters past ASCII once per row ("²" is code 178, whose low 7 bits are "2"): a
+    # text with any character outside digits, signs and the point goes back to the numpy
+    # engine, which names it as when numba is not asked for
+    rng = np.random.default_rng(20261203 + width)
+    n = rng.integers(5, 60, 9000)  # >= 8192 rows: 5-character texts are read by key too
+    mean = np.char.mod("%.2f" if width == 4 else "%05.2f", rng.integers(0, 7 * n) / n)
+    mean = mean.astype(f"<U{width}")
+    mean[4321] = odd.rjust(width, "0")
+    sd = np.char.mod("%.2f", rng.uniform(0.3, 3.0, n.size))
+    try:
+        expected = grimmer(mean, sd, n)
+    except TrialDataError as err:
+        with pytest.raises(TrialDataError) as got:
+            grimmer(mean, sd, n, engine="numba")
+        assert (got.value.field, got.value.row) == (err.field, err.row) == ("mean", 4321)
+    else:
+        pd.testing.assert_frame_equal(expected, grimmer(mean, sd, n, engine="numba"))

@@ -37,17 +37,46 @@ UD, HU, HD, HE, HA, HT, CE, FL, CF, TR, AT = (_ORDER.index(k) for k in (
 POW10 = num.pow10(np.arange(23), float)  # the numpy engine's table: exact to 10**22
 
 
+#: Each ASCII code's 4-bit value in a key (NUL 0, "+" .. "9" 1 .. 15), 255 for the others.
+KEY_DIGIT = np.full(128, 255, np.int64)
+KEY_DIGIT[0], KEY_DIGIT[43:58] = 0, np.arange(1, 16)
+
+
 @numba.njit(inline="always", error_model="numpy")
 def key_of(codes: Any, i: int) -> int:
     """4-bit key of text row i (NUL 0, "+" .. "9" 1 .. 15, the first character the most
-    significant, as ``_texts._keys4``), or -1 when a character is none of those."""
+    significant, as ``_texts._keys4``), or -1 when a character is none of those: one lookup
+    in :data:`KEY_DIGIT` per character, the characters past ASCII caught by one test."""
     key = 0
-    alphabet = True
+    seen = 0  # the values' bits or-ed: above 15 when a character is out of the alphabet
+    high = np.uint32(0)  # the codes or-ed: 128 or more when one is past ASCII
     for j in range(codes.shape[1]):
-        c = np.int64(codes[i, j])  # int64: arithmetic on uint32 mixes in floats
-        alphabet &= (c == 0) | ((c >= 43) & (c <= 57))
-        key = key * 16 + (c - 42 if c != 0 else 0)
-    return key if alphabet else -1
+        c = codes[i, j]
+        high |= c
+        t = KEY_DIGIT[c & 127]
+        seen |= t
+        key = key * 16 + t
+    return -1 if (high >= 128) | (seen > 15) else key
+
+
+@numba.njit(inline="always", error_model="numpy")
+def key4_of(codes: Any, i: int) -> int:
+    """:func:`key_of` for four-character texts, written out (twice as fast as the loop)."""
+    c0, c1, c2, c3 = codes[i, 0], codes[i, 1], codes[i, 2], codes[i, 3]
+    t0, t1, t2, t3 = (KEY_DIGIT[c0 & 127], KEY_DIGIT[c1 & 127], KEY_DIGIT[c2 & 127],
+                      KEY_DIGIT[c3 & 127])
+    bad = ((c0 | c1 | c2 | c3) >= 128) | ((t0 | t1 | t2 | t3) > 15)
+    return -1 if bad else (t0 << 12) | (t1 << 8) | (t2 << 4) | t3
+
+
+@numba.njit(inline="always", error_model="numpy")
+def key5_of(codes: Any, i: int) -> int:
+    """:func:`key_of` for five-character texts, written out."""
+    c0, c1, c2, c3, c4 = codes[i, 0], codes[i, 1], codes[i, 2], codes[i, 3], codes[i, 4]
+    t0, t1, t2, t3, t4 = (KEY_DIGIT[c0 & 127], KEY_DIGIT[c1 & 127], KEY_DIGIT[c2 & 127],
+                          KEY_DIGIT[c3 & 127], KEY_DIGIT[c4 & 127])
+    bad = ((c0 | c1 | c2 | c3 | c4) >= 128) | ((t0 | t1 | t2 | t3 | t4) > 15)
+    return -1 if bad else (t0 << 16) | (t1 << 12) | (t2 << 8) | (t3 << 4) | t4
 
 
 @numba.njit(inline="always", error_model="numpy")
@@ -88,7 +117,14 @@ def read_block(codes: Any, start: int, stop: int, by_key: bool, out: Any) -> Non
     ahead of the arithmetic, in loops of their own: read inside the main loop, either way
     of reading makes it several times slower."""
     one = codes.shape[0] == 1
-    if by_key:
+    width = codes.shape[1]
+    if by_key and not one and width == 4:  # the commonest widths, written out
+        for i in range(start, stop):
+            out[i - start] = key4_of(codes, i)
+    elif by_key and not one and width == 5:
+        for i in range(start, stop):
+            out[i - start] = key5_of(codes, i)
+    elif by_key:
         for i in range(start, stop):
             out[i - start] = key_of(codes, 0 if one else i)
     else:

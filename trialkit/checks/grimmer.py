@@ -96,7 +96,7 @@ def grimmer(mean: Any, sd: Any, n: Any, items: Any = 1, *,
         Rounding scheme of both the mean and the SD (see :func:`trialkit.checks.grim`).
     engine : {"numpy", "numba"}, default "numpy"
         ``"numba"`` reads and tests each row in one compiled loop (the optional extra
-        ``trialkit[fast]``, as pandas' ``engine="numba"``); the same numbers, 1.2 to 1.3
+        ``trialkit[fast]``, as pandas' ``engine="numba"``); the same numbers, about 1.5
         times faster for a million-row table after the first call of a process (which
         compiles the loop or loads it from numba's cache). Rows it does not test itself
         (n <= 4, magnitudes past 2**52, unreadable texts) go through the numpy engine.
