@@ -220,3 +220,26 @@ def test_other_domain_errors():
 def test_error_is_a_value_error_with_readable_message():
     with pytest.raises(ValueError, match=r"row 1, field 'sd2': must be > 0, got -1\.2"):
         smd(1, 1, 10, 0, [1.0, -1.2], 10)
+
+
+@pytest.mark.parametrize(("values", "finite", "nan_free"), [
+    ([1.0, -2.5, 3e10], True, True),
+    ([1.0, np.nan, 3.0], False, False),
+    ([1.0, np.inf, 3.0], False, True),
+    ([-np.inf, 2.0, np.inf], False, True),  # a sum would give inf - inf = NaN here
+    ([1e200, -1e200, 1.0], False, True),  # squares overflow: the caller checks each element
+])
+def test_finiteness_guards_read_the_sum_of_squares(values, finite, nan_free):
+    from trialkit.effects import _core
+
+    arr = np.array(values * 40_000)  # long enough for BLAS to split the dot product
+    assert _core.all_finite(arr) is finite
+    assert _core.no_nan(arr) is nan_free
+    # the elementwise check behind the guard finds the first bad row, or nothing
+    bad = [i for i, v in enumerate(values) if not np.isfinite(v)]
+    if bad:
+        with pytest.raises(TrialDataError) as err:
+            _core.check_finite(arr, "x")
+        assert err.value.row == bad[0]
+    else:
+        _core.check_finite(arr, "x")

@@ -70,22 +70,33 @@ def _first_bad(mask: np.ndarray) -> int | None:
     return int(idx[0]) if idx.size else None
 
 
-def all_finite(arr: np.ndarray) -> bool:
-    """True when no element is NaN or +/-inf, by one sum and no temporary array.
+def _self_dot(arr: np.ndarray) -> Any:
+    """``sum(arr**2)`` by BLAS for a float64 vector (a quarter of ``np.sum``'s time, and no
+    temporary), else by ``np.sum``: NaN and infinity propagate through either (an infinite
+    square never meets a negative one, so the squares give no inf - inf)."""
+    if arr.dtype == np.float64 and arr.ndim == 1:
+        return np.dot(arr, arr)
+    return np.sum(arr)
 
-    NaN and infinity propagate through a sum, so a finite sum proves every element finite; a
-    non-finite sum (a bad element, or finite values whose sum overflows) returns False and the
-    caller falls back to its elementwise check, which finds the row.
+
+def all_finite(arr: np.ndarray) -> bool:
+    """True when no element is NaN or +/-inf, by one dot product and no temporary array.
+
+    NaN and infinity propagate through the sum of squares, so a finite sum proves every
+    element finite; a non-finite sum (a bad element, or finite values whose squares
+    overflow) returns False and the caller falls back to its elementwise check, which finds
+    the row.
     """
     with np.errstate(over="ignore", invalid="ignore"):
-        return bool(np.isfinite(np.sum(arr)))
+        return bool(np.isfinite(_self_dot(arr)))
 
 
 def no_nan(arr: np.ndarray) -> bool:
-    """True when no element is NaN, by one sum (inf - inf = NaN makes it return False: the
-    caller then checks element by element)."""
+    """True when no element is NaN, by one dot product (the squares of infinite elements
+    add up to inf, not NaN; a sum, the fallback for other arrays, can return False for
+    inf - inf: the caller then checks element by element)."""
     with np.errstate(over="ignore", invalid="ignore"):
-        return not bool(np.isnan(np.sum(arr)))
+        return not bool(np.isnan(_self_dot(arr)))
 
 
 def _raise_at(arr: np.ndarray, mask: np.ndarray, name: str, expected: str) -> None:
@@ -121,7 +132,7 @@ def check_n(arr: np.ndarray, name: str, minimum: int = 2, why: str = "",
     caller has already checked finiteness)."""
     if not finite_checked:
         check_finite(arr, name)
-    _raise_at(arr, arr != np.round(arr), name, "must be a whole number (a count of participants)")
+    _raise_at(arr, arr != np.rint(arr), name, "must be a whole number (a count of participants)")
     if arr.size and arr.min() >= minimum:
         return
     reason = f" ({why})" if why else ""
