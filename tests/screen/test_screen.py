@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from trialkit import TrialDataError
-from trialkit.screen import core, screen
+from trialkit.screen import chunks, screen
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "screen"
 
@@ -32,7 +32,7 @@ def _fake_baseline(rows: pd.DataFrame) -> pd.DataFrame:
         out.append({"trial": trial, "variable": variable, "timepoint": tp,
                     "kind": "continuous", "k_arms": 2, "p": p, "p_low": np.nan,
                     "p_high": np.nan, "reported_p": a["reported_p"], "method": "t/test"})
-    return pd.DataFrame(out, columns=list(core.VARIABLES_COLUMNS))
+    return pd.DataFrame(out, columns=list(chunks.VARIABLES_COLUMNS))
 
 
 def _fake_partial(rows: pd.DataFrame, *, seed: int = 0) -> pd.DataFrame:
@@ -45,14 +45,14 @@ def _fake_combine(pieces: pd.DataFrame) -> pd.DataFrame:
 
 @pytest.fixture
 def fakes(monkeypatch):
-    monkeypatch.setattr(core, "baseline_function", lambda: (_fake_baseline, ""))
+    monkeypatch.setattr(chunks, "baseline_function", lambda: (_fake_baseline, ""))
 
     def techniques(name):
         if name == "matches":
             return (_fake_partial, _fake_combine), ""
         return None, f"not available ({name} is not installed)"
 
-    monkeypatch.setattr(core, "technique_functions", techniques)
+    monkeypatch.setattr(chunks, "technique_functions", techniques)
 
 
 def test_review_table_is_ranked_with_reasons():
@@ -113,7 +113,7 @@ def test_arguments_are_checked():
 
 
 def test_without_the_baseline_module_it_says_so(monkeypatch):
-    monkeypatch.setattr(core, "baseline_function",
+    monkeypatch.setattr(chunks, "baseline_function",
                         lambda: (None, "not available (no module)"))
     res = screen(DATA / "review.csv")
     assert res.variables.empty

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from trialkit.report._content import Frames
+    from trialkit.report._frames import Frames
     from trialkit.trial import Trial
 
 __all__ = ["Rendered", "render", "render_sure", "rendered", "warm"]

@@ -10,7 +10,7 @@ from trialkit.report._format import is_missing
 if TYPE_CHECKING:
     import pandas as pd
 
-    from trialkit.report._content import Frames
+    from trialkit.report._frames import Frames
     from trialkit.trial import Trial
 
 __all__ = ["card", "render_html"]

@@ -9,7 +9,7 @@ from trialkit.report._format import fmt_ci, fmt_est, fmt_p, fmt_prob, is_missing
 if TYPE_CHECKING:
     import pandas as pd
 
-    from trialkit.report._report import Report
+    from trialkit.report._built import Built
     from trialkit.trial import Trial
 
 __all__ = ["exaggeration_notes", "figure_notes", "responder_notes", "results_notes",
@@ -42,7 +42,7 @@ def _effect_lines(frame: pd.DataFrame, arm_cols: tuple[str, ...], pct: bool = Fa
     return lines
 
 
-def figure_notes(rep: Report, name: str) -> str:
+def figure_notes(rep: Built, name: str) -> str:
     """The numbers a figure shows, one line each (empty when the figure is not known)."""
     t, f = rep.trial, rep.frames
     w, b = f.within, f.between

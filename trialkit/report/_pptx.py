@@ -18,7 +18,7 @@ from trialkit.report._notes import figure_notes, results_notes, sure_notes
 from trialkit.report._views import MEASURES
 
 if TYPE_CHECKING:
-    from trialkit.report._report import Report
+    from trialkit.report._built import Built
 
 __all__ = ["deck"]
 
@@ -72,7 +72,7 @@ def _table(slide: Any, header: list[str], rows: list[list[str]], top: float,
                     run.font.bold = i == 0
 
 
-def _title_slide(prs: Any, rep: Report, date: str | None) -> None:
+def _title_slide(prs: Any, rep: Built, date: str | None) -> None:
     from trialkit import __version__
 
     slide = prs.slides.add_slide(prs.slide_layouts[6])
@@ -87,7 +87,7 @@ def _title_slide(prs: Any, rep: Report, date: str | None) -> None:
               "table.", 0.7, 6.2, W - 1.4, 0.6, 18, bold=True, colour=(0x7A, 0x4B, 0x00))
 
 
-def _claims_slides(prs: Any, rep: Report) -> None:
+def _claims_slides(prs: Any, rep: Built) -> None:
     c = rep.frames.checks
     claims = c[c["check"].str.startswith(("claim", "recompute_p"))]
     if claims.empty:
@@ -108,7 +108,7 @@ def _claims_slides(prs: Any, rep: Report) -> None:
                [3.0, 1.6, 7.7], size=14)
 
 
-def _figure_slides(prs: Any, rep: Report, *, sure: bool = False) -> None:
+def _figure_slides(prs: Any, rep: Built, *, sure: bool = False) -> None:
     """One full-slide picture per figure (the reanalysis figures when ``sure``)."""
     from trialkit.report._sure import is_sure
 
@@ -120,7 +120,7 @@ def _figure_slides(prs: Any, rep: Report, *, sure: bool = False) -> None:
         slide.notes_slide.notes_text_frame.text = figure_notes(rep, fig.name) or fig.alt
 
 
-def _results_slide(prs: Any, rep: Report) -> None:
+def _results_slide(prs: Any, rep: Built) -> None:
     b = rep.frames.between
     if b is None:
         return
@@ -137,7 +137,7 @@ def _results_slide(prs: Any, rep: Report) -> None:
            1.4, [1.7, 3.1, 2.7, 1.4, 2.3, 1.3], size=14 if len(rows) < 10 else 11)
 
 
-def _sure_slide(prs: Any, rep: Report) -> None:
+def _sure_slide(prs: Any, rep: Built) -> None:
     """The reanalysis of the target outcome (primary, with an MCID) as a table, with notes
     holding the posterior intervals, the design at the MCID and the responders."""
     from trialkit.report._format import fmt_est, fmt_prob
@@ -185,7 +185,7 @@ def _sure_slide(prs: Any, rep: Report) -> None:
               colour=(0x7A, 0x4B, 0x00))
 
 
-def _not_sure_slide(prs: Any, rep: Report) -> None:
+def _not_sure_slide(prs: Any, rep: Built) -> None:
     """The "how sure" slide of a trial the reanalysis could not answer, saying why."""
     from trialkit.report._html import reanalysis_sentences
 
@@ -197,7 +197,7 @@ def _not_sure_slide(prs: Any, rep: Report) -> None:
     _text(slide, text, 0.5, 1.5, W - 1.0, 4.5, 20)
 
 
-def deck(rep: Report, path: Path, *, date: str | None = None) -> Path:
+def deck(rep: Built, path: Path, *, date: str | None = None) -> Path:
     """Write the deck to ``path``; returns it."""
     from pptx import Presentation
 

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from trialkit.report._built import Built
+
 if TYPE_CHECKING:
     import pandas as pd
 
-    from trialkit.report._content import Frames
-    from trialkit.report._figures import Rendered
+    from trialkit.report._frames import Frames
     from trialkit.trial import Trial
 
 __all__ = ["Report", "build"]
@@ -33,20 +34,13 @@ def _markdown(table: dict) -> str:
 
 
 @dataclass(frozen=True)
-class Report:
-    """A built report: the frames, the shown tables, the rendered figures and the record.
+class Report(Built):
+    """A built report: the frames, the shown tables, the rendered figures and the record
+    (the fields of :class:`trialkit.report._built.Built`), and the ways to show them.
 
     Use :meth:`html`, :meth:`save_html`, :meth:`save_pptx`, :meth:`tables`,
     :meth:`save_tables`; in Jupyter the report shows itself as its HTML page.
     """
-
-    trial: Trial
-    frames: Frames
-    views: list[dict]
-    figures: list[Rendered]
-    record: pd.DataFrame
-    generated_at: str
-    command: str
 
     def html(self) -> str:
         """The self-contained HTML page (one line, ``id="generated-at"``, varies by run)."""

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from trialkit.report._content import Frames
+    from trialkit.report._frames import Frames
     from trialkit.trial import Trial
 
 __all__ = ["PREFIXES", "design_curves", "is_sure", "responders_frame", "sure_figures",

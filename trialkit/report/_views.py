@@ -17,7 +17,7 @@ from trialkit.report._format import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from trialkit.report._content import Frames
+    from trialkit.report._frames import Frames
     from trialkit.trial import Trial
 
 __all__ = ["Table", "views"]

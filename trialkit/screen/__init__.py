@@ -11,8 +11,9 @@ within
     :func:`within_checks`: GRIM, GRIMMER, SD bounds and SDs that look like SEs, per row.
 combine
     :func:`stouffer`, :func:`combine_trials`: per-trial combination and ranking.
-core
-    :func:`screen`: all of it, returning a :class:`ScreenResult`.
+core, chunks
+    :func:`screen`: all of it, returning a :class:`ScreenResult` (one chunk of whole trials
+    at a time, :mod:`trialkit.screen.chunks`).
 baseline, across
     :func:`baseline_p` (each variable's baseline p) and the across-trial techniques
     :func:`pvalue_distribution`, :func:`matches`, :func:`cohort_matches`,
@@ -40,7 +41,7 @@ _LAZY = {
     "stouffer": ("trialkit.screen.combine", "stouffer"),
     "combine_trials": ("trialkit.screen.combine", "combine_trials"),
     "screen": ("trialkit.screen.core", "screen"),
-    "ScreenResult": ("trialkit.screen.core", "ScreenResult"),
+    "ScreenResult": ("trialkit.screen.chunks", "ScreenResult"),
     "baseline_p": ("trialkit.screen.baseline", "baseline_p"),
     **{name: ("trialkit.screen.across", name)
        for name in ("pvalue_distribution", "matches", "cohort_matches",

@@ -1,7 +1,7 @@
 """Screening at scale: streamed chunks of whole trials, and Dask DataFrames.
 
-Both run :func:`trialkit.screen.core.screen_chunk` unchanged on each chunk (or partition)
-and :func:`trialkit.screen.core.finish` on the pieces, so a table screened at once, in
+Both run :func:`trialkit.screen.chunks.screen_chunk` unchanged on each chunk (or partition)
+and :func:`trialkit.screen.chunks.finish` on the pieces, so a table screened at once, in
 chunks or on a cluster gives the same frames: every per-trial result depends only on the
 trial's own rows (and :func:`trialkit.screen._rows.trial_rng`), the across-trial techniques
 combine per-partition pieces, and the final frames are sorted by a total order.
@@ -19,14 +19,22 @@ import numpy as np
 import pandas as pd
 
 from trialkit.errors import TrialDataError
+from trialkit.screen.chunks import finish, screen_chunk
+from trialkit.screen.reading import (
+    CSV_SUFFIXES,
+    PARQUET_SUFFIXES,
+    load_table,
+    read_rows_dask,
+    rows_from_frame,
+)
+from trialkit.screen.reading.layouts import is_simdistr
+from trialkit.screen.reading.long import normalise_header
 
-__all__ = ["read_rows_dask", "screen_dask", "stream_rows"]
+__all__ = ["screen_dask", "stream_rows"]
 
 
 def _raw_chunks(path: Path, chunk_rows: int) -> Iterator[pd.DataFrame]:
     """Chunks of a CSV (as text) or Parquet file (pyarrow record batches)."""
-    from trialkit.screen.reading import CSV_SUFFIXES, PARQUET_SUFFIXES
-
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         sep = "\t" if suffix in (".tsv", ".tab") else ","
@@ -56,10 +64,6 @@ def stream_rows(path: str | Path, *, chunk_rows: int = 50_000,
         Bad cells (as :func:`trialkit.screen.read_rows`), or a trial whose rows are not
         together.
     """
-    from trialkit.screen.reading import load_table
-    from trialkit.screen.reading.layouts import is_simdistr
-    from trialkit.screen.reading.long import normalise_header
-
     path = Path(path)
     if not path.is_file():
         raise TrialDataError("no such file", file=str(path))
@@ -92,8 +96,6 @@ def stream_rows(path: str | Path, *, chunk_rows: int = 50_000,
 
 def _checked(frame: pd.DataFrame, trial: np.ndarray, seen: set[str], first_row: int,
              path: Path, layout: str) -> pd.DataFrame:
-    from trialkit.screen.reading import rows_from_frame
-
     again = [t for t in pd.unique(trial) if t in seen]
     if again:
         i = int(np.flatnonzero(trial == again[0])[0])
@@ -105,45 +107,16 @@ def _checked(frame: pd.DataFrame, trial: np.ndarray, seen: set[str], first_row: 
     return rows_from_frame(frame, str(path), layout=layout, first_row=first_row)
 
 
-def _partition_rows(frame: pd.DataFrame, layout: str, name: str, offsets: list[int],
-                    partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
-    from trialkit.screen.reading import rows_from_frame
-
-    number = partition_info["number"] if partition_info else 0
-    return rows_from_frame(frame, name, layout=layout, first_row=offsets[number] + 1)
-
-
-def _rows_meta() -> pd.DataFrame:
-    from trialkit.screen.reading import rows_from_frame
-
-    return rows_from_frame(pd.DataFrame({"trial": ["t"], "variable": ["v"], "arm": ["a"],
-                                         "n": ["2"], "mean": ["1"], "sd": ["1"]}),
-                           "meta").iloc[:0]
-
-
-def read_rows_dask(ddf: Any, *, layout: str = "auto", file: str = "table") -> Any:
-    """A Dask DataFrame of cells as a Dask DataFrame of rows, read partition by partition.
-
-    Rows are numbered through the whole table (one pass counts each partition's rows
-    first), so errors and the ``row`` column are those of the same table read at once.
-    """
-    sizes = ddf.map_partitions(len).compute()
-    offsets = [0, *np.cumsum(np.asarray(sizes, dtype=np.int64)).tolist()]
-    return ddf.map_partitions(_partition_rows, layout, file, offsets, meta=_rows_meta())
-
-
 def screen_dask(ddf: Any, settings: Any, *, layout: str = "auto") -> Any:
     """:func:`trialkit.screen.screen` on a Dask DataFrame.
 
     The rows are read in each partition, shuffled so that each partition holds whole trials
     (``shuffle(on="trial")``), screened partition by partition with
-    :func:`~trialkit.screen.core.screen_chunk` (on the workers of the current
+    :func:`~trialkit.screen.chunks.screen_chunk` (on the workers of the current
     ``dask.distributed`` client, if there is one), and the per-partition pieces combined
-    by :func:`~trialkit.screen.core.finish`.
+    by :func:`~trialkit.screen.chunks.finish`.
     """
     import dask
-
-    from trialkit.screen.core import finish, screen_chunk
 
     rows = read_rows_dask(ddf, layout=layout)
     rows = rows.shuffle(on="trial", npartitions=max(int(ddf.npartitions), 1))

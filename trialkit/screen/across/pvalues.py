@@ -5,13 +5,14 @@ under randomisation (Carlisle 2017; Bolland et al. 2019, 2020; reappraised's
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 
 from trialkit.screen._rows import trial_rng
 from trialkit.screen.across._common import column_decimals, require, sort_keys
+from trialkit.screen.across._pieces import PIECE, decile, piece, trial_blocks
+from trialkit.screen.across.pvalues_cat import calculated_categorical
 
 __all__ = ["CARLISLE_DECILES", "combine_pvalue_distribution", "partial_pvalue_distribution",
            "pvalue_distribution"]
@@ -26,15 +27,7 @@ METHODS = {("calculated", "continuous"): "deciles_chi2_vs_simulated_rounding_nul
            "deciles_chi2_vs_simulated_binomial_null(chi2_pearson_or_fisher)" + _AUC,
            ("reported", "continuous"): "deciles_chi2_vs_uniform" + _AUC,
            ("reported", "categorical"): "deciles_chi2_vs_uniform" + _AUC}
-PIECE = ["which", "kind", "trial", "k", "p_values", "obs_bins", "exp_bins", "exp_sum",
-         "sim_sums"]
 KINDS = ("continuous", "categorical")
-
-
-def decile(p: np.ndarray) -> np.ndarray:
-    """Decile index 0-9 with right-closed bins (a, b], as R's ``cut(p, seq(0, 1, 0.1))``;
-    p = 0 joins the first bin."""
-    return np.clip(np.ceil(np.asarray(p, float) * 10.0).astype(np.int64) - 1, 0, 9)
 
 
 def _null_sums(trial: str, n: np.ndarray, mu: np.ndarray, sigma: np.ndarray,
@@ -97,32 +90,8 @@ def _calculated(rows: pd.DataFrame, sims: int, seed: int) -> list[dict]:
         exp, exp_sum, sim_sums = _null_sums(
             trial, n[sl], mu[sl], sigma[sl], dm[sl], ds[sl], starts[v] - sl.start,
             sizes[v], keep, sims, seed)
-        out.append(_piece("calculated", trial, p_obs[v][keep], exp, exp_sum, sim_sums))
+        out.append(piece("calculated", trial, p_obs[v][keep], exp, exp_sum, sim_sums))
     return out
-
-
-def trial_blocks(s: pd.DataFrame, starts: np.ndarray, p_obs: np.ndarray
-                 ) -> Iterator[tuple[str, slice, slice, np.ndarray]]:
-    """Each trial of the grouped rows ``s`` (variables starting at rows ``starts``, trials
-    contiguous) with an observed p: its name, its variables (a slice of ``starts``), its
-    rows (a slice of ``s``) and which of its variables have a finite observed p."""
-    trials = s["trial"].astype(str).to_numpy()[starts]
-    t_starts = np.flatnonzero(np.r_[True, trials[1:] != trials[:-1]])
-    t_ends = np.r_[t_starts[1:], len(starts)]
-    for v0, v1 in zip(t_starts, t_ends, strict=True):
-        keep = np.isfinite(p_obs[v0:v1])
-        if keep.any():
-            r1 = starts[v1] if v1 < len(starts) else len(s)
-            yield trials[v0], slice(v0, v1), slice(int(starts[v0]), int(r1)), keep
-
-
-def _piece(which: str, trial: str, p: np.ndarray, exp: np.ndarray, exp_sum: float,
-           sim_sums: np.ndarray, kind: str = "continuous") -> dict:
-    return {"which": which, "kind": kind, "trial": trial, "k": len(p),
-            "p_values": tuple(p.tolist()),
-            "obs_bins": tuple(np.bincount(decile(p), minlength=10).tolist()),
-            "exp_bins": tuple(np.asarray(exp, float).tolist()), "exp_sum": float(exp_sum),
-            "sim_sums": tuple(np.asarray(sim_sums, float).tolist())}
 
 
 def partial_pvalue_distribution(rows: pd.DataFrame, *, which: str = "calculated",
@@ -143,7 +112,6 @@ def partial_pvalue_distribution(rows: pd.DataFrame, *, which: str = "calculated"
         raise TrialDataError(f"pvalue_distribution: kind={kind!r}; expected one of "
                              f"{', '.join(KINDS)}")
     if which == "calculated" and kind == "categorical":
-        from trialkit.screen.across.pvalues_cat import calculated_categorical
         out = calculated_categorical(rows, sims, seed)
     elif which == "calculated":
         out = _calculated(rows, sims, seed)
@@ -155,11 +123,11 @@ def partial_pvalue_distribution(rows: pd.DataFrame, *, which: str = "calculated"
             p = grp["reported_p"].to_numpy(float)
             u = trial_rng(seed, str(trial), "pvalue_distribution", "reported").random(
                 (sims, len(p)))
-            out.append(_piece("reported", str(trial), p, np.full(10, 0.1 * len(p)),
+            out.append(piece("reported", str(trial), p, np.full(10, 0.1 * len(p)),
                               0.5 * len(p), u.sum(axis=1), kind))
-    piece = pd.DataFrame(out, columns=PIECE)
-    piece.attrs.update(which=which, sims=sims, seed=seed, kind=kind)
-    return piece
+    pieces = pd.DataFrame(out, columns=PIECE)
+    pieces.attrs.update(which=which, sims=sims, seed=seed, kind=kind)
+    return pieces
 
 
 def auc_trapezoid(p: np.ndarray) -> float:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from trialkit.screen._rows import trial_rng
+from trialkit.screen.across._pieces import decile, piece, trial_blocks
 
 __all__ = ["categorical_p_many", "fisher_2x2_many"]
 
@@ -93,8 +94,6 @@ def null_sums_categorical(trial: str, n: np.ndarray, pooled: np.ndarray,
     sums of one trial's categorical variables (arms in order; ``pooled`` per arm is its
     variable's pooled proportion; ``keep`` the variables with an observed p). Draws come
     from ``trial_rng(seed, trial, "pvalue_distribution", "categorical")``."""
-    from trialkit.screen.across.pvalues import decile
-
     rng = trial_rng(seed, trial, "pvalue_distribution", "categorical")
     counts = rng.binomial(n.astype(np.int64)[None, :], pooled[None, :],
                           size=(sims, len(n))).astype(float)
@@ -107,7 +106,6 @@ def calculated_categorical(rows: pd.DataFrame, sims: int, seed: int) -> list[dic
     """:func:`partial_pvalue_distribution`'s pieces (one per trial) for categorical
     variables: the observed p of :func:`trialkit.screen.baseline.baseline_p` and the
     simulated null of :func:`null_sums_categorical`."""
-    from trialkit.screen.across.pvalues import _piece, trial_blocks
     from trialkit.screen.baseline import _categorical, _counts, _group_index
 
     cat = rows[rows["kind"].astype(str) == "categorical"]
@@ -126,6 +124,6 @@ def calculated_categorical(rows: pd.DataFrame, sims: int, seed: int) -> list[dic
         exp, exp_sum, sim_sums = null_sums_categorical(
             trial, n[sl], np.clip(pool, 0.0, 1.0), starts[v] - sl.start, sizes[v], keep,
             sims, seed)
-        out.append(_piece("calculated", trial, p_obs[v][keep], exp, exp_sum, sim_sums,
+        out.append(piece("calculated", trial, p_obs[v][keep], exp, exp_sum, sim_sums,
                           "categorical"))
     return out

@@ -19,7 +19,8 @@ from trialkit.screen.reading import _parse as P
 from trialkit.screen.reading import layouts
 from trialkit.screen.reading.long import KNOWN, normalise_header, parse_long
 
-__all__ = ["LAYOUTS", "detect_layout", "load_table", "read_rows"]
+__all__ = ["LAYOUTS", "detect_layout", "is_dask", "load_table", "read_rows", "read_rows_dask",
+           "rows_from_frame"]
 
 LAYOUTS = ("auto", "long", "simdistr", "reappraised")
 CSV_SUFFIXES = (".csv", ".tsv", ".tab", ".txt")
@@ -78,7 +79,7 @@ def read_rows(table: Any, *, layout: str = "auto", sheet: str | int | None = Non
     ----------
     table : path, pandas.DataFrame or dask.dataframe.DataFrame
         The table. A Dask DataFrame is read partition by partition and returned as a Dask
-        DataFrame of rows (see :func:`trialkit.screen.scale.read_rows_dask`).
+        DataFrame of rows (see :func:`read_rows_dask`).
     layout : {"auto", "long", "simdistr", "reappraised"}
         ``"long"``: one row per trial x variable x arm (x timepoint) with columns
         ``trial, variable, arm, n`` and ``mean, sd`` (or one printed ``mean_sd`` cell such
@@ -132,9 +133,7 @@ def read_rows(table: Any, *, layout: str = "auto", sheet: str | int | None = Non
     if layout not in LAYOUTS:
         raise TrialDataError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}",
                              field="layout")
-    if _is_dask(table):
-        from trialkit.screen.scale import read_rows_dask
-
+    if is_dask(table):
         return read_rows_dask(table, layout=layout)
     if isinstance(table, pd.DataFrame):
         frame, name = table, file or "table"
@@ -182,6 +181,30 @@ def rows_from_frame(frame: pd.DataFrame, name: str, *, layout: str = "auto",
     return parse_long(frame, where)
 
 
-def _is_dask(table: Any) -> bool:
+def is_dask(table: Any) -> bool:
+    """Whether ``table`` is a Dask DataFrame (told without importing Dask)."""
     module = type(table).__module__
     return module.startswith("dask") and hasattr(table, "map_partitions")
+
+
+def _partition_rows(frame: pd.DataFrame, layout: str, name: str, offsets: list[int],
+                    partition_info: dict[str, Any] | None = None) -> pd.DataFrame:
+    number = partition_info["number"] if partition_info else 0
+    return rows_from_frame(frame, name, layout=layout, first_row=offsets[number] + 1)
+
+
+def _rows_meta() -> pd.DataFrame:
+    return rows_from_frame(pd.DataFrame({"trial": ["t"], "variable": ["v"], "arm": ["a"],
+                                         "n": ["2"], "mean": ["1"], "sd": ["1"]}),
+                           "meta").iloc[:0]
+
+
+def read_rows_dask(ddf: Any, *, layout: str = "auto", file: str = "table") -> Any:
+    """A Dask DataFrame of cells as a Dask DataFrame of rows, read partition by partition.
+
+    Rows are numbered through the whole table (one pass counts each partition's rows
+    first), so errors and the ``row`` column are those of the same table read at once.
+    """
+    sizes = ddf.map_partitions(len).compute()
+    offsets = [0, *np.cumsum(np.asarray(sizes, dtype=np.int64)).tolist()]
+    return ddf.map_partitions(_partition_rows, layout, file, offsets, meta=_rows_meta())
