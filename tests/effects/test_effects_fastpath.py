@@ -3,7 +3,10 @@ distinct df, a categorical constant ``method``) against metafor's printed values
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+import pandas as pd
 import pytest
 from effects_refdata import NORMAND1999
 
@@ -65,3 +68,58 @@ def test_many_rows_bad_input_still_names_the_row():
     with pytest.raises(TrialDataError) as err:
         smd(**data, kind="hedges", ci="normal")
     assert err.value.row == 777 and err.value.field == "n1"
+
+
+def _random_table(rows: int, seed: int, n_high: int = 80) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return {"m1": rng.normal(10, 1.5, rows), "sd1": rng.uniform(0.5, 5, rows),
+            "n1": rng.integers(2, n_high, rows).astype(float),
+            "m2": rng.normal(9.5, 1.5, rows), "sd2": rng.uniform(0.5, 5, rows),
+            "n2": rng.integers(2, n_high, rows).astype(float)}
+
+
+@pytest.mark.parametrize("kind", ["hedges", "cohen"])
+@pytest.mark.parametrize(("rows", "n_high"), [(2000, 80), (40, 80), (3000, 10**6)],
+                         ids=["J_table", "few_rows", "J_per_row"])
+def test_numba_engine_gives_the_numpy_engines_bits(kind, rows, n_high):
+    pytest.importorskip("numba")
+    data = _random_table(rows, 20261203 + rows)
+    with warnings.catch_warnings(record=True) as numpy_warned:
+        warnings.simplefilter("always")
+        expected = smd(**data, kind=kind, ci="normal")
+    with warnings.catch_warnings(record=True) as numba_warned:
+        warnings.simplefilter("always")
+        got = smd(**data, kind=kind, ci="normal", engine="numba")
+    pd.testing.assert_frame_equal(expected, got, check_exact=True)
+    # the same |d| > 5 warnings (SDs of 0.5 against means 0.5 apart), from the caller's line
+    assert [str(w.message) for w in numba_warned] == [str(w.message) for w in numpy_warned]
+    assert all(w.filename == __file__ for w in numba_warned + numpy_warned)
+
+
+def test_numba_engine_matches_metafor_and_names_bad_rows():
+    pytest.importorskip("numba")
+    # metafor's escalc(measure="SMD") on dat.normand1999 rows 1-4, as in the first test
+    res = smd(**_tiled(), kind="hedges", ci="normal", engine="numba")
+    np.testing.assert_allclose(res.estimate, np.tile([-0.3552, -0.3479, -2.3176, -1.8880],
+                                                     REPEAT), atol=5e-5)
+    np.testing.assert_allclose(res["var"], np.tile([0.0131, 0.0645, 0.0458, 0.1606], REPEAT),
+                               atol=5e-5)
+    for field, row, value in (("sd2", 1234, np.nan), ("n1", 777, 30.5), ("sd1", 3, -1.0),
+                              ("m2", 1999, np.inf), ("n2", 0, 1.0)):
+        data = _tiled()
+        data[field][row] = value
+        with pytest.raises(TrialDataError) as err:
+            smd(**data, kind="hedges", ci="normal", engine="numba")
+        assert (err.value.field, err.value.row) == (field, row)
+
+
+def test_numba_engine_refuses_what_it_does_not_compute():
+    pytest.importorskip("numba")
+    for kwargs in ({"ci": "nct"}, {"kind": "glass", "ci": "normal"},
+                   {"vtype": "UB", "ci": "normal"}):
+        with pytest.raises(TrialDataError) as err:
+            smd(**_tiled(), engine="numba", **kwargs)
+        assert err.value.field == "engine"
+    with pytest.raises(TrialDataError) as err:
+        smd(**_tiled(), engine="cython")
+    assert err.value.field == "engine"
