@@ -17,7 +17,7 @@ from trialkit.effects import (
     smcr,
     smd_change,
 )
-from trialkit.effects.prepost import _var_dppc2
+from trialkit.effects.prepost_between import _var_dppc2
 
 # Morris (2008) Table 1 data as typed into metafor's tests/testthat/
 # test_analysis_example_morris2008.r (treatment and control groups of five studies).

@@ -16,8 +16,11 @@ differences
 standardized
     :func:`smd` (Cohen's d, Hedges' g, Glass's delta, Bonett's d; noncentral-t intervals).
 prepost
-    :func:`mean_change`, :func:`smcr`, :func:`smcc`, :func:`sd_change`, :func:`r_from_sds`,
-    :func:`smd_change` (Morris's d_ppc2), :func:`diff_in_change`, :func:`ancova_from_summary`.
+    Within one arm: :func:`mean_change`, :func:`smcr`, :func:`smcc`, :func:`sd_change`,
+    :func:`r_from_sds`.
+prepost_between
+    Between two arms: :func:`smd_change` (Morris's d_ppc2), :func:`diff_in_change`,
+    :func:`ancova_from_summary`.
 ratios
     :func:`percent_change` (within arm), :func:`ratio_of_means` (between arms).
 recover
@@ -39,16 +42,8 @@ from trialkit.effects.convert import (
     nnt_from_d,
 )
 from trialkit.effects.differences import mean_difference
-from trialkit.effects.prepost import (
-    ancova_from_summary,
-    diff_in_change,
-    mean_change,
-    r_from_sds,
-    sd_change,
-    smcc,
-    smcr,
-    smd_change,
-)
+from trialkit.effects.prepost import mean_change, r_from_sds, sd_change, smcc, smcr
+from trialkit.effects.prepost_between import ancova_from_summary, diff_in_change, smd_change
 from trialkit.effects.ratios import percent_change, ratio_of_means
 from trialkit.effects.recover import (
     mean_sd_from_quantiles,
