@@ -128,7 +128,6 @@ def count_model(trial: Trial, outcome: str, timepoint: str, covariates: Sequence
              comparison  estimate  ci_low  ci_high
     0  sulindac-placebo     0.257   0.114    0.579
     """
-    import statsmodels.api as sm
     from scipy import stats
 
     level = check_level(level)
@@ -152,69 +151,11 @@ def count_model(trial: Trial, outcome: str, timepoint: str, covariates: Sequence
                          arms=[ref, *[a.id for a in trial.arms if a.id != ref]], field="arm",
                          counts=frame["arm"].value_counts())
     cov, names = covariate_columns(trial, frame["patient"], covariates)
-    if names:
-        keep = cov.notna().all(axis=1).to_numpy()
-        if not keep.all():
-            notes.append(f"{int((~keep).sum())} patient(s) with a missing covariate left out")
-        frame, cov = frame[keep].reset_index(drop=True), cov[keep].reset_index(drop=True)
-    x = pd.DataFrame({"const": np.ones(len(frame))})
-    if baseline == "log":
-        x["log(baseline+1)"] = np.log1p(frame["pre"].to_numpy(float))
-    for arm in others:
-        x[f"arm[{arm}]"] = (frame["arm"] == arm).to_numpy(float)
-    for name in names:
-        x[name] = cov[name].to_numpy()
-    if len(frame) <= x.shape[1] or np.linalg.matrix_rank(x.to_numpy()) < x.shape[1]:
-        raise TrialDataError("too few patients, or a singular design, for this count model",
-                             field="covariates")
+    frame, x = _design(frame, cov, names, others, baseline, notes)
     y = frame["post"].to_numpy(float)
     offset = np.log(frame["pre"].to_numpy(float)) if baseline == "offset" else None
-    df_resid = len(y) - x.shape[1]
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if family == "negative_binomial":
-            nb = sm.NegativeBinomial(y, x, loglike_method="nb2", offset=offset)
-            res = None
-            for fit_method in ("newton", "bfgs", "nm"):
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    try:
-                        res = nb.fit(method=fit_method, maxiter=5000, disp=0)
-                    except (np.linalg.LinAlgError, ValueError):
-                        continue
-                if res.mle_retvals.get("converged", False) and np.isfinite(res.llf):
-                    break
-            if res is None:
-                raise TrialDataError("the negative binomial model could not be fitted",
-                                     field="family")
-            k = x.shape[1]
-            params = np.asarray(res.params)[:k]
-            cov_params = np.asarray(res.cov_params())[:k, :k]
-            alpha = float(np.asarray(res.params)[k])
-            dispersion = alpha
-            dist, df = "z", math.nan
-            if not res.mle_retvals.get("converged", True):
-                notes.append("negative binomial fit did not converge")
-            if alpha < 1e-6:
-                notes.append("alpha estimated at (or near) 0: no overdispersion beyond Poisson")
-        else:
-            glm = sm.GLM(y, x, family=sm.families.Poisson(), offset=offset)
-            res = glm.fit(scale="X2" if family == "quasi_poisson" else None)
-            params = np.asarray(res.params)
-            cov_params = np.asarray(res.cov_params())
-            dispersion = float(res.pearson_chi2 / df_resid)
-            if family == "quasi_poisson":
-                dist, df = "t", float(df_resid)
-            else:
-                dist, df = "z", math.nan
-                if dispersion > 1.5:
-                    notes.append(f"Pearson dispersion {dispersion:.3g} > 1: the Poisson "
-                                 f"intervals are too narrow; see quasi_poisson or "
-                                 f"negative_binomial")
-    for w in caught:
-        if "converge" in str(w.message).lower():
-            notes.append(f"statsmodels: {w.message}")
+    params, cov_params, dispersion, df = _fit(family, y, x, offset, notes)
+    dist = "t" if family == "quasi_poisson" else "z"
     if dist == "z":
         notes.insert(0, Z_NOTE)
         q = float(stats.norm.isf((1 - level) / 2))
@@ -259,3 +200,80 @@ def count_model(trial: Trial, outcome: str, timepoint: str, covariates: Sequence
     frame_out["n1"] = frame_out["n1"].astype("Int64")
     frame_out["n2"] = frame_out["n2"].astype("Int64")
     return frame_out
+
+
+def _design(frame: pd.DataFrame, cov: pd.DataFrame, names: list[str], others: list[str],
+            baseline: str, notes: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The patients with every covariate, and the design matrix: a constant, log(baseline
+    + 1) when ``baseline="log"``, one indicator per non-reference arm, the covariates."""
+    if names:
+        keep = cov.notna().all(axis=1).to_numpy()
+        if not keep.all():
+            notes.append(f"{int((~keep).sum())} patient(s) with a missing covariate left out")
+        frame, cov = frame[keep].reset_index(drop=True), cov[keep].reset_index(drop=True)
+    x = pd.DataFrame({"const": np.ones(len(frame))})
+    if baseline == "log":
+        x["log(baseline+1)"] = np.log1p(frame["pre"].to_numpy(float))
+    for arm in others:
+        x[f"arm[{arm}]"] = (frame["arm"] == arm).to_numpy(float)
+    for name in names:
+        x[name] = cov[name].to_numpy()
+    if len(frame) <= x.shape[1] or np.linalg.matrix_rank(x.to_numpy()) < x.shape[1]:
+        raise TrialDataError("too few patients, or a singular design, for this count model",
+                             field="covariates")
+    return frame, x
+
+
+def _fit(family: str, y: np.ndarray, x: pd.DataFrame, offset: np.ndarray | None,
+         notes: list[str]) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """The fitted model's coefficients, their covariance, the dispersion (NB2's alpha, or
+    Pearson's chi-squared over the residual df) and the df of its Wald tests (NaN: z);
+    statsmodels' convergence warnings and the dispersion's meaning go to ``notes``."""
+    import statsmodels.api as sm
+
+    df_resid = len(y) - x.shape[1]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if family == "negative_binomial":
+            res = _negative_binomial(sm.NegativeBinomial(y, x, loglike_method="nb2",
+                                                         offset=offset))
+            k = x.shape[1]
+            params = np.asarray(res.params)[:k]
+            cov_params = np.asarray(res.cov_params())[:k, :k]
+            dispersion, df = float(np.asarray(res.params)[k]), math.nan  # alpha
+            if not res.mle_retvals.get("converged", True):
+                notes.append("negative binomial fit did not converge")
+            if dispersion < 1e-6:
+                notes.append("alpha estimated at (or near) 0: no overdispersion beyond Poisson")
+        else:
+            glm = sm.GLM(y, x, family=sm.families.Poisson(), offset=offset)
+            res = glm.fit(scale="X2" if family == "quasi_poisson" else None)
+            params = np.asarray(res.params)
+            cov_params = np.asarray(res.cov_params())
+            dispersion = float(res.pearson_chi2 / df_resid)
+            df = float(df_resid) if family == "quasi_poisson" else math.nan
+            if family == "poisson" and dispersion > 1.5:
+                notes.append(f"Pearson dispersion {dispersion:.3g} > 1: the Poisson "
+                             f"intervals are too narrow; see quasi_poisson or "
+                             f"negative_binomial")
+    for w in caught:
+        if "converge" in str(w.message).lower():
+            notes.append(f"statsmodels: {w.message}")
+    return params, cov_params, dispersion, df
+
+
+def _negative_binomial(nb: Any) -> Any:
+    """NB2 fitted by Newton, then BFGS, then Nelder-Mead, until one converges."""
+    res = None
+    for fit_method in ("newton", "bfgs", "nm"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                res = nb.fit(method=fit_method, maxiter=5000, disp=0)
+            except (np.linalg.LinAlgError, ValueError):
+                continue
+        if res.mle_retvals.get("converged", False) and np.isfinite(res.llf):
+            break
+    if res is None:
+        raise TrialDataError("the negative binomial model could not be fitted", field="family")
+    return res
