@@ -180,3 +180,25 @@ else:
         assert rows["mean_decimals"].tolist() == [decimals, decimals]
         assert rows["mean_text"].tolist() == [text, text]
         assert rows["mean"].iloc[0] == float(text)
+
+
+def test_a_rows_frame_written_out_reads_back(tmp_path):
+    # the rows frame says "decimals not known" with -1 (trialkit.screen._rows); written to
+    # CSV (as text) and read back, the decimals come from the printed numbers, and as a
+    # DataFrame (numbers, no text) they stay unknown
+    from trialkit.screen import example_rows
+
+    rows = example_rows()
+    path = tmp_path / "rows.csv"
+    rows.to_csv(path, index=False)
+    back = read_rows(path)
+    assert back[["trial", "arm", "n", "mean", "sd"]].values.tolist() == \
+        rows[["trial", "arm", "n", "mean", "sd"]].values.tolist()
+    assert back["mean_text"].tolist() == ["65.6", "66.3", "60.1", "60.1"]
+    assert back["mean_decimals"].tolist() == [1, 1, 1, 1]
+    same = read_rows(rows)
+    assert same["mean_decimals"].tolist() == [-1] * 4 and same["mean_text"].tolist() == [""] * 4
+    rows.loc[2, "sd_decimals"] = -2  # any other negative number is still an error
+    with pytest.raises(TrialDataError) as err:
+        read_rows(rows)
+    assert (err.value.row, err.value.field) == (3, "sd_decimals")

@@ -89,7 +89,8 @@ def read_rows(table: Any, *, layout: str = "auto", sheet: str | int | None = Non
         "<0.001" or "ns"), ``timepoint``, ``integer`` (yes/no: the values are whole
         numbers, so GRIM and GRIMMER apply), ``items`` (whole-number items averaged),
         ``scale_min``/``scale_max`` (the scale's bounds), ``mean_decimals``/``sd_decimals``
-        (decimals printed, where the text lost trailing zeros). Headers are matched
+        (decimals printed, where the text lost trailing zeros; -1, as the rows frame writes it,
+        for not known). Headers are matched
         without case; ``study``, ``var``, ``group`` and ``p`` are read as trial,
         variable, arm and reported_p. ``"simdistr"``: simdistr's nine columns.
         ``"reappraised"``: reappraised's wide sheet (study, var, n1.., m1.., s1.., p) or its

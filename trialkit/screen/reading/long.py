@@ -187,7 +187,10 @@ def _override_decimals(values: pd.Series | None, number: np.ndarray, text: np.nd
     numbers came without text (the text is the number written with those decimals)."""
     if values is None:
         return decimals
-    given = P.counts(values, f"{name}_decimals", where, errors, minimum=0)
+    # -1 is the rows frame's own "not known" (trialkit.screen._rows): a rows frame written
+    # out and read back means what it meant
+    unknown = P.as_text(values, len(values)).str.strip().isin(["-1", "-1.0"]).to_numpy()
+    given = P.counts(values.mask(unknown), f"{name}_decimals", where, errors, minimum=0)
     out = decimals.copy()
     for i in np.flatnonzero(np.isfinite(given)):
         d = int(given[i])
