@@ -30,15 +30,11 @@ from __future__ import annotations
 
 from trialkit.ipd._analyse import analyse, is_count
 from trialkit.ipd._ancova import ancova, ancova_table, baseline_followup
+from trialkit.ipd._bootstrap import bootstrap, bootstrap_distribution
 from trialkit.ipd._counts import count_model
 from trialkit.ipd._paired import paired
+from trialkit.ipd._permutation import enumerate_splits, permutation_test
 from trialkit.ipd._repeated import repeated
-from trialkit.ipd._resampling import (
-    bootstrap,
-    bootstrap_distribution,
-    enumerate_splits,
-    permutation_test,
-)
 
 __all__ = [
     "analyse",

@@ -9,11 +9,12 @@ import pandas as pd
 
 from trialkit.errors import TrialDataError
 from trialkit.ipd._ancova import ancova_table
+from trialkit.ipd._bootstrap import bootstrap
 from trialkit.ipd._common import check_level, check_outcome, check_seed, followups, require_ipd
 from trialkit.ipd._counts import count_model
 from trialkit.ipd._paired import paired
+from trialkit.ipd._permutation import permutation_test
 from trialkit.ipd._repeated import repeated
-from trialkit.ipd._resampling import bootstrap, permutation_test
 
 if TYPE_CHECKING:
     from collections.abc import Callable
