@@ -4,7 +4,8 @@
    decimals, n from 5 to 199) against the ``grim`` package, which tests one mean per call:
    the verdicts alone (``grim_consistent``, ``grimmer_consistent``: what the peer computes)
    and the full result tables (``grim``, ``grimmer``). The peer is timed on a 20,000-row
-   subset and scaled linearly to 1,000,000 rows (``note`` says so); ``grim`` has no
+   subset and scaled linearly to 1,000,000 rows (``note`` says so), in rounds interleaved
+   with trialkit's calls so that each ratio compares times of the same minutes; ``grim`` has no
    GRIMMER, so the GRIMMER rows compare with its GRIM time.
 2. Agreement and speed on the seeded 240-case batteries of tests/checks/checks_peers.py (the same
    cases tests/checks/test_peers.py checks by brute force).
@@ -24,6 +25,7 @@ import numpy as np
 
 N_ROWS = 1_000_000
 PEER_ROWS = 20_000
+ROUNDS = 6  # of the peer and of each million-row call (twice a round)
 SEED = 20240613
 HERE = Path(__file__).resolve().parent
 
@@ -56,6 +58,18 @@ def _best_of(func, repeat: int = 3) -> float:
     return best
 
 
+def _interleaved(funcs: dict, peer, rounds: int) -> dict[str, float]:
+    """Best time of each function (and of ``peer``, when given, as ``"peer"``) over
+    ``rounds`` rounds; each round times the peer once and then each function twice."""
+    best = dict.fromkeys([*funcs, *(["peer"] if peer else [])], float("inf"))
+    for _ in range(rounds):
+        if peer:
+            best["peer"] = min(best["peer"], _best_of(peer, 1))
+        for key, func in funcs.items():
+            best[key] = min(best[key], _best_of(func, 2))
+    return best
+
+
 def _have(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
@@ -71,14 +85,24 @@ def run() -> list[dict]:
     grimmer(mean[:1000], sd[:1000], n[:1000])
     rows: list[dict] = []
 
-    # best of 10 (of 5 for the peer): this machine's timings drift by 10-20% over minutes
-    t_verdict = _best_of(lambda: grim_consistent(mean, n, rounding="half_away"), 10)
-    t_table = _best_of(lambda: grim(mean, n, rounding="half_away"), 10)
-    t_mm_verdict = _best_of(lambda: grimmer_consistent(mean, sd, n), 10)
-    t_mm_table = _best_of(lambda: grimmer(mean, sd, n), 10)
-    peer_s = None
-    agree_note = "peer not installed (pip install grim)"
     have_grim = _have("grim")
+    have_numba = _have("numba")
+    parallel = {"parallel": True}
+    timed = {  # the million-row calls, timed in the same rounds as the peer
+        "grim_v": lambda: grim_consistent(mean, n, rounding="half_away"),
+        "grim_t": lambda: grim(mean, n, rounding="half_away"),
+        "mm_v": lambda: grimmer_consistent(mean, sd, n),
+        "mm_t": lambda: grimmer(mean, sd, n),
+    }
+    if have_numba:  # the optional compiled engine, after its first (compiling) call
+        for key, options in (("nb", None), ("nbp", parallel)):
+            grimmer(mean[:9000], sd[:9000], n[:9000], engine="numba", engine_kwargs=options)
+            timed[f"{key}_v"] = (lambda o=options: grimmer_consistent(
+                mean, sd, n, engine="numba", engine_kwargs=o))
+            timed[f"{key}_t"] = (lambda o=options: grimmer(mean, sd, n, engine="numba",
+                                                         engine_kwargs=o))
+    peer = None
+    agree_note = "peer not installed (pip install grim)"
     if have_grim:
         import decimal
 
@@ -91,12 +115,18 @@ def run() -> list[dict]:
             return [mean_tester.consistency_check(m, k, rounding_method=decimal.ROUND_HALF_UP)
                     for m, k in zip(sub_mean, sub_n, strict=True)]
 
-        peer_s = _best_of(peer, 5) * (N_ROWS / PEER_ROWS)
         ours = grim_consistent(mean[:PEER_ROWS], n[:PEER_ROWS], rounding="half_away")
         agree = float(np.mean(ours == np.array(peer())))
-        agree_note = (f"peer timed on {PEER_ROWS:,} rows (best of 5) and scaled "
-                      f"x{N_ROWS // PEER_ROWS}; agreement on those rows {agree:.1%} (decimal "
-                      f"ROUND_HALF_UP = trialkit 'half_away')")
+        agree_note = (f"peer timed on {PEER_ROWS:,} rows and scaled x{N_ROWS // PEER_ROWS}, "
+                      f"best of {ROUNDS} rounds, each round timing the peer and then every "
+                      f"trialkit call twice (this machine's speed drifts by 10-50% over "
+                      f"minutes: each ratio compares times of the same minutes); agreement "
+                      f"on those rows {agree:.1%} (decimal ROUND_HALF_UP = trialkit "
+                      f"'half_away')")
+    best = _interleaved(timed, peer, ROUNDS)
+    peer_s = best["peer"] * (N_ROWS / PEER_ROWS) if have_grim else None
+    t_verdict, t_table = best["grim_v"], best["grim_t"]
+    t_mm_verdict, t_mm_table = best["mm_v"], best["mm_t"]
     peer_name = "grim 0.1 (one call per mean)"
 
     def row(name: str, t: float, target: str, note: str, peer: str = peer_name) -> dict:
@@ -120,20 +150,19 @@ def run() -> list[dict]:
                     "as above, plus a witness sample's total and sum of squares, the "
                     "sum-of-squares window and minimum, and the reason for each row",
                     peer="grim 0.1 (GRIM only)"))
-    if _have("numba"):  # the optional compiled engine, after its first (compiling) call
+    if have_numba:
         import numba
 
         threads = numba.config.NUMBA_NUM_THREADS
-        for options, how in ((None, "one thread"),
-                             ({"parallel": True}, f"{threads} threads (numba's, one per core)")):
-            grimmer(mean[:9000], sd[:9000], n[:9000], engine="numba", engine_kwargs=options)
-            for what, func, t_numpy in (("verdicts", grimmer_consistent, t_mm_verdict),
-                                        ("table", grimmer, t_mm_table)):
-                t = _best_of(lambda f=func, o=options: f(mean, sd, n, engine="numba",
-                                                         engine_kwargs=o), 10)
+        for key, options, how in (("nb", None, "one thread"),
+                                  ("nbp", parallel, f"{threads} threads (numba's, one per "
+                                                    f"core)")):
+            for what, func, t_numpy in (("verdicts", "grimmer_consistent", t_mm_verdict),
+                                        ("table", "grimmer", t_mm_table)):
+                t = best[f"{key}_{what[0]}"]
                 kwargs = ", engine_kwargs={'parallel': True}" if options else ""
                 rows.append(row(f"GRIMMER {what}, {N_ROWS:,} printed means and SDs: "
-                                f"{func.__name__}(engine='numba'{kwargs})", t, ">= 100x",
+                                f"{func}(engine='numba'{kwargs})", t, ">= 100x",
                                 f"{how} (the peer: one); the same result as the numpy engine "
                                 f"({1e3 * t_numpy:.1f} ms in this run, {t_numpy / t:.2f}x its "
                                 f"time); numba compiled or loaded from its cache before "
