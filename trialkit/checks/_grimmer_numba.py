@@ -12,6 +12,9 @@ numba is an optional dependency (``pip install trialkit[fast]``).
 
 The first call in a process compiles the kernel, or loads it from numba's cache (written
 beside this file, or in the user's cache directory when the package folder is read-only).
+Everything the cached kernels call lives in this one file, text readers included: numba
+checks a cached kernel against its own file only, so a compiled function moved to another
+file could change without the cache noticing.
 """
 
 from __future__ import annotations
