@@ -104,6 +104,13 @@ def test_numba_engine_matches_metafor_and_names_bad_rows():
                                                      REPEAT), atol=5e-5)
     np.testing.assert_allclose(res["var"], np.tile([0.0131, 0.0645, 0.0458, 0.1606], REPEAT),
                                atol=5e-5)
+    # one study, as scalars (escalc: yi = -0.3552, vi = 0.0131), and a scalar error (no row)
+    one = smd(55, 47, 155, 75, 64, 156, ci="normal", engine="numba")
+    assert (round(float(one.estimate[0]), 4), round(float(one["var"][0]), 4)) == (-0.3552,
+                                                                                  0.0131)
+    with pytest.raises(TrialDataError) as err:
+        smd(55, -47, 155, 75, 64, 156, ci="normal", engine="numba")
+    assert (err.value.field, err.value.row) == ("sd1", None)
     for field, row, value in (("sd2", 1234, np.nan), ("n1", 777, 30.5), ("sd1", 3, -1.0),
                               ("m2", 1999, np.inf), ("n2", 0, 1.0)):
         data = _tiled()

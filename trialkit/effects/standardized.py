@@ -100,7 +100,7 @@ def smd(
         ``"numba"`` computes ``kind="cohen"`` or ``"hedges"`` with ``ci="normal"`` and
         ``vtype="LS"`` in one compiled loop over the rows, checking the inputs in the same
         loop (the optional extra ``trialkit[fast]``, as pandas' ``engine="numba"``): the
-        same numbers to the last bit, for tables of many rows (100,000 rows in a third of
+        same numbers to the last bit, for tables of many rows (100,000 rows in about half
         the numpy engine's time, after the first call of a process compiles the loop or
         loads it from numba's cache). Other kinds, intervals or variances raise.
 
