@@ -243,3 +243,11 @@ def test_finiteness_guards_read_the_sum_of_squares(values, finite, nan_free):
         assert err.value.row == bad[0]
     else:
         _core.check_finite(arr, "x")
+
+
+def test_finiteness_guards_take_numbers_lists_and_series():
+    from trialkit.effects import _core
+
+    assert _core.all_finite(1.5) and not _core.all_finite(float("inf"))
+    assert not _core.all_finite([1.0, np.nan]) and _core.all_finite(pd.Series([1.0, 2.0]))
+    assert _core.no_nan(np.array(3.0)) and not _core.no_nan([np.nan])

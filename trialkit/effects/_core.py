@@ -74,6 +74,7 @@ def _self_dot(arr: np.ndarray) -> Any:
     """``sum(arr**2)`` by BLAS for a float64 vector (a quarter of ``np.sum``'s time, and no
     temporary), else by ``np.sum``: NaN and infinity propagate through either (an infinite
     square never meets a negative one, so the squares give no inf - inf)."""
+    arr = np.asarray(arr)  # also a Python number, a list or a Series
     if arr.dtype == np.float64 and arr.ndim == 1:
         return np.dot(arr, arr)
     return np.sum(arr)
