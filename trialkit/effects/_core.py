@@ -370,6 +370,19 @@ def t_test_columns(estimate: np.ndarray, se: np.ndarray, df: np.ndarray,
     }
 
 
+def t_frame(estimate: np.ndarray, var: np.ndarray, df: np.ndarray, level: float, method: str,
+            n: int, extra: Mapping[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """The result frame of a t-based statistic: ``estimate, se = sqrt(var), var``, the
+    :func:`t_test_columns`, then ``extra`` columns, guarded against NaN (:func:`check_no_nan`)
+    and built by :func:`frame`."""
+    se = np.sqrt(var)
+    cols = {"estimate": estimate, "se": se, "var": var}
+    cols.update(t_test_columns(estimate, se, df, level))
+    cols.update(extra or {})
+    check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high", "p"))
+    return frame(cols, method, n)
+
+
 def normal_ci(estimate: np.ndarray, se: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     z = z_quantile(level)
     half = z * se

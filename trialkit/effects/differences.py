@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from trialkit.effects import _core
@@ -88,8 +87,4 @@ def mean_difference(
         var = v1 + v2
         df = var**2 / (v1**2 / (a["n1"] - 1) + v2**2 / (a["n2"] - 1))
         method = "mean_difference/welch/t_ci"
-    se = np.sqrt(var)
-    cols = {"estimate": estimate, "se": se, "var": var}
-    cols.update(_core.t_test_columns(estimate, se, df, level))
-    _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high", "p"))
-    return _core.frame(cols, method, n)
+    return _core.t_frame(estimate, var, df, level, method, n)

@@ -203,12 +203,8 @@ def mean_change(
     _require_positive_change_sd(sd_d, raw["r"])
     estimate = a["m_post"] - a["m_pre"]
     var = sd_d**2 / a["n"]
-    se = np.sqrt(var)
-    cols = {"estimate": estimate, "se": se, "var": var}
-    cols.update(_core.t_test_columns(estimate, se, a["n"] - 1, level))
-    cols["sd_change"] = sd_d
-    _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high", "p"))
-    return _core.frame(cols, f"mean_change/paired_t/{r_label}", n_rows)
+    return _core.t_frame(estimate, var, a["n"] - 1, level, f"mean_change/paired_t/{r_label}",
+                         n_rows, {"sd_change": sd_d})
 
 
 def smcr(

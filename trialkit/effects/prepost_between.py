@@ -193,12 +193,8 @@ def diff_in_change(
     estimate = (a["m1_post"] - a["m1_pre"]) - (a["m2_post"] - a["m2_pre"])
     var = v1 + v2
     df = var**2 / (v1**2 / (a["n1"] - 1) + v2**2 / (a["n2"] - 1))
-    se = np.sqrt(var)
-    cols = {"estimate": estimate, "se": se, "var": var}
-    cols.update(_core.t_test_columns(estimate, se, df, level))
-    cols.update({"sd1_change": s1, "sd2_change": s2})
-    _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high", "p"))
-    return _core.frame(cols, f"diff_in_change/welch/t_ci/{r_label}", n_rows)
+    return _core.t_frame(estimate, var, df, level, f"diff_in_change/welch/t_ci/{r_label}",
+                         n_rows, {"sd1_change": s1, "sd2_change": s2})
 
 
 def ancova_from_summary(
@@ -296,9 +292,6 @@ def ancova_from_summary(
     estimate = (a["m1_post"] - a["m2_post"]) - slope * pre_diff
     s_res2 = s_post**2 * (1 - a["r"] ** 2) * (n_tot - 2) / (n_tot - 3)
     var = s_res2 * (1 / n1_ + 1 / n2_ + pre_diff**2 / ss_x)
-    se = np.sqrt(var)
-    cols = {"estimate": estimate, "se": se, "var": var}
-    cols.update(_core.t_test_columns(estimate, se, n_tot - 3, level))
-    cols["slope"] = slope
-    _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high", "p"))
-    return _core.frame(cols, f"ancova_from_summary/pooled_slope/ols_var/t_ci/{r_label}", n_rows)
+    return _core.t_frame(estimate, var, n_tot - 3, level,
+                         f"ancova_from_summary/pooled_slope/ols_var/t_ci/{r_label}", n_rows,
+                         {"slope": slope})
