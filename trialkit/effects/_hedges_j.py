@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-__all__ = ["hedges_j", "hedges_j_lookup", "hedges_j_table", "hedges_j_whole"]
+__all__ = ["hedges_j", "hedges_j_lookup", "hedges_j_range", "hedges_j_table", "hedges_j_whole"]
 
 
 #: Coefficients of log(Gamma(x + 1/2) / Gamma(x)) - log(x) / 2 in odd powers 1/x, 1/x^3, ...,
@@ -65,10 +65,17 @@ def hedges_j_table(df: np.ndarray) -> tuple[np.ndarray, int] | None:
     None otherwise. Each entry is :func:`hedges_j` of the same number, so a lookup gives the
     very values of ``hedges_j(df)``.
     """
-    if df.ndim == 0 or df.size < 64:
+    if df.ndim == 0 or df.size < 64:  # (and no min of an empty array)
         return None
-    lo, hi = float(df.min()), float(df.max())
-    if not (2.0 <= lo and hi < 2.0**31 and hi - lo < max(df.size, 1024)):
+    return hedges_j_range(float(df.min()), float(df.max()), df.size)
+
+
+def hedges_j_range(lo: float, hi: float, size: int) -> tuple[np.ndarray, int] | None:
+    """:func:`hedges_j_table` for ``size`` whole-number df known to lie in ``lo .. hi``
+    (the rule: at least 64 of them, ``2 <= lo``, ``hi < 2^31`` and a range no longer than
+    ``max(size, 1024)``); None when the rule does not hold (NaN bounds included)."""
+    if not (size >= 64 and 2.0 <= lo and hi < 2.0**31 and lo == int(lo)  # finite lo first
+            and hi - lo < max(size, 1024)):
         return None
     return hedges_j(np.arange(lo, hi + 1.0)), int(lo)
 

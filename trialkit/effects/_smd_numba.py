@@ -17,7 +17,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from trialkit.effects._hedges_j import hedges_j
+from trialkit.effects._hedges_j import hedges_j, hedges_j_range
 
 __all__: list[str] = []
 
@@ -90,10 +90,9 @@ def _j(n1: np.ndarray, n2: np.ndarray) -> tuple[np.ndarray, int, bool]:
     """Hedges' J as a table over the df the sizes can give (``hedges_j_table``'s rule, from
     the sizes' extremes: no df array is made), else per row; each entry is ``hedges_j`` of
     the same df, so the numbers are the numpy engine's."""
-    lo = float(n1.min()) + float(n2.min()) - 2.0
-    hi = float(n1.max()) + float(n2.max()) - 2.0
-    if (n1.size >= 64 and np.isfinite(lo) and np.isfinite(hi) and 2.0 <= lo == int(lo)
-            and hi < 2.0**31 and hi - lo < max(n1.size, 1024)):
-        return hedges_j(np.arange(lo, hi + 1.0)), int(lo), False
+    table = hedges_j_range(float(n1.min()) + float(n2.min()) - 2.0,
+                           float(n1.max()) + float(n2.max()) - 2.0, n1.size)
+    if table is not None:
+        return table[0], table[1], False
     with np.errstate(all="ignore"):
         return hedges_j(n1 + n2 - 2.0), 0, True
