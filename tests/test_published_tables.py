@@ -266,3 +266,58 @@ def test_verdict_agrees_with_hand_check(name: str, k: int) -> None:
         assert "inconsistent" in verdicts, f"{note} (known error: {entry.get('why', '')})"
     else:
         assert set(verdicts) == {"cannot check"}, note
+
+
+def _se_rows(trial: trialkit.Trial, summary, outcomes):  # a DataFrame
+    """se_as_sd of ``trial`` with its summary rows replaced (the checks read only these)."""
+    import types
+
+    from trialkit.checks import se_as_sd
+
+    return se_as_sd(types.SimpleNamespace(summary=summary, outcomes=outcomes,
+                                          outcome=trial.outcome))
+
+
+def test_no_printed_sd_is_called_an_se() -> None:
+    """Every table here prints SDs (its header or legend says so): se_as_sd must call none of
+    them an SE. Before the SDs were also compared for their means, three were: SDs near a
+    scale's floor (Zibiri's ND at week 8, Espí-López's VAS a at T1 and T2)."""
+    flagged = []
+    for name in FOLDERS:
+        res = _se_rows(_trial(name), _trial(name).summary, _trial(name).outcomes)
+        if len(res):
+            flagged += [f"{name}: {r.outcome}/{r.arm}/{r.timepoint}: {r.detail}"
+                        for r in res[res.looks_like_se].itertuples()]
+    assert not flagged, "\n".join(flagged)
+
+
+def test_ses_planted_in_the_tables_are_found() -> None:
+    """Each printed SD (n >= 5) replaced by its SE, SD / sqrt(n), rounded as printed, one at a
+    time: se_as_sd must call most of them SEs. An SE goes unnoticed when its own SD was far
+    from the outcome's typical one (then SD / sqrt(n) x sqrt(n) is not typical either), so
+    the bar is a share: 235 of 287 (82%) when this test was written; it fails below 75%."""
+    found = planted = 0
+    for name in FOLDERS:
+        trial = _trial(name)
+        s = trial.summary.reset_index(drop=True)
+        if "sd_text" not in s.columns:
+            continue
+        for o in trial.outcomes:
+            sub = s[s["outcome"] == o.id]
+            for i in sub.index:
+                text = sub.at[i, "sd_text"]
+                if not isinstance(text, str) or sub.at[i, "n"] < 5:
+                    continue
+                places = len(text.split(".")[1]) if "." in text else 0
+                se = round(float(sub.at[i, "sd"]) / float(sub.at[i, "n"]) ** 0.5, places)
+                if se <= 0:
+                    continue
+                planted_rows = sub.copy()
+                planted_rows.at[i, "sd"], planted_rows.at[i, "sd_text"] = se, f"{se:.{places}f}"
+                res = _se_rows(trial, planted_rows, [o])
+                hit = res[(res["arm"] == sub.at[i, "arm"])
+                          & (res["timepoint"] == sub.at[i, "timepoint"])]
+                planted += 1
+                found += bool(hit["looks_like_se"].iloc[0])
+    assert planted >= 280  # 287 printed SDs of n >= 5 when this test was written
+    assert found / planted >= 0.75, f"{found} of {planted} planted SEs found"

@@ -44,7 +44,7 @@ False
 from __future__ import annotations
 
 from trialkit.checks._numbers import ROUNDING_ALIASES, ROUNDING_SCHEMES
-from trialkit.checks.balance import baseline_balance, se_as_sd
+from trialkit.checks.balance import baseline_balance
 from trialkit.checks.bounds import check_sd_bounds, sd_bounds
 from trialkit.checks.changes import change_vs_levels, implied_r
 from trialkit.checks.claims import VERDICTS, claims
@@ -55,6 +55,7 @@ from trialkit.checks.report import check
 from trialkit.checks.restated import restated
 from trialkit.checks.rsolve import solve_r
 from trialkit.checks.sprite import SpriteResult, plot_sprite, sprite
+from trialkit.checks.standard_errors import se_as_sd
 from trialkit.checks.statcheck import statcheck
 
 __all__ = [

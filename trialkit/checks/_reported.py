@@ -16,7 +16,8 @@ from trialkit.checks import _numbers as num
 from trialkit.checks import _texts as txt
 from trialkit.errors import TrialDataError
 
-__all__ = ["Range", "holds", "holds_margin", "parse_ci", "statement_range", "text_interval"]
+__all__ = ["Range", "holds", "holds_margin", "parse_ci", "printed_text", "statement_range",
+           "text_interval"]
 
 
 def text_interval(text: str, rounding: str = "up_or_down") -> tuple[float, float, int]:
@@ -134,12 +135,18 @@ def parse_ci(text: str) -> tuple[str, str]:
     return m.group(1).replace("\u2212", "-"), m.group(2).replace("\u2212", "-")
 
 
+def printed_text(row: pd.Series, col: str) -> str | None:
+    """The text a summary row's ``col`` was printed as, None when it was computed."""
+    text = row.get(f"{col}_text") if f"{col}_text" in row.index else None
+    return None if text is None or pd.isna(text) else str(text)
+
+
 def _box(row: pd.Series, col: str, rounding: str, positive: bool = False) -> tuple[
         float, float, float]:
     """(low, high, centre) of a summary value: its rounding interval when printed."""
     value = float(row[col])
-    text = row.get(f"{col}_text") if f"{col}_text" in row.index else None
-    if text is None or pd.isna(text):
+    text = printed_text(row, col)
+    if text is None:
         return value, value, value
     lo, hi, _ = text_interval(str(text), rounding)
     if positive:

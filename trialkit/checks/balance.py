@@ -1,4 +1,4 @@
-"""Signs that SEs were printed as SDs, and how surprising the baseline balance is."""
+"""How surprising the baseline balance is (Carlisle 2017)."""
 
 from __future__ import annotations
 
@@ -11,161 +11,13 @@ import pandas as pd
 from scipy import stats
 
 from trialkit.checks import _numbers as num
-from trialkit.checks.bounds import sd_bounds
-from trialkit.checks.pvalues import text_interval
+from trialkit.checks import _reported
 from trialkit.meta import NO_BASELINE
 
 if TYPE_CHECKING:
     from trialkit.trial import Trial
 
-__all__ = ["baseline_balance", "se_as_sd"]
-
-#: |Hedges' g| above which a between-arm difference is implausible for a clinical outcome.
-LARGE_G = 3.0
-#: An SD smaller than this share of the outcome's typical SD, and close to typical / sqrt(n),
-#: looks like a standard error.
-SMALL_RATIO = 0.5
-
-
-def _printed(row: pd.Series, col: str) -> bool:
-    text = row.get(f"{col}_text") if f"{col}_text" in row.index else None
-    return text is not None and not pd.isna(text)
-
-
-def se_as_sd(trial: Trial) -> pd.DataFrame:
-    """Flag SDs that look like standard errors (SE = SD / sqrt(n)) printed as SDs.
-
-    Three signs, per summary row:
-
-    1. *below the minimum*: for a whole-number outcome on a bounded scale, the printed SD
-       is smaller than any sample with that mean can have (:func:`sd_bounds`), while
-       ``SD x sqrt(n)`` would be possible;
-    2. *small relative to the outcome*: the SD is less than half the median SD of the same
-       outcome's other rows, and ``SD x sqrt(n)`` is within 35% of that median (what an SE
-       of a typical SD would look like);
-    3. *implausible effect size*: a between-arm Hedges' g (same timepoint) larger than 3 in
-       absolute value involving this row.
-
-    A fourth, weaker sign is reported but never flags on its own: across arms of unequal
-    size, the SD ratio tracks ``sqrt(n_b / n_a)`` (as SEs of equal SDs would) rather than 1.
-
-    Rows derived from patient data are real SDs and are never flagged.
-
-    Parameters
-    ----------
-    trial : Trial
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per summary row: ``outcome, arm, timepoint, n, mean, sd, sd_times_sqrt_n,
-        ratio_to_typical, max_abs_g, below_minimum, tracks_sqrt_n, looks_like_se, detail,
-        method``.
-
-    References
-    ----------
-    Altman, D. G., & Bland, J. M. (2005). Standard deviations and standard errors. BMJ,
-    331, 903. Heathers et al. (2018), SPRITE (SD limits on bounded scales).
-
-    Examples
-    --------
-    >>> import trialkit
-    >>> from trialkit.checks import se_as_sd
-    >>> bool(se_as_sd(trialkit.load("mejuto2014")).looks_like_se.any())
-    False
-    """
-    s = trial.summary.reset_index(drop=True)
-    rows: list[dict[str, Any]] = []
-    g_max = _max_abs_g(trial)
-    for o in trial.outcomes:
-        sub = s[s["outcome"] == o.id]
-        if sub.empty:
-            continue
-        typical = float(np.median(sub["sd"])) if len(sub) > 1 else math.nan
-        track = _tracks_sqrt_n(sub)
-        for idx, row in sub.iterrows():
-            others = sub.drop(index=idx)["sd"]
-            ref = float(np.median(others)) if len(others) else math.nan
-            ratio = float(row["sd"]) / ref if ref and ref > 0 else math.nan
-            sd_sqrt_n = float(row["sd"]) * math.sqrt(int(row["n"]))
-            from_ipd = not _printed(row, "sd")
-            below = False
-            if (o.integer and o.lower is not None and o.upper is not None and not from_ipd
-                    and _printed(row, "mean") and int(row["n"]) >= 2):
-                b = sd_bounds(str(row["mean_text"]), int(row["n"]), o.lower, o.upper,
-                              o.items).iloc[0]
-                hi = text_interval(str(row["sd_text"]))[1]
-                below = bool(b["feasible"] and hi < b["sd_min"]
-                             and sd_sqrt_n <= b["sd_max"])
-            small = bool(not from_ipd and ratio < SMALL_RATIO and ref > 0
-                         and abs(sd_sqrt_n / ref - 1) < 0.35)
-            g = g_max.get((o.id, row["arm"], row["timepoint"]), math.nan)
-            large = bool(not from_ipd and g > LARGE_G)
-            flags = []
-            if below:
-                flags.append("the SD is below the smallest possible for this mean and n on "
-                             "this scale")
-            if small:
-                flags.append(f"the SD is {ratio:.2f} times the outcome's typical SD and SD x "
-                             f"sqrt(n) = {sd_sqrt_n:.2f} is close to it")
-            if large:
-                flags.append(f"a between-arm Hedges' g of {g:.1f} involves this row")
-            looks = bool(flags)
-            if from_ipd:
-                detail = "The SD is computed from patient data."
-            elif looks:
-                detail = "Looks like an SE printed as an SD: " + "; ".join(flags) + "."
-            else:
-                detail = (f"No sign of an SE: SD {row['sd_text']} is {ratio:.2f} times the "
-                          f"median of the outcome's other SDs"
-                          + (f", and g is at most {g:.2f}" if not math.isnan(g) else "")
-                          + ".") if not math.isnan(ratio) else "No sign of an SE."
-            rows.append({"outcome": o.id, "arm": row["arm"], "timepoint": row["timepoint"],
-                         "n": int(row["n"]), "mean": float(row["mean"]),
-                         "sd": float(row["sd"]), "sd_times_sqrt_n": sd_sqrt_n,
-                         "ratio_to_typical": ratio, "typical_sd": typical, "max_abs_g": g,
-                         "below_minimum": below, "tracks_sqrt_n": track.get(
-                             (row["arm"], row["timepoint"]), False),
-                         "looks_like_se": looks, "detail": detail,
-                         "method": "se_as_sd/bounds+relative_size+hedges_g"})
-    return pd.DataFrame(rows)
-
-
-def _max_abs_g(trial: Trial) -> dict[tuple[str, str, str], float]:
-    """Largest |Hedges' g| of any pair of arms at the same timepoint, per row."""
-    s = trial.summary
-    out: dict[tuple[str, str, str], float] = {}
-    for (o, tp), grp in s.groupby(["outcome", "timepoint"], sort=False):
-        recs = grp.to_dict("records")
-        for a, b in itertools.combinations(recs, 2):
-            n1, n2 = int(a["n"]), int(b["n"])
-            if n1 < 2 or n2 < 2 or not (a["sd"] > 0 and b["sd"] > 0):
-                continue
-            df = n1 + n2 - 2
-            sp = math.sqrt(((n1 - 1) * a["sd"] ** 2 + (n2 - 1) * b["sd"] ** 2) / df)
-            j = math.exp(math.lgamma(df / 2) - 0.5 * math.log(df / 2)
-                         - math.lgamma((df - 1) / 2))
-            g = abs(j * (a["mean"] - b["mean"]) / sp)
-            for r in (a, b):
-                key = (o, r["arm"], tp)
-                out[key] = max(out.get(key, 0.0), g)
-    return out
-
-
-def _tracks_sqrt_n(sub: pd.DataFrame) -> dict[tuple[str, str], bool]:
-    """Per (arm, timepoint): across arms of clearly unequal n, is SD_a / SD_b nearer
-    sqrt(n_b / n_a) (SEs of equal SDs) than 1 (equal SDs)?"""
-    out: dict[tuple[str, str], bool] = {}
-    for _, grp in sub.groupby("timepoint", sort=False):
-        recs = grp.to_dict("records")
-        for a, b in itertools.combinations(recs, 2):
-            if max(a["n"], b["n"]) < 1.3 * min(a["n"], b["n"]) or not (a["sd"] > 0 < b["sd"]):
-                continue
-            log_ratio = math.log(a["sd"] / b["sd"])
-            expected = 0.5 * math.log(b["n"] / a["n"])
-            if abs(log_ratio - expected) < abs(log_ratio) / 3:
-                out[(a["arm"], a["timepoint"])] = out[(b["arm"], b["timepoint"])] = True
-    return out
+__all__ = ["baseline_balance"]
 
 
 def _anova_p(means: np.ndarray, sds: np.ndarray, ns: np.ndarray) -> np.ndarray:
@@ -375,11 +227,8 @@ def _domains(trial: Trial, frame: pd.DataFrame) -> list[str]:
 
 
 def _box(row: pd.Series, col: str, rounding: str) -> tuple[float, float]:
-    value = float(row[col])
-    if not _printed(row, col):
-        return value, value
-    lo, hi, _ = text_interval(str(row[f"{col}_text"]), rounding)
-    return lo, hi
+    """(low, high) of a summary value: its rounding interval when printed."""
+    return _reported._box(row, col, rounding)[:2]
 
 
 def _caveats(trial: Trial, frame: pd.DataFrame) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from trialkit.checks.balance import baseline_balance, se_as_sd
+from trialkit.checks.balance import baseline_balance
 from trialkit.checks.bounds import check_sd_bounds
 from trialkit.checks.claims import (
     CANNOT,
@@ -23,6 +23,7 @@ from trialkit.checks.grim import grim
 from trialkit.checks.grimmer import grimmer
 from trialkit.checks.pvalues import P_STATISTICS
 from trialkit.checks.restated import restated
+from trialkit.checks.standard_errors import SE_PREFIX, se_as_sd
 
 if TYPE_CHECKING:
     from trialkit.trial import Trial
@@ -179,7 +180,8 @@ def _se_rows(trial: Trial) -> list[dict[str, Any]]:
         if len(flagged):
             first = flagged.iloc[0]
             detail = (f"{len(flagged)} of {len(printed)} SDs of {label} look like SEs, e.g. "
-                      f"{first['arm']} at {first['timepoint']}: {first['detail'][31:]}")
+                      f"{first['arm']} at {first['timepoint']}: "
+                      f"{first['detail'].removeprefix(SE_PREFIX)}")
             verdict = INCONSISTENT
         else:
             g = printed["max_abs_g"].max()
