@@ -89,10 +89,10 @@ def se_as_sd(trial: Trial) -> pd.DataFrame:
             continue
         typical = float(np.median(sub["sd"])) if len(sub) > 1 else math.nan
         track = _tracks_sqrt_n(sub)
-        room = _room(sub, o.lower, o.upper)
-        for idx, row in sub.iterrows():
+        room, sds = _room(sub, o.lower, o.upper), sub["sd"].to_numpy(float)
+        for k, (_, row) in enumerate(sub.iterrows()):
             from_ipd = not _printed(row, "sd")
-            ratio, scaled, small = _relative_size(sub, room, idx)
+            ratio, scaled, small = _relative_size(sds, room, k, int(row["n"]))
             small = small and not from_ipd
             sd_sqrt_n = float(row["sd"]) * math.sqrt(int(row["n"]))
             below = not from_ipd and _below_minimum(row, o)
@@ -111,11 +111,11 @@ def se_as_sd(trial: Trial) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _room(sub: pd.DataFrame, lower: float | None, upper: float | None) -> pd.Series | None:
+def _room(sub: pd.DataFrame, lower: float | None, upper: float | None) -> np.ndarray | None:
     """Each row's room on the scale, ``sqrt((mean - lower) (upper - mean))`` or ``mean -
     lower``, when every mean of the outcome lies strictly inside the scale (lower taken as 0
     when none is declared and every mean is positive); None otherwise."""
-    means = sub["mean"].astype(float)
+    means = sub["mean"].to_numpy(float)
     floor = 0.0 if lower is None else float(lower)
     if not (means > floor).all() or (upper is not None and not (means < upper).all()):
         return None
@@ -124,38 +124,36 @@ def _room(sub: pd.DataFrame, lower: float | None, upper: float | None) -> pd.Ser
     return np.sqrt((means - floor) * (float(upper) - means))
 
 
-def _relative_size(sub: pd.DataFrame, room: pd.Series | None, idx: Any
+def _relative_size(sd: np.ndarray, room: np.ndarray | None, k: int, n: int
                    ) -> tuple[float, float, bool]:
-    """Sign 2 for row ``idx`` of one outcome's rows: (SD over the others' median SD, the same
-    for SDs divided by their room (NaN without one), whether the SD looks like an SE).
+    """Sign 2 for row ``k`` (of size ``n``) of one outcome's SDs ``sd``: (its SD over the
+    others' median SD, the same for SDs divided by their room (NaN without one), whether the
+    SD looks like an SE).
 
     It does when the SD is under :data:`SMALL_RATIO` of the typical SD in both readings, and
     ``SD x sqrt(n)`` is within 35% of the typical SD in the reading the other rows follow more
     closely (the smaller median absolute deviation of their log SDs): the SE reading has to
     beat the SD reading whether SDs stay constant or shrink with the room on the scale.
     """
-    sd = sub["sd"].astype(float)
-    ratio = _ratio(sd, idx)
+    ratio = _ratio(sd, k)
     if room is None:
-        return ratio, math.nan, _se_sized(ratio, ratio, int(sub.at[idx, "n"]))
-    scaled = _ratio(sd / room, idx)
-    others = sd.drop(index=idx)
-    closer = (len(others) > 1
-              and _mad(np.log(others / room.drop(index=idx))) < _mad(np.log(others)))
-    return ratio, scaled, _se_sized(max(ratio, scaled), scaled if closer else ratio,
-                                    int(sub.at[idx, "n"]))
+        return ratio, math.nan, _se_sized(ratio, ratio, n)
+    scaled = _ratio(sd / room, k)
+    others, their_room = np.delete(sd, k), np.delete(room, k)
+    closer = (others.size > 1 and bool(np.all(others > 0))
+              and _mad(np.log(others / their_room)) < _mad(np.log(others)))
+    return ratio, scaled, _se_sized(max(ratio, scaled), scaled if closer else ratio, n)
 
 
-def _mad(x: pd.Series) -> float:
+def _mad(v: np.ndarray) -> float:
     """Median absolute deviation from the median."""
-    v = x.to_numpy(float)
     return float(np.median(np.abs(v - np.median(v))))
 
 
-def _ratio(spread: pd.Series, idx: Any) -> float:
-    """Row ``idx``'s value over the median of the others' (NaN without others)."""
-    ref = float(np.median(spread.drop(index=idx))) if len(spread) > 1 else math.nan
-    return float(spread[idx]) / ref if ref > 0 else math.nan
+def _ratio(spread: np.ndarray, k: int) -> float:
+    """Row ``k``'s value over the median of the others' (NaN without others)."""
+    ref = float(np.median(np.delete(spread, k))) if spread.size > 1 else math.nan
+    return float(spread[k]) / ref if ref > 0 else math.nan
 
 
 def _se_sized(small: float, close: float, n: int) -> bool:
