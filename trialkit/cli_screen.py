@@ -116,6 +116,16 @@ def _write(result: Any, out: Path) -> None:
 FIGURES = {"pvalue_distribution": "pvalue_cdf", "matches": "match_bars",
            "cohort_matches": "observed_expected", "final_digits": "final_digit_bars",
            "categorical": "observed_expected", "group_sizes": "observed_expected"}
+#: Axis labels of the observed-against-expected figures, by technique and measure.
+AXES = {("cohort_matches", "mean"): ("cohorts whose mean another cohort shares", "variables"),
+        ("cohort_matches", "sd"): ("cohorts whose SD another cohort shares", "variables"),
+        ("cohort_matches", "both"): ("cohorts whose mean and SD another cohort shares",
+                                     "variables"),
+        ("categorical", "count"): ("patients in the category, per arm", "arms x variables"),
+        ("categorical", "difference"): ("difference between the two arms' counts (patients)",
+                                        "variables"),
+        ("group_sizes", "difference"): ("difference between the arm sizes (participants)",
+                                        "trials")}
 
 
 def _figures(result: Any, out: Path) -> list[str]:
@@ -143,8 +153,11 @@ def _figures(result: Any, out: Path) -> list[str]:
         several = (FIGURES[name] == "observed_expected" and key is not None
                    and frame[key].nunique() > 1)
         for value in (pd.unique(frame[key]) if several else [None]):
+            axes = AXES.get((name, value if several else _only(frame, key)))
+            labels = {"xlabel": axes[0], "ylabel": axes[1]} if axes else {}
             try:
-                drawn = draw(frame, measure=value) if several else draw(frame, *extra)
+                drawn = (draw(frame, measure=value, **labels) if several
+                         else draw(frame, *extra, **labels))
             except NothingToDraw:  # the plot's own refusal: e.g. no variable with a p value
                 continue
             fig = drawn if hasattr(drawn, "savefig") else drawn.figure
@@ -153,3 +166,10 @@ def _figures(result: Any, out: Path) -> list[str]:
             plt.close(fig)
             names.append(file)
     return names
+
+
+def _only(frame: Any, key: str | None) -> str | None:
+    """The one measure (or statistic) of a frame that holds one, else None."""
+    if key is None or frame[key].nunique() != 1:
+        return None
+    return str(frame[key].iloc[0])

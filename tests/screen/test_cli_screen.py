@@ -43,6 +43,23 @@ def test_out_writes_every_frame(tmp_path, capsys):
     assert "wrote trials.csv" in capsys.readouterr().err
 
 
+
+def test_a_review_without_categorical_rows_draws_no_categorical_figure(tmp_path, capsys):
+    # reappraised's SI_pvals_cont sheet (tests/data/screen_refs/README.md) holds continuous
+    # rows only: categorical() has no variable, so its frame is written (n_variables 0) but
+    # no figure of zeros is drawn, and matplotlib has nothing to warn about (it used to:
+    # "identical low and high ylims"). The figures that are drawn label their axes.
+    out = tmp_path / "screened"
+    assert main(["screen", str(DATA / "reappraised_SI_pvals_cont.xlsx"), "--out", str(out),
+                 "--sims", "50"]) == 0
+    written = {p.name for p in out.iterdir()}
+    assert "categorical.csv" in written
+    assert pd.read_csv(out / "categorical.csv")["n_variables"].max() == 0
+    assert not {n for n in written if n.startswith("categorical_")}
+    assert "group_sizes.png" in written
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_a_review_of_categorical_rows_only_draws_what_it_can(tmp_path, capsys):
     # no continuous variable: no continuous p distribution to draw (it used to divide by
     # zero); the frames are still written and the command succeeds

@@ -68,9 +68,11 @@ def test_ecdf_is_drawn_from_the_given_p_values(frames):
 
 def test_bars_are_the_frames_counts(frames):
     _fig, ax = new_figure("paper")
-    P.observed_expected(frames["groups"], ax=ax)
+    P.observed_expected(frames["groups"], ax=ax, xlabel="difference", ylabel="trials")
     heights = [b.get_height() for b in ax.patches]
     assert heights == [18, 1, 0]  # sr_fn's merged bins 0-4, 5-10, 11+
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("difference", "trials")
+    assert all(float(t).is_integer() for t in ax.get_yticks())  # counts: whole ticks
 
 
 def test_figures_refuse_wrong_frames(frames):
@@ -96,4 +98,9 @@ def test_figures_refuse_frames_with_nothing_to_draw(frames):
     no_pairs = frames["matches"].assign(n_variables=0, matches=0, expected=0.0)
     with pytest.raises(NothingToDraw, match="no variable has a mean and SD"):
         P.match_bars(no_pairs)
+    # categorical() of a table without categorical rows: every row has n_variables 0
+    no_categorical = A.categorical(pvals_cont())
+    assert no_categorical["n_variables"].max() == 0
+    with pytest.raises(NothingToDraw, match="no variable"):
+        P.observed_expected(no_categorical, measure="count")
     assert issubclass(NothingToDraw, TrialDataError)

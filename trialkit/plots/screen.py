@@ -188,6 +188,9 @@ def observed_expected(frame: pd.DataFrame, *, measure: str | None = None,
         frame = frame[frame[key] == measure]
         if not len(frame):
             raise TrialDataError(f"observed_expected: no rows with {key} {measure!r}")
+    if "n_variables" in frame.columns and not int(frame["n_variables"].max()):
+        raise NothingToDraw("observed_expected: no variable (or trial) entered this "
+                            "comparison" + (f" ({measure})" if measure else ""))
     bins = frame.groupby("bin", sort=False)[["observed", "expected"]].sum()
     x = np.arange(len(bins))
     with style_context(style) as spec:
@@ -204,6 +207,9 @@ def observed_expected(frame: pd.DataFrame, *, measure: str | None = None,
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.set_ylim(0, max(bins["observed"].max(), bins["expected"].max()) * 1.3)
+        from matplotlib.ticker import MaxNLocator
+
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts
         r = frame.iloc[0]
         _note(ax, f"bins merged until each expects 5 or more\n"
                   f"chi-squared over the bins: p {_p(float(r['p']))}", spec, x=0.98,
