@@ -18,7 +18,7 @@ from trialkit.effects import (
     smcc,
     smd,
 )
-from trialkit.effects._core import nct_ci
+from trialkit.effects._intervals import nct_ci
 
 means = st.floats(-50, 50, allow_nan=False)
 sds = st.floats(0.2, 20, allow_nan=False)

@@ -16,7 +16,7 @@ import pytest
 from scipy import special
 
 from trialkit.effects import d_from_t, smcc, smd
-from trialkit.effects._core import NCT_MAX_T, nct_ci
+from trialkit.effects._intervals import NCT_MAX_T, nct_ci
 from trialkit.errors import TrialDataError
 
 Z975 = 1.959963985  # standard normal 0.975 quantile (printed tables: 1.95996)
@@ -119,7 +119,7 @@ def test_overflowing_standardized_difference_is_refused():
 
 
 def test_hedges_j_keeps_its_precision_for_huge_df():
-    from trialkit.effects._core import hedges_j
+    from trialkit.effects._hedges_j import hedges_j
 
     # Hedges (1981) eq. 6b: J(m) = 1 - 3 / (4m - 1) + O(m^-2); for m >= 1e6 the O(m^-2) term
     # is < 1e-12, so the approximation is exact to double precision there. Hedges' table 2
@@ -135,7 +135,7 @@ def test_hedges_j_series_agrees_with_the_gamma_ratio():
     # its overflow at 171) gives J(m) = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2)) directly.
     import math
 
-    from trialkit.effects._core import hedges_j
+    from trialkit.effects._hedges_j import hedges_j
 
     def exact(k: float) -> float:
         return math.gamma(k / 2) / (math.sqrt(k / 2) * math.gamma((k - 1) / 2))
@@ -150,7 +150,7 @@ def test_hedges_j_series_agrees_with_the_gamma_ratio():
 
 
 def test_nct_limits_solve_the_cdf_equation_on_many_rows():
-    from trialkit.effects._core import nct_limits
+    from trialkit.effects._intervals import nct_limits
 
     # Most rows are accepted after one Newton step from the Cornish-Fisher start, without a
     # second cdf evaluation: the limits must still be the roots of Boost's cdf (scipy's

@@ -70,7 +70,7 @@ def test_exact_j_hand_values():
     # Hand calculation of Hedges (1981) eq. 6c: J(10) = Gamma(5) / (sqrt(5) Gamma(4.5))
     # = 24 / (2.2360680 * 11.6317284) = 0.9227456; the approximation 1 - 3/(4*10 - 1) =
     # 0.9230769 differs in the 4th decimal.
-    from trialkit.effects._core import hedges_j
+    from trialkit.effects._hedges_j import hedges_j
 
     assert hedges_j(np.array([10.0]))[0] == pytest.approx(0.9227456, abs=1e-7)
     res = smd(1.0, 1.0, 6, 0.0, 1.0, 6).iloc[0]  # d = 1, df = 10

@@ -230,24 +230,24 @@ def test_error_is_a_value_error_with_readable_message():
     ([1e200, -1e200, 1.0], False, True),  # squares overflow: the caller checks each element
 ])
 def test_finiteness_guards_read_the_sum_of_squares(values, finite, nan_free):
-    from trialkit.effects import _core
+    from trialkit.effects import _validate
 
     arr = np.array(values * 40_000)  # long enough for BLAS to split the dot product
-    assert _core.all_finite(arr) is finite
-    assert _core.no_nan(arr) is nan_free
+    assert _validate.all_finite(arr) is finite
+    assert _validate.no_nan(arr) is nan_free
     # the elementwise check behind the guard finds the first bad row, or nothing
     bad = [i for i, v in enumerate(values) if not np.isfinite(v)]
     if bad:
         with pytest.raises(TrialDataError) as err:
-            _core.check_finite(arr, "x")
+            _validate.check_finite(arr, "x")
         assert err.value.row == bad[0]
     else:
-        _core.check_finite(arr, "x")
+        _validate.check_finite(arr, "x")
 
 
 def test_finiteness_guards_take_numbers_lists_and_series():
-    from trialkit.effects import _core
+    from trialkit.effects import _validate
 
-    assert _core.all_finite(1.5) and not _core.all_finite(float("inf"))
-    assert not _core.all_finite([1.0, np.nan]) and _core.all_finite(pd.Series([1.0, 2.0]))
-    assert _core.no_nan(np.array(3.0)) and not _core.no_nan([np.nan])
+    assert _validate.all_finite(1.5) and not _validate.all_finite(float("inf"))
+    assert not _validate.all_finite([1.0, np.nan]) and _validate.all_finite(pd.Series([1.0, 2.0]))
+    assert _validate.no_nan(np.array(3.0)) and not _validate.no_nan([np.nan])

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from trialkit.effects import _core
-from trialkit.effects._core import ArrayLike
+from trialkit.effects import _intervals, _results, _validate
+from trialkit.effects._validate import ArrayLike
 from trialkit.errors import TrialDataError
 
 __all__ = ["d_from_f", "d_from_t", "d_to_cles", "d_to_log_or", "d_to_r", "nnt_from_d"]
@@ -27,7 +27,7 @@ def _d_and_ci(d: ArrayLike, ci_low: ArrayLike | None, ci_high: ArrayLike | None,
     has_ci = ci_low is not None
     if has_ci:
         values.update(ci_low=ci_low, ci_high=ci_high)
-    raw, a, n = _core.prepare(**values)
+    raw, a, n = _validate.prepare(**values)
     if has_ci:
         bad = (a["ci_low"] > a["d"]) | (a["d"] > a["ci_high"])
         if np.any(bad):
@@ -83,19 +83,19 @@ def d_from_t(t: ArrayLike, n1: ArrayLike, n2: ArrayLike | None = None,
     >>> round(float(res.estimate.iloc[0]), 2), round(float(res.ci_low.iloc[0]), 2)
     (-1.48, -2.27)
     """
-    level = _core.check_level(level)
+    level = _validate.check_level(level)
     values = {"t": t, "n1": n1} if n2 is None else {"t": t, "n1": n1, "n2": n2}
-    raw, a, n = _core.prepare(**values)
+    raw, a, n = _validate.prepare(**values)
     if n2 is None:
-        _core.check_n(raw["n1"], "n1", 2, "a standard deviation needs at least two values")
+        _validate.check_n(raw["n1"], "n1", 2, "a standard deviation needs at least two values")
         df = a["n1"] - 1
         factor = 1 / np.sqrt(a["n1"])
         var_base = 1 / a["n1"]
         denom = 2 * a["n1"]
         label = "d_from_t/one_sample_dz/nct_ci"
     else:
-        _core.check_n(raw["n1"], "n1", 2, "a standard deviation needs at least two values")
-        _core.check_n(raw["n2"], "n2", 2, "a standard deviation needs at least two values")
+        _validate.check_n(raw["n1"], "n1", 2, "a standard deviation needs at least two values")
+        _validate.check_n(raw["n2"], "n2", 2, "a standard deviation needs at least two values")
         df = a["n1"] + a["n2"] - 2
         factor = np.sqrt(1 / a["n1"] + 1 / a["n2"])
         var_base = factor**2
@@ -105,14 +105,14 @@ def d_from_t(t: ArrayLike, n1: ArrayLike, n2: ArrayLike | None = None,
         estimate = a["t"] * factor
         var = var_base + estimate**2 / denom
     se = np.sqrt(var)
-    _core.check_finite_result({"estimate": estimate, "se": se}, ("estimate", "se"),
-                              "|t| is beyond ~1e150")
-    lo, hi, note = _core.nct_or_normal(a["t"], df, level, factor, estimate, se, "d_from_t")
+    _results.check_finite_result({"estimate": estimate, "se": se}, ("estimate", "se"),
+                                 "|t| is beyond ~1e150")
+    lo, hi, note = _intervals.nct_or_normal(a["t"], df, level, factor, estimate, se, "d_from_t")
     cols = {"estimate": estimate, "se": se, "var": var, "ci_low": lo,
             "ci_high": hi, "df": df, "statistic": a["t"],
             "p": 2 * stats.t.sf(np.abs(a["t"]), df)}
-    _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high", "p"))
-    return _core.frame(cols, _core.with_note(label, note), n)
+    _results.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high", "p"))
+    return _results.frame(cols, _intervals.with_note(label, note), n)
 
 
 def d_from_f(f: ArrayLike, n1: ArrayLike, n2: ArrayLike, level: float = 0.95) -> pd.DataFrame:
@@ -151,9 +151,9 @@ def d_from_f(f: ArrayLike, n1: ArrayLike, n2: ArrayLike, level: float = 0.95) ->
     >>> round(float(res.estimate.iloc[0]), 4)
     1.7889
     """
-    raw_f = _core.as_float_array(f, "f")
-    _core.check_finite(raw_f, "f")
-    _core._raise_at(raw_f, raw_f < 0, "f", "must be >= 0 (an F statistic)")
+    raw_f = _validate.as_float_array(f, "f")
+    _validate.check_finite(raw_f, "f")
+    _validate.raise_at(raw_f, raw_f < 0, "f", "must be >= 0 (an F statistic)")
     warnings.warn("an F statistic has no sign: d is returned as positive; take the direction "
                   "from the means", UserWarning, stacklevel=2)
     out = d_from_t(np.sqrt(raw_f), n1, n2, level=level)
@@ -204,15 +204,15 @@ def d_to_r(d: ArrayLike, n1: ArrayLike | None = None, n2: ArrayLike | None = Non
         aa = np.full(n, 4.0)
         label = "d_to_r/a=4(equal_n_assumed)"
     else:
-        _core.check_n(raw["n1"], "n1", 1)
-        _core.check_n(raw["n2"], "n2", 1)
+        _validate.check_n(raw["n1"], "n1", 1)
+        _validate.check_n(raw["n2"], "n2", 1)
         aa = (a["n1"] + a["n2"]) ** 2 / (a["n1"] * a["n2"])
         label = "d_to_r/a=(n1+n2)^2/(n1*n2)"
     cols = {"estimate": a["d"] / np.sqrt(a["d"] ** 2 + aa)}
     if has_ci:
         cols["ci_low"] = a["ci_low"] / np.sqrt(a["ci_low"] ** 2 + aa)
         cols["ci_high"] = a["ci_high"] / np.sqrt(a["ci_high"] ** 2 + aa)
-    return _core.frame(cols, label, n)
+    return _results.frame(cols, label, n)
 
 
 def d_to_log_or(d: ArrayLike, ci_low: ArrayLike | None = None,
@@ -252,7 +252,7 @@ def d_to_log_or(d: ArrayLike, ci_low: ArrayLike | None = None,
     if has_ci:
         cols["ci_low"], cols["ci_high"] = k * a["ci_low"], k * a["ci_high"]
     cols["odds_ratio"] = np.exp(cols["estimate"])
-    return _core.frame(cols, "d_to_log_or/logistic_pi_over_sqrt3", n)
+    return _results.frame(cols, "d_to_log_or/logistic_pi_over_sqrt3", n)
 
 
 def d_to_cles(d: ArrayLike, ci_low: ArrayLike | None = None,
@@ -288,7 +288,7 @@ def d_to_cles(d: ArrayLike, ci_low: ArrayLike | None = None,
     if has_ci:
         cols["ci_low"] = stats.norm.cdf(a["ci_low"] / np.sqrt(2))
         cols["ci_high"] = stats.norm.cdf(a["ci_high"] / np.sqrt(2))
-    return _core.frame(cols, "d_to_cles/mcgraw_wong1992/normal_equal_var", n)
+    return _results.frame(cols, "d_to_cles/mcgraw_wong1992/normal_equal_var", n)
 
 
 def _fmt(x: np.ndarray) -> np.ndarray:
@@ -371,7 +371,7 @@ def nnt_from_d(
     >>> nnt_from_d(0.2, ci_low=-0.1, ci_high=0.5).interval.iloc[0]
     'NNTB 3.6 to infinity to NNTH 17.7'
     """
-    method = _core.check_choice(method, "method", ("kraemer", "furukawa"))
+    method = _validate.check_choice(method, "method", ("kraemer", "furukawa"))
     if method == "furukawa" and cer is None:
         raise TrialDataError("method='furukawa' needs the control event rate cer", field="cer")
     if method == "kraemer" and cer is not None:
@@ -379,8 +379,8 @@ def nnt_from_d(
     extra = {} if cer is None else {"cer": cer}
     raw, a, n, has_ci = _d_and_ci(d, ci_low, ci_high, extra)
     if cer is not None:
-        _core._raise_at(raw["cer"], (raw["cer"] <= 0) | (raw["cer"] >= 1), "cer",
-                        "must be a proportion strictly between 0 and 1")
+        _validate.raise_at(raw["cer"], (raw["cer"] <= 0) | (raw["cer"] >= 1), "cer",
+                           "must be a proportion strictly between 0 and 1")
 
         z_cer = stats.norm.ppf(a["cer"])
 
@@ -413,4 +413,4 @@ def nnt_from_d(
         cols["crosses_null"] = (lo <= 0) & (hi >= 0)
         label += "/altman1998_interval"
     # NNT = 1 / ARD is infinite where the risk difference is 0 (by definition, see Altman).
-    return _core.frame(cols, label, n, finite=())
+    return _results.frame(cols, label, n, finite=())

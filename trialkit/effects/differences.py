@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from trialkit.effects import _core
-from trialkit.effects._core import ArrayLike
+from trialkit.effects import _results, _validate
+from trialkit.effects._validate import ArrayLike
 
 __all__ = ["mean_difference"]
 
@@ -68,12 +68,12 @@ def mean_difference(
     >>> round(float(res.df.iloc[0]), 3), round(float(res.statistic.iloc[0]), 4)
     (17.776, -1.8608)
     """
-    level = _core.check_level(level)
-    raw, a, n = _core.prepare(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
+    level = _validate.check_level(level)
+    raw, a, n = _validate.prepare(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
     for name in ("sd1", "sd2"):
-        _core.check_positive(raw[name], name)
+        _validate.check_positive(raw[name], name)
     for name in ("n1", "n2"):
-        _core.check_n(raw[name], name, 2, "a standard deviation needs at least two values")
+        _validate.check_n(raw[name], name, 2, "a standard deviation needs at least two values")
 
     v1 = a["sd1"] ** 2 / a["n1"]
     v2 = a["sd2"] ** 2 / a["n2"]
@@ -87,4 +87,4 @@ def mean_difference(
         var = v1 + v2
         df = var**2 / (v1**2 / (a["n1"] - 1) + v2**2 / (a["n2"] - 1))
         method = "mean_difference/welch/t_ci"
-    return _core.t_frame(estimate, var, df, level, method, n)
+    return _results.t_frame(estimate, var, df, level, method, n)

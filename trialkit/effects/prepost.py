@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from trialkit.effects import _core
-from trialkit.effects._core import ArrayLike
+from trialkit.effects import _hedges_j, _intervals, _results, _validate
+from trialkit.effects._validate import ArrayLike
 from trialkit.errors import TrialDataError
 
 __all__ = ["mean_change", "r_from_sds", "sd_change", "smcc", "smcr"]
@@ -66,10 +66,10 @@ def sd_change(sd_pre: ArrayLike, sd_post: ArrayLike, r: ArrayLike) -> np.ndarray
     >>> float(sd_change(2.21, 2.38, 0.68)[0]).__round__(4)
     1.8426
     """
-    raw, a, _ = _core.prepare(sd_pre=sd_pre, sd_post=sd_post, r=r)
-    _core.check_positive(raw["sd_pre"], "sd_pre")
-    _core.check_positive(raw["sd_post"], "sd_post")
-    _core.check_correlation(raw["r"], "r")
+    raw, a, _ = _validate.prepare(sd_pre=sd_pre, sd_post=sd_post, r=r)
+    _validate.check_positive(raw["sd_pre"], "sd_pre")
+    _validate.check_positive(raw["sd_post"], "sd_post")
+    _validate.check_correlation(raw["r"], "r")
     return _sd_change_arrays(a["sd_pre"], a["sd_post"], a["r"])
 
 
@@ -118,9 +118,9 @@ def r_from_sds(sd_pre: ArrayLike, sd_post: ArrayLike, sd_change: ArrayLike, *,
     if impossible not in ("raise", "return"):
         raise TrialDataError(f"impossible must be 'raise' or 'return', got {impossible!r}",
                              field="impossible")
-    raw, a, _ = _core.prepare(sd_pre=sd_pre, sd_post=sd_post, sd_change=sd_change)
+    raw, a, _ = _validate.prepare(sd_pre=sd_pre, sd_post=sd_post, sd_change=sd_change)
     for name in ("sd_pre", "sd_post", "sd_change"):
-        _core.check_positive(raw[name], name)
+        _validate.check_positive(raw[name], name)
     # Scaled by the largest SD so that squares of huge SDs cannot overflow (the ratio is
     # scale-free); the implied r itself can still be beyond double precision when one SD is
     # ~1e150 times another: refused, it is no number.
@@ -128,9 +128,9 @@ def r_from_sds(sd_pre: ArrayLike, sd_post: ArrayLike, sd_change: ArrayLike, *,
     pre, post, chg = a["sd_pre"] / scale, a["sd_post"] / scale, a["sd_change"] / scale
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         r = (pre**2 + post**2 - chg**2) / (2 * pre * post)
-    _core._raise_at(r, ~np.isfinite(r), "sd_change",
-                    "the three SDs imply a correlation beyond double precision (one SD is "
-                    "~1e150 times another)")
+    _validate.raise_at(r, ~np.isfinite(r), "sd_change",
+                       "the three SDs imply a correlation beyond double precision (one SD is "
+                       "~1e150 times another)")
     if impossible == "return":
         return r
     bad = np.abs(r) > 1 + 1e-12
@@ -191,20 +191,20 @@ def mean_change(
     >>> float(res.estimate.iloc[0]), round(float(res["var"].iloc[0]), 4)
     (4.0, 0.2618)
     """
-    level = _core.check_level(level)
-    r, r_label = _core.default_r(r)
-    raw, a, n_rows = _core.prepare(m_pre=m_pre, sd_pre=sd_pre, m_post=m_post, sd_post=sd_post,
-                                   n=n, r=r)
-    _core.check_positive(raw["sd_pre"], "sd_pre")
-    _core.check_positive(raw["sd_post"], "sd_post")
-    _core.check_n(raw["n"], "n", 2, "a standard deviation needs at least two values")
-    _core.check_correlation(raw["r"], "r")
+    level = _validate.check_level(level)
+    r, r_label = _validate.default_r(r)
+    raw, a, n_rows = _validate.prepare(m_pre=m_pre, sd_pre=sd_pre, m_post=m_post, sd_post=sd_post,
+                                       n=n, r=r)
+    _validate.check_positive(raw["sd_pre"], "sd_pre")
+    _validate.check_positive(raw["sd_post"], "sd_post")
+    _validate.check_n(raw["n"], "n", 2, "a standard deviation needs at least two values")
+    _validate.check_correlation(raw["r"], "r")
     sd_d = _sd_change_arrays(a["sd_pre"], a["sd_post"], a["r"])
     _require_positive_change_sd(sd_d, raw["r"])
     estimate = a["m_post"] - a["m_pre"]
     var = sd_d**2 / a["n"]
-    return _core.t_frame(estimate, var, a["n"] - 1, level, f"mean_change/paired_t/{r_label}",
-                         n_rows, {"sd_change": sd_d})
+    return _results.t_frame(estimate, var, a["n"] - 1, level, f"mean_change/paired_t/{r_label}",
+                            n_rows, {"sd_change": sd_d})
 
 
 def smcr(
@@ -260,20 +260,20 @@ def smcr(
     >>> round(float(res.estimate.iloc[0]), 4), round(float(res["var"].iloc[0]), 4)
     (0.5056, 0.0594)
     """
-    level = _core.check_level(level)
-    r, r_label = _core.default_r(r)
-    raw, a, n_rows = _core.prepare(m_pre=m_pre, sd_pre=sd_pre, m_post=m_post, n=n, r=r)
-    _core.check_positive(raw["sd_pre"], "sd_pre")
-    _core.check_n(raw["n"], "n", 3, "the bias correction J(n - 1) needs n >= 3")
-    _core.check_correlation(raw["r"], "r")
+    level = _validate.check_level(level)
+    r, r_label = _validate.default_r(r)
+    raw, a, n_rows = _validate.prepare(m_pre=m_pre, sd_pre=sd_pre, m_post=m_post, n=n, r=r)
+    _validate.check_positive(raw["sd_pre"], "sd_pre")
+    _validate.check_n(raw["n"], "n", 3, "the bias correction J(n - 1) needs n >= 3")
+    _validate.check_correlation(raw["r"], "r")
     df = a["n"] - 1
-    estimate = _core.hedges_j(df) * (a["m_post"] - a["m_pre"]) / a["sd_pre"]
+    estimate = _hedges_j.hedges_j(df) * (a["m_post"] - a["m_pre"]) / a["sd_pre"]
     var = 2 * (1 - a["r"]) / a["n"] + estimate**2 / (2 * a["n"])
     se = np.sqrt(var)
-    lo, hi = _core.normal_ci(estimate, se, level)
+    lo, hi = _intervals.normal_ci(estimate, se, level)
     cols = {"estimate": estimate, "se": se, "var": var, "ci_low": lo, "ci_high": hi, "df": df}
-    _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
-    return _core.frame(cols, f"smcr/baseline_sd/exact_J/normal_ci/{r_label}", n_rows)
+    _results.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
+    return _results.frame(cols, f"smcr/baseline_sd/exact_J/normal_ci/{r_label}", n_rows)
 
 
 def smcc(
@@ -328,34 +328,35 @@ def smcc(
     >>> round(float(res.estimate.iloc[0]), 4)
     0.5417
     """
-    ci = _core.check_choice(ci, "ci", ("nct", "normal"))
-    level = _core.check_level(level)
-    r, r_label = _core.default_r(r)
-    raw, a, n_rows = _core.prepare(m_pre=m_pre, sd_pre=sd_pre, m_post=m_post, sd_post=sd_post,
-                                   n=n, r=r)
-    _core.check_positive(raw["sd_pre"], "sd_pre")
-    _core.check_positive(raw["sd_post"], "sd_post")
-    _core.check_n(raw["n"], "n", 3, "the bias correction J(n - 1) needs n >= 3")
-    _core.check_correlation(raw["r"], "r")
+    ci = _validate.check_choice(ci, "ci", ("nct", "normal"))
+    level = _validate.check_level(level)
+    r, r_label = _validate.default_r(r)
+    raw, a, n_rows = _validate.prepare(m_pre=m_pre, sd_pre=sd_pre, m_post=m_post, sd_post=sd_post,
+                                       n=n, r=r)
+    _validate.check_positive(raw["sd_pre"], "sd_pre")
+    _validate.check_positive(raw["sd_post"], "sd_post")
+    _validate.check_n(raw["n"], "n", 3, "the bias correction J(n - 1) needs n >= 3")
+    _validate.check_correlation(raw["r"], "r")
     sd_d = _sd_change_arrays(a["sd_pre"], a["sd_post"], a["r"])
     _require_positive_change_sd(sd_d, raw["r"])
     df = a["n"] - 1
-    j = _core.hedges_j(df)
+    j = _hedges_j.hedges_j(df)
     with np.errstate(over="ignore", invalid="ignore"):
         dz = (a["m_post"] - a["m_pre"]) / sd_d
         estimate = j * dz
         var = 1 / a["n"] + estimate**2 / (2 * a["n"])
         se = np.sqrt(var)
-    _core.check_finite_result({"estimate": estimate, "se": se}, ("estimate", "se"),
-                              "the mean change is more than ~1e150 change SDs")
+    _results.check_finite_result({"estimate": estimate, "se": se}, ("estimate", "se"),
+                                 "the mean change is more than ~1e150 change SDs")
     note = np.full(n_rows, "", dtype=object)
     if ci == "nct":
-        lo, hi, note = _core.nct_or_normal(dz * np.sqrt(a["n"]), df, level, j / np.sqrt(a["n"]),
-                                           estimate, se, "smcc")
+        root_n = np.sqrt(a["n"])
+        lo, hi, note = _intervals.nct_or_normal(dz * root_n, df, level, j / root_n, estimate,
+                                                se, "smcc")
     else:
-        lo, hi = _core.normal_ci(estimate, se, level)
+        lo, hi = _intervals.normal_ci(estimate, se, level)
     cols = {"estimate": estimate, "se": se, "var": var, "ci_low": lo, "ci_high": hi, "df": df,
             "sd_change": sd_d}
-    _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
-    return _core.frame(cols, _core.with_note(f"smcc/change_sd/exact_J/{ci}_ci/{r_label}", note),
-                       n_rows)
+    _results.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
+    label = _intervals.with_note(f"smcc/change_sd/exact_J/{ci}_ci/{r_label}", note)
+    return _results.frame(cols, label, n_rows)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from trialkit.effects import _core
-from trialkit.effects._core import ArrayLike
+from trialkit.effects import _hedges_j, _intervals, _results, _validate
+from trialkit.effects._validate import ArrayLike
 from trialkit.effects.prepost import _require_positive_change_sd, _sd_change_arrays
 from trialkit.errors import TrialDataError
 
@@ -24,7 +24,7 @@ def _var_dppc2(delta: np.ndarray, n1: np.ndarray, n2: np.ndarray, rho: np.ndarra
     """Morris (2008) eq. 25: sampling variance of d_ppc2 given effect ``delta`` and ``rho``."""
     n_sum = n1 + n2
     k = n_sum / (n1 * n2)
-    cp = _core.hedges_j(n_sum - 2)
+    cp = _hedges_j.hedges_j(n_sum - 2)
     return (2 * cp**2 * (1 - rho) * k * (n_sum - 2) / (n_sum - 4)
             * (1 + delta**2 / (2 * (1 - rho) * k)) - delta**2)
 
@@ -86,16 +86,16 @@ def smd_change(
     >>> round(float(res.estimate.iloc[0]), 2), round(float(res.sd_pre_pooled.iloc[0]), 1)
     (0.77, 14.4)
     """
-    level = _core.check_level(level)
-    r, r_label = _core.default_r(r)
-    raw, a, n_rows = _core.prepare(m1_pre=m1_pre, sd1_pre=sd1_pre, m1_post=m1_post,
-                                   m2_pre=m2_pre, sd2_pre=sd2_pre, m2_post=m2_post,
-                                   n1=n1, n2=n2, r=r)
-    _core.check_positive(raw["sd1_pre"], "sd1_pre")
-    _core.check_positive(raw["sd2_pre"], "sd2_pre")
-    _core.check_n(raw["n1"], "n1", 2, "a standard deviation needs at least two values")
-    _core.check_n(raw["n2"], "n2", 2, "a standard deviation needs at least two values")
-    _core.check_correlation(raw["r"], "r")
+    level = _validate.check_level(level)
+    r, r_label = _validate.default_r(r)
+    raw, a, n_rows = _validate.prepare(m1_pre=m1_pre, sd1_pre=sd1_pre, m1_post=m1_post,
+                                       m2_pre=m2_pre, sd2_pre=sd2_pre, m2_post=m2_post,
+                                       n1=n1, n2=n2, r=r)
+    _validate.check_positive(raw["sd1_pre"], "sd1_pre")
+    _validate.check_positive(raw["sd2_pre"], "sd2_pre")
+    _validate.check_n(raw["n1"], "n1", 2, "a standard deviation needs at least two values")
+    _validate.check_n(raw["n2"], "n2", 2, "a standard deviation needs at least two values")
+    _validate.check_correlation(raw["r"], "r")
     small = a["n1"] + a["n2"] < 5
     if np.any(small):
         i = int(np.flatnonzero(small)[0])
@@ -108,25 +108,25 @@ def smd_change(
     df = a["n1"] + a["n2"] - 2
     sp_pre = np.sqrt(((a["n1"] - 1) * a["sd1_pre"] ** 2 + (a["n2"] - 1) * a["sd2_pre"] ** 2) / df)
     diff = (a["m1_post"] - a["m1_pre"]) - (a["m2_post"] - a["m2_pre"])
-    estimate = _core.hedges_j(df) * diff / sp_pre
+    estimate = _hedges_j.hedges_j(df) * diff / sp_pre
     var = _var_dppc2(estimate, a["n1"], a["n2"], a["r"])
     se = np.sqrt(var)
-    lo, hi = _core.normal_ci(estimate, se, level)
+    lo, hi = _intervals.normal_ci(estimate, se, level)
     cols = {"estimate": estimate, "se": se, "var": var, "ci_low": lo, "ci_high": hi, "df": df,
             "sd_pre_pooled": sp_pre}
-    _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
-    return _core.frame(cols, f"d_ppc2/morris2008/exact_cp/eq25_var/normal_ci/{r_label}", n_rows)
+    _results.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
+    return _results.frame(cols, f"d_ppc2/morris2008/exact_cp/eq25_var/normal_ci/{r_label}", n_rows)
 
 
 def _change_args(level, r, **values):
-    level = _core.check_level(level)
-    r, r_label = _core.default_r(r, assumed=0.5)
-    raw, a, n_rows = _core.prepare(r=r, **values)
+    level = _validate.check_level(level)
+    r, r_label = _validate.default_r(r, assumed=0.5)
+    raw, a, n_rows = _validate.prepare(r=r, **values)
     for name in ("sd1_pre", "sd1_post", "sd2_pre", "sd2_post"):
-        _core.check_positive(raw[name], name)
+        _validate.check_positive(raw[name], name)
     for name in ("n1", "n2"):
-        _core.check_n(raw[name], name, 2, "a standard deviation needs at least two values")
-    _core.check_correlation(raw["r"], "r")
+        _validate.check_n(raw[name], name, 2, "a standard deviation needs at least two values")
+    _validate.check_correlation(raw["r"], "r")
     return level, r_label, raw, a, n_rows
 
 
@@ -193,8 +193,8 @@ def diff_in_change(
     estimate = (a["m1_post"] - a["m1_pre"]) - (a["m2_post"] - a["m2_pre"])
     var = v1 + v2
     df = var**2 / (v1**2 / (a["n1"] - 1) + v2**2 / (a["n2"] - 1))
-    return _core.t_frame(estimate, var, df, level, f"diff_in_change/welch/t_ci/{r_label}",
-                         n_rows, {"sd1_change": s1, "sd2_change": s2})
+    return _results.t_frame(estimate, var, df, level, f"diff_in_change/welch/t_ci/{r_label}",
+                            n_rows, {"sd1_change": s1, "sd2_change": s2})
 
 
 def ancova_from_summary(
@@ -292,6 +292,6 @@ def ancova_from_summary(
     estimate = (a["m1_post"] - a["m2_post"]) - slope * pre_diff
     s_res2 = s_post**2 * (1 - a["r"] ** 2) * (n_tot - 2) / (n_tot - 3)
     var = s_res2 * (1 / n1_ + 1 / n2_ + pre_diff**2 / ss_x)
-    return _core.t_frame(estimate, var, n_tot - 3, level,
-                         f"ancova_from_summary/pooled_slope/ols_var/t_ci/{r_label}", n_rows,
-                         {"slope": slope})
+    return _results.t_frame(estimate, var, n_tot - 3, level,
+                            f"ancova_from_summary/pooled_slope/ols_var/t_ci/{r_label}", n_rows,
+                            {"slope": slope})

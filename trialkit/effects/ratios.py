@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from trialkit.effects import _core
-from trialkit.effects._core import ArrayLike
+from trialkit.effects import _intervals, _results, _validate
+from trialkit.effects._validate import ArrayLike
 from trialkit.errors import TrialDataError
 
 __all__ = ["percent_change", "ratio_of_means"]
@@ -116,7 +116,7 @@ def percent_change(
     >>> float(res.estimate.iloc[0]), bool(res.improved.iloc[0])
     (-25.0, True)
     """
-    level = _core.check_level(level)
+    level = _validate.check_level(level)
     given = {"sd_pre": sd_pre, "sd_post": sd_post, "n": n}
     with_ci = [k for k, v in given.items() if v is not None]
     if with_ci and len(with_ci) < 3:
@@ -127,21 +127,21 @@ def percent_change(
     values: dict[str, ArrayLike] = {"m_pre": m_pre, "m_post": m_post}
     r_label = ""
     if with_ci:
-        r, r_label = _core.default_r(r)
+        r, r_label = _validate.default_r(r)
         values.update(sd_pre=sd_pre, sd_post=sd_post, n=n, r=r)
     elif r is not None:
         raise TrialDataError("r is only used with sd_pre, sd_post and n", field="r")
-    raw, a, n_rows = _core.prepare(**values)
-    _core.check_positive(raw["m_pre"], "m_pre")
-    _core.check_positive(raw["m_post"], "m_post")
+    raw, a, n_rows = _validate.prepare(**values)
+    _validate.check_positive(raw["m_pre"], "m_pre")
+    _validate.check_positive(raw["m_post"], "m_post")
     ratio = a["m_post"] / a["m_pre"]
     log_ratio = np.log(ratio)
     estimate = 100 * (a["m_post"] - a["m_pre"]) / a["m_pre"]
     if with_ci:
-        _core.check_positive(raw["sd_pre"], "sd_pre")
-        _core.check_positive(raw["sd_post"], "sd_post")
-        _core.check_n(raw["n"], "n", 2, "a standard deviation needs at least two values")
-        _core.check_correlation(raw["r"], "r")
+        _validate.check_positive(raw["sd_pre"], "sd_pre")
+        _validate.check_positive(raw["sd_post"], "sd_post")
+        _validate.check_n(raw["n"], "n", 2, "a standard deviation needs at least two values")
+        _validate.check_correlation(raw["r"], "r")
         cv_pre = a["sd_pre"] / a["m_pre"]
         cv_post = a["sd_post"] / a["m_post"]
         var = (cv_post**2 + cv_pre**2 - 2 * a["r"] * cv_pre * cv_post) / a["n"]
@@ -151,7 +151,7 @@ def percent_change(
                                  "of variation); use r < 1", field="r",
                                  row=None if raw["r"].ndim == 0 else i)
         se = np.sqrt(var)
-        lo, hi = _core.normal_ci(log_ratio, se, level)
+        lo, hi = _intervals.normal_ci(log_ratio, se, level)
         ci_low, ci_high = 100 * np.expm1(lo), 100 * np.expm1(hi)
         method = f"percent_change/within_arm/log_ratio_paired_delta/normal_ci/{r_label}"
     else:
@@ -161,8 +161,8 @@ def percent_change(
     cols = {"estimate": estimate, "se": se, "var": var, "ci_low": ci_low, "ci_high": ci_high,
             "ratio": ratio, "log_ratio": log_ratio, "direction": labels,
             "improved": _improved(np.sign(estimate), labels, known)}
-    _core.check_no_nan(cols, ("estimate",) + (("se", "ci_low", "ci_high") if with_ci else ()))
-    return _core.frame(cols, method, n_rows)
+    _results.check_no_nan(cols, ("estimate",) + (("se", "ci_low", "ci_high") if with_ci else ()))
+    return _results.frame(cols, method, n_rows)
 
 
 def ratio_of_means(
@@ -249,15 +249,15 @@ def ratio_of_means(
     >>> round(float(res.log_ratio.iloc[0]), 4), round(float(res["var"].iloc[0]), 4)
     (-0.3102, 0.0094)
     """
-    level = _core.check_level(level)
+    level = _validate.check_level(level)
     if not isinstance(bias_correction, bool | np.bool_):
         raise TrialDataError(f"must be True or False, got {bias_correction!r}",
                              field="bias_correction")
-    raw, a, n_rows = _core.prepare(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
+    raw, a, n_rows = _validate.prepare(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2)
     for name in ("m1", "m2", "sd1", "sd2"):
-        _core.check_positive(raw[name], name)
+        _validate.check_positive(raw[name], name)
     for name in ("n1", "n2"):
-        _core.check_n(raw[name], name, 2, "a standard deviation needs at least two values")
+        _validate.check_n(raw[name], name, 2, "a standard deviation needs at least two values")
     with np.errstate(over="ignore", under="ignore"):
         # cv^2 / n per arm; computed as (sd/m)^2/n so that m^2 cannot overflow on its own.
         c1 = (a["sd1"] / a["m1"]) ** 2 / a["n1"]
@@ -280,7 +280,7 @@ def ratio_of_means(
     _refuse_infinite_var(var, n_rows)
     label = ok_label if geary_ok.all() else np.where(geary_ok, ok_label, fail_label)
     se = np.sqrt(var)
-    lo, hi = _core.normal_ci(log_ratio, se, level)
+    lo, hi = _intervals.normal_ci(log_ratio, se, level)
     with np.errstate(over="ignore"):
         ratio, ci_low, ci_high = np.exp(log_ratio), np.exp(lo), np.exp(hi)
     labels, known = _direction(direction, n_rows)
@@ -289,8 +289,8 @@ def ratio_of_means(
             "pct_low": 100 * np.expm1(lo), "pct_high": 100 * np.expm1(hi),
             "geary1": g1, "geary2": g2, "geary_ok": geary_ok,
             "direction": labels, "improved": _improved(np.sign(log_ratio), labels, known)}
-    _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
-    return _core.frame(cols, label, n_rows)
+    _results.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
+    return _results.frame(cols, label, n_rows)
 
 
 #: Geary's condition: the log ratio is trustworthy where each arm's mean x sqrt(n) / SD >= 3.

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from trialkit.effects import _core
-from trialkit.effects._core import ArrayLike
+from trialkit.effects import _intervals, _results, _validate
+from trialkit.effects._validate import ArrayLike
 from trialkit.errors import TrialDataError
 
 __all__ = ["mean_sd_from_quantiles", "sd_from_ci", "sd_from_p", "sd_from_se", "sd_from_t"]
@@ -50,10 +50,10 @@ def sd_from_se(se: ArrayLike, n: ArrayLike) -> pd.DataFrame:
     >>> float(sd_from_se(1.5, 25).sd.iloc[0])
     7.5
     """
-    raw, a, n_rows = _core.prepare(se=se, n=n)
-    _core.check_positive(raw["se"], "se")
-    _core.check_n(raw["n"], "n", 2, "a standard deviation needs at least two values")
-    return _core.frame({"sd": a["se"] * np.sqrt(a["n"])}, "sd_from_se/cochrane_6.5.2.2", n_rows)
+    raw, a, n_rows = _validate.prepare(se=se, n=n)
+    _validate.check_positive(raw["se"], "se")
+    _validate.check_n(raw["n"], "n", 2, "a standard deviation needs at least two values")
+    return _results.frame({"sd": a["se"] * np.sqrt(a["n"])}, "sd_from_se/cochrane_6.5.2.2", n_rows)
 
 
 def sd_from_ci(
@@ -98,10 +98,10 @@ def sd_from_ci(
     >>> round(float(res.sd.iloc[0]), 3)
     5.0
     """
-    level = _core.check_level(level)
-    dist = _core.check_choice(dist, "dist", ("t", "normal"))
-    raw, a, n_rows = _core.prepare(ci_low=ci_low, ci_high=ci_high, n=n)
-    _core.check_n(raw["n"], "n", 2, "a standard deviation needs at least two values")
+    level = _validate.check_level(level)
+    dist = _validate.check_choice(dist, "dist", ("t", "normal"))
+    raw, a, n_rows = _validate.prepare(ci_low=ci_low, ci_high=ci_high, n=n)
+    _validate.check_n(raw["n"], "n", 2, "a standard deviation needs at least two values")
     width = a["ci_high"] - a["ci_low"]
     if np.any(width <= 0):
         i = int(np.flatnonzero(width <= 0)[0])
@@ -109,13 +109,13 @@ def sd_from_ci(
                              f"ci_high = {float(a['ci_high'][i])!r}", field="ci_high",
                              row=i if n_rows > 1 else None)
     if dist == "t":
-        q = _core.t_quantile(level, a["n"] - 1)
+        q = _intervals.t_quantile(level, a["n"] - 1)
     else:
-        q = np.full(n_rows, _core.z_quantile(level))
+        q = np.full(n_rows, _intervals.z_quantile(level))
     sd = np.sqrt(a["n"]) * width / (2 * q)
-    return _core.frame({"sd": sd, "critical_value": q},
-                       f"sd_from_ci/{dist}_quantile/cochrane_6.5.2.2",
-                       n_rows)
+    return _results.frame({"sd": sd, "critical_value": q},
+                          f"sd_from_ci/{dist}_quantile/cochrane_6.5.2.2",
+                          n_rows)
 
 
 def _pooled_sd_from_t(t: np.ndarray, a: dict, n_rows: int, raw_t: np.ndarray,
@@ -132,7 +132,7 @@ def _pooled_sd_from_t(t: np.ndarray, a: dict, n_rows: int, raw_t: np.ndarray,
     se = np.abs(md) / np.abs(t)
     sd = se / np.sqrt(1 / a["n1"] + 1 / a["n2"])
     cols = {"sd": sd, "se": se, "t": np.abs(t), "df": a["n1"] + a["n2"] - 2}
-    return _core.frame(cols, label, n_rows)
+    return _results.frame(cols, label, n_rows)
 
 
 def sd_from_t(
@@ -173,9 +173,9 @@ def sd_from_t(
     >>> round(float(sd_from_t(2.0, 10, 10, 5.0, 3.0).sd.iloc[0]), 4)
     2.2361
     """
-    raw, a, n_rows = _core.prepare(t=t, n1=n1, n2=n2, m1=m1, m2=m2)
+    raw, a, n_rows = _validate.prepare(t=t, n1=n1, n2=n2, m1=m1, m2=m2)
     for name in ("n1", "n2"):
-        _core.check_n(raw[name], name, 2, "a standard deviation needs at least two values")
+        _validate.check_n(raw[name], name, 2, "a standard deviation needs at least two values")
     return _pooled_sd_from_t(a["t"], a, n_rows, raw["t"],
                              "sd_from_t/student_pooled/cochrane_6.5.2.3")
 
@@ -220,11 +220,11 @@ def sd_from_p(
     >>> round(float(res.t.iloc[0]), 2), round(float(res.se.iloc[0]), 2)
     (2.78, 1.37)
     """
-    raw, a, n_rows = _core.prepare(p=p, n1=n1, n2=n2, m1=m1, m2=m2)
-    _core._raise_at(raw["p"], (raw["p"] <= 0) | (raw["p"] >= 1), "p",
-                    "must be a P value strictly between 0 and 1")
+    raw, a, n_rows = _validate.prepare(p=p, n1=n1, n2=n2, m1=m1, m2=m2)
+    _validate.raise_at(raw["p"], (raw["p"] <= 0) | (raw["p"] >= 1), "p",
+                       "must be a P value strictly between 0 and 1")
     for name in ("n1", "n2"):
-        _core.check_n(raw[name], name, 2, "a standard deviation needs at least two values")
+        _validate.check_n(raw[name], name, 2, "a standard deviation needs at least two values")
     t = stats.t.isf(a["p"] / 2, a["n1"] + a["n2"] - 2)
     return _pooled_sd_from_t(t, a, n_rows, raw["p"], "sd_from_p/student_pooled/cochrane_6.5.2.3")
 
@@ -302,7 +302,7 @@ def mean_sd_from_quantiles(
     >>> round(float(res["mean"].iloc[0]), 6), round(float(res.sd.iloc[0]), 6)
     (4.356748, 2.205578)
     """
-    sd_method = _core.check_choice(sd_method, "sd_method", ("shi", "wan"))
+    sd_method = _validate.check_choice(sd_method, "sd_method", ("shi", "wan"))
     if assume_normal is False:
         raise TrialDataError("only normal-theory estimators are implemented; the quantiles "
                              "cannot be converted without assuming normality",
@@ -328,8 +328,8 @@ def mean_sd_from_quantiles(
         normal_label = "normal(assumed)"
     else:
         normal_label = "normal(given)"
-    raw, a, n_rows = _core.prepare(n=n, **given)
-    _core.check_n(raw["n"], "n", 3, "the estimators need n >= 3")
+    raw, a, n_rows = _validate.prepare(n=n, **given)
+    _validate.check_n(raw["n"], "n", 3, "the estimators need n >= 3")
     order = [k for k in ("min", "q1", "median", "q3", "max") if k in a]
     for lo_name, hi_name in itertools.pairwise(order):
         bad = a[lo_name] > a[hi_name]
@@ -369,4 +369,4 @@ def mean_sd_from_quantiles(
         else:
             sd = 0.5 * ((a["max"] - a["min"]) / xi + (a["q3"] - a["q1"]) / eta)
             label = "S3:mean=luo2018/sd=wan2014"
-    return _core.frame({"mean": mean, "sd": sd}, f"{label}/{normal_label}", n_rows)
+    return _results.frame({"mean": mean, "sd": sd}, f"{label}/{normal_label}", n_rows)

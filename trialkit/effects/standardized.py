@@ -8,8 +8,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from trialkit.effects import _core
-from trialkit.effects._core import ArrayLike
+from trialkit.effects import _hedges_j, _intervals, _results, _validate
+from trialkit.effects._validate import ArrayLike
 
 __all__ = ["smd"]
 
@@ -152,28 +152,28 @@ def smd(
     >>> res.method.iloc[0]
     'hedges_g/exact_J/nct_ci/var=LS'
     """
-    kind = _core.check_choice(kind, "kind", _KINDS)
-    ci = _core.check_choice(ci, "ci", _CIS)
-    vtype = _core.check_choice(vtype, "vtype", _VTYPES)
-    level = _core.check_level(level)
+    kind = _validate.check_choice(kind, "kind", _KINDS)
+    ci = _validate.check_choice(ci, "ci", _CIS)
+    vtype = _validate.check_choice(vtype, "vtype", _VTYPES)
+    level = _validate.check_level(level)
     if vtype == "UB" and kind in ("glass", "bonett"):
         from trialkit.errors import TrialDataError
 
         raise TrialDataError(f"vtype='UB' is defined for kind='cohen' or 'hedges', not {kind!r}",
                              field="vtype")
-    engine = _core.check_choice(engine, "engine", ("numpy", "numba"))
+    engine = _validate.check_choice(engine, "engine", ("numpy", "numba"))
     values = {"m1": m1, "sd1": sd1, "n1": n1, "m2": m2, "sd2": sd2, "n2": n2}
     fast = ci == "normal" and vtype == "LS" and kind in ("cohen", "hedges")
     if engine == "numba":
         done = _normal_ls_numba(values, kind, level, fast)
         if done is not None:
             return done
-    raw, a, n = _core.prepare(copy=False, **values)
+    raw, a, n = _validate.prepare(copy=False, **values)
     for name in ("sd1", "sd2"):  # prepare has checked that every input is finite
-        _core.check_positive(raw[name], name, finite_checked=True)
+        _validate.check_positive(raw[name], name, finite_checked=True)
     for name in ("n1", "n2"):
-        _core.check_n(raw[name], name, 2, "a standard deviation needs at least two values",
-                      finite_checked=True)
+        _validate.check_n(raw[name], name, 2, "a standard deviation needs at least two values",
+                          finite_checked=True)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if fast:
@@ -197,18 +197,18 @@ def _normal_ls_numba(values: dict[str, ArrayLike], kind: str, level: float,
     except ImportError:
         raise ImportError("engine='numba' needs the optional dependency numba: "
                           "pip install 'trialkit[fast]'") from None
-    raw = {name: _core.as_float_array(v, name, copy=False) for name, v in values.items()}
-    a, n = _core.broadcast(raw, copy=False)
+    raw = {name: _validate.as_float_array(v, name, copy=False) for name, v in values.items()}
+    a, n = _validate.broadcast(raw, copy=False)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        done = fused.normal_ls_block(a, n, kind == "hedges", _core.z_quantile(level))
+        done = fused.normal_ls_block(a, n, kind == "hedges", _intervals.z_quantile(level))
     if done is None:
         return None
     block, top, bottom = done
     _warn_large(block[0], top, bottom)
     label = "hedges_g/exact_J" if kind == "hedges" else "cohen_d/pooled_sd"
-    return _core.frame(dict(zip(("estimate", "se", "var", "ci_low", "ci_high", "df"), block,
-                                strict=True)), f"{label}/normal_ci/var=LS", n, copy=False,
-                       finite=())
+    return _results.frame(dict(zip(("estimate", "se", "var", "ci_low", "ci_high", "df"), block,
+                                   strict=True)), f"{label}/normal_ci/var=LS", n, copy=False,
+                          finite=())
 
 
 #: Rows per chunk of :func:`_smd_normal_ls`: a chunk of a dozen arrays stays in the cache.
@@ -228,8 +228,8 @@ def _smd_normal_ls(a: dict[str, np.ndarray], n: int, kind: str, level: float) ->
     est, se, var, lo, hi, df = block  # rows, used as scratch until they get their values
     np.add(n1_, n2_, out=var)  # n1 + n2, kept until it becomes 2 (n1 + n2)
     np.subtract(var, 2, out=df)
-    table = _core.hedges_j_table(df) if kind == "hedges" else None
-    z = _core.z_quantile(level)
+    table = _hedges_j.hedges_j_table(df) if kind == "hedges" else None
+    z = _intervals.z_quantile(level)
     for i in range(0, n, _CHUNK):
         c = slice(i, i + _CHUNK)
         _normal_ls_chunk(m1_[c], sd1_[c], n1_[c], m2_[c], sd2_[c], n2_[c], est[c], se[c],
@@ -244,15 +244,15 @@ def _smd_normal_ls(a: dict[str, np.ndarray], n: int, kind: str, level: float) ->
         se_top = float(se.max(initial=0.0))
         finite = bool(np.isfinite(top + z * se_top) and np.isfinite(bottom - z * se_top))
     if not finite:
-        _core.check_finite_result({"estimate": est, "se": se}, ("estimate", "se"),
-                                  "|m1 - m2| / SD beyond ~1e150, or an SD below ~1e-150")
+        _results.check_finite_result({"estimate": est, "se": se}, ("estimate", "se"),
+                                     "|m1 - m2| / SD beyond ~1e150, or an SD below ~1e-150")
     _warn_large(est, top, bottom)
     cols = {"estimate": est, "se": se, "var": var, "ci_low": lo, "ci_high": hi, "df": df}
     if not finite:
-        _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
+        _results.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
     label = "hedges_g/exact_J" if kind == "hedges" else "cohen_d/pooled_sd"
-    return _core.frame(cols, f"{label}/normal_ci/var=LS", n, copy=False,
-                       finite=() if finite else _core.FINITE)
+    return _results.frame(cols, f"{label}/normal_ci/var=LS", n, copy=False,
+                          finite=() if finite else _results.FINITE)
 
 
 def _normal_ls_chunk(m1: np.ndarray, sd1: np.ndarray, n1: np.ndarray, m2: np.ndarray,
@@ -275,7 +275,8 @@ def _normal_ls_chunk(m1: np.ndarray, sd1: np.ndarray, n1: np.ndarray, m2: np.nda
     np.subtract(m1, m2, out=est)
     est /= lo  # d
     if kind == "hedges":  # g = J d
-        est *= (_core.hedges_j(df) if table is None else _core.hedges_j_lookup(table, df, hi))
+        est *= (_hedges_j.hedges_j(df) if table is None
+                else _hedges_j.hedges_j_lookup(table, df, hi))
     var *= 2
     np.square(est, out=lo)
     lo /= var
@@ -324,7 +325,7 @@ def _smd_rows(a: dict[str, np.ndarray], n: int, kind: str, ci: str, vtype: str,
     if kind in ("cohen", "hedges"):
         d = diff
         d /= _pooled_sd(a, df)
-        j = _core.hedges_j_whole(df)  # n1, n2 are validated whole numbers >= 2
+        j = _hedges_j.hedges_j_whole(df)  # n1, n2 are validated whole numbers >= 2
         if kind == "cohen":
             estimate = d
             if vtype == "LS":
@@ -355,7 +356,7 @@ def _smd_rows(a: dict[str, np.ndarray], n: int, kind: str, ci: str, vtype: str,
         pivot_scale = factor
     else:  # bonett
         s2 = (a["sd1"] ** 2 + a["sd2"] ** 2) / 2
-        j = _core.hedges_j(df)
+        j = _hedges_j.hedges_j(df)
         estimate = j * diff / np.sqrt(s2)
         var = (estimate**2 * (a["sd1"] ** 4 / (n1_ - 1) + a["sd2"] ** 4 / (n2_ - 1)) / (8 * s2**2)
                + (a["sd1"] ** 2 / (n1_ - 1) + a["sd2"] ** 2 / (n2_ - 1)) / s2)
@@ -371,15 +372,15 @@ def _smd_rows(a: dict[str, np.ndarray], n: int, kind: str, ci: str, vtype: str,
             ci_used = "normal_ci(nct_unavailable)"
 
     se = np.sqrt(var)
-    finite = _core.check_finite_result({"estimate": estimate, "se": se}, ("estimate", "se"),
-                              "|m1 - m2| / SD beyond ~1e150, or an SD below ~1e-150")
+    finite = _results.check_finite_result({"estimate": estimate, "se": se}, ("estimate", "se"),
+                                 "|m1 - m2| / SD beyond ~1e150, or an SD below ~1e-150")
     note = np.array([], dtype=object)  # no fallback notes (the normal interval needs none)
     if ci == "nct" and kind != "bonett":
-        ci_low, ci_high, note = _core.nct_or_normal(pivot_t, df, level, pivot_scale, estimate,
-                                                    se, "smd", stacklevel=4)
+        ci_low, ci_high, note = _intervals.nct_or_normal(pivot_t, df, level, pivot_scale, estimate,
+                                                         se, "smd", stacklevel=4)
         ci_label = "nct_ci"
     else:
-        ci_low, ci_high = _core.normal_ci(estimate, se, level)
+        ci_low, ci_high = _intervals.normal_ci(estimate, se, level)
         ci_label = ci_used if ci_used.endswith(")") else "normal_ci"
 
     _warn_large(estimate)
@@ -387,10 +388,10 @@ def _smd_rows(a: dict[str, np.ndarray], n: int, kind: str, ci: str, vtype: str,
             "df": df}
     # estimate and se entirely finite (no NaN) and so the limits: var = se^2 is then finite too,
     # and neither the NaN guard nor the frame's overflow guard has anything left to find
-    finite = finite and _core.all_finite(ci_low) and _core.all_finite(ci_high)
+    finite = finite and _validate.all_finite(ci_low) and _validate.all_finite(ci_high)
     if not finite:
-        _core.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
+        _results.check_no_nan(cols, ("estimate", "se", "ci_low", "ci_high"))
     var_label = "var=bonett2008" if kind == "bonett" else f"var={vtype}"
     # every column is computed here, so the frame may keep the arrays (copy=False)
-    return _core.frame(cols, _core.with_note(f"{label}/{ci_label}/{var_label}", note), n,
-                       copy=False, finite=() if finite else _core.FINITE)
+    return _results.frame(cols, _intervals.with_note(f"{label}/{ci_label}/{var_label}", note), n,
+                          copy=False, finite=() if finite else _results.FINITE)

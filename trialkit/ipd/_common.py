@@ -198,7 +198,7 @@ def hedges_j(df: float) -> float:
 
     The one implementation lives in :mod:`trialkit.effects`; this is its scalar form.
     """
-    from trialkit.effects._core import hedges_j as _hedges_j
+    from trialkit.effects._hedges_j import hedges_j as _hedges_j
 
     if not df > 1:
         return math.nan
@@ -208,7 +208,7 @@ def hedges_j(df: float) -> float:
 def nct_ci(t: float, df: float, level: float) -> tuple[float, float]:
     """Confidence interval of a noncentrality parameter by inverting the noncentral t
     (Steiger & Fouladi 1997), for one t; uses :mod:`trialkit.effects`' vectorized solver."""
-    from trialkit.effects._core import nct_ci as _nct_ci
+    from trialkit.effects._intervals import nct_ci as _nct_ci
 
     if not (math.isfinite(t) and df > 0):
         return math.nan, math.nan

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from scipy import integrate, stats
 
-from trialkit.effects import _core
-from trialkit.effects._core import ArrayLike
+from trialkit.effects import _intervals, _validate
+from trialkit.effects._validate import ArrayLike
 from trialkit.errors import TrialDataError
 from trialkit.reanalysis._common import benefit_sign
 
@@ -138,7 +138,7 @@ def _grid_posterior(est: float, se: float, df: float, m0: float, s0: float, leve
 def _row(est: float, se: float, m0: float, s0: float, df: float | None, mcid: float | None,
          sign: float, level: float) -> dict[str, Any]:
     """Posterior summaries for one estimate, one prior and one likelihood."""
-    z = _core.z_quantile(level)
+    z = _intervals.z_quantile(level)
     flat = np.isnan(m0)
     cut = None if mcid is None else sign * mcid
     if df is None:
@@ -233,22 +233,22 @@ def bayes(estimate: ArrayLike, se: ArrayLike, *, prior: Any = "skeptical",
     0  skeptical      0.961   0.289
     1       flat      0.994   0.809
     """
-    level = _core.check_level(level)
+    level = _validate.check_level(level)
     sign = benefit_sign(direction)
-    raw, a, n = _core.prepare(estimate=estimate, se=se)
-    _core.check_positive(raw["se"], "se")
+    raw, a, n = _validate.prepare(estimate=estimate, se=se)
+    _validate.check_positive(raw["se"], "se")
     if mcid is not None:
-        mcid_value = float(_core.as_float_array(mcid, "mcid"))
+        mcid_value = float(_validate.as_float_array(mcid, "mcid"))
         if not np.isfinite(mcid_value) or mcid_value <= 0:
             raise TrialDataError(f"expected a finite number > 0, got {mcid!r}", field="mcid")
     else:
         mcid_value = None
     dfs: np.ndarray | None = None
     if df is not None:
-        raw_df = _core.as_float_array(df, "df")
-        _core.check_finite(raw_df, "df")
-        _core.check_positive(raw_df, "df")
-        dfs, _ = _core.broadcast({"df": raw_df, "estimate": a["estimate"]})
+        raw_df = _validate.as_float_array(df, "df")
+        _validate.check_finite(raw_df, "df")
+        _validate.check_positive(raw_df, "df")
+        dfs, _ = _validate.broadcast({"df": raw_df, "estimate": a["estimate"]})
         dfs = dfs["df"]
     priors = _priors(prior)
     rows = []

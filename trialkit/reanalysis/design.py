@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from trialkit.effects import _core
-from trialkit.effects._core import ArrayLike
+from trialkit.effects import _results, _validate
+from trialkit.effects._validate import ArrayLike
 from trialkit.errors import TrialDataError
 from trialkit.reanalysis._common import positive_scalar
 
@@ -76,8 +76,8 @@ def design(true_effect: ArrayLike, se: ArrayLike, *, alpha: float = 0.05,
     0    0.8     0.0   1.125
     """
     alpha = _alpha(alpha)
-    raw, a, n = _core.prepare(true_effect=true_effect, se=se)
-    _core.check_positive(raw["se"], "se")
+    raw, a, n = _validate.prepare(true_effect=true_effect, se=se)
+    _validate.check_positive(raw["se"], "se")
     if np.any(a["true_effect"] == 0):
         i = int(np.flatnonzero(a["true_effect"] == 0)[0])
         raise TrialDataError("a true effect of 0 has no sign or magnitude to get wrong; "
@@ -95,17 +95,17 @@ def design(true_effect: ArrayLike, se: ArrayLike, *, alpha: float = 0.05,
         type_m = partial / (lam * power)
         method = f"design/normal/closed_form(Lu2019)/alpha={alpha:g}"
     else:
-        raw_df = _core.as_float_array(df, "df")
-        _core.check_finite(raw_df, "df")
-        _core.check_positive(raw_df, "df")
-        d = _core.broadcast({"df": raw_df, "lam": lam})[0]["df"]
+        raw_df = _validate.as_float_array(df, "df")
+        _validate.check_finite(raw_df, "df")
+        _validate.check_positive(raw_df, "df")
+        d = _validate.broadcast({"df": raw_df, "lam": lam})[0]["df"]
         power, type_s, type_m = (np.empty(n) for _ in range(3))
         for i in range(n):
             power[i], type_s[i], type_m[i] = _t_design(float(lam[i]), float(d[i]), alpha)
         method = f"design/student_t/numerical_integration/alpha={alpha:g}"
     cols = {"true_effect": a["true_effect"], "se": a["se"], "power": power, "type_s": type_s,
             "type_m": type_m}
-    return _core.frame(cols, method, n, extra_first=("true_effect",))
+    return _results.frame(cols, method, n, extra_first=("true_effect",))
 
 
 def _t_design(lam: float, df: float, alpha: float) -> tuple[float, float, float]:

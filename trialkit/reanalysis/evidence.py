@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from scipy import integrate, stats
 
-from trialkit.effects import _core
-from trialkit.effects._core import ArrayLike
+from trialkit.effects import _results, _validate
+from trialkit.effects._validate import ArrayLike
 from trialkit.errors import TrialDataError
 from trialkit.reanalysis._common import positive_scalar
 
@@ -100,11 +100,11 @@ def bayes_factor(t: ArrayLike, n1: ArrayLike, n2: ArrayLike | None = None, *,
     values: dict[str, Any] = {"t": t, "n1": n1}
     if n2 is not None:
         values["n2"] = n2
-    raw, a, n = _core.prepare(**values)
+    raw, a, n = _validate.prepare(**values)
     minimum = 1 if n2 is not None else 2
-    _core.check_n(raw["n1"], "n1", minimum=minimum)
+    _validate.check_n(raw["n1"], "n1", minimum=minimum)
     if n2 is not None:
-        _core.check_n(raw["n2"], "n2", minimum=1)
+        _validate.check_n(raw["n2"], "n2", minimum=1)
         n_eff = a["n1"] * a["n2"] / (a["n1"] + a["n2"])
         nu = a["n1"] + a["n2"] - 2
         if np.any(nu < 1):
@@ -117,8 +117,8 @@ def bayes_factor(t: ArrayLike, n1: ArrayLike, n2: ArrayLike | None = None, *,
                    for i in range(n)])
     cols = {"t": a["t"], "n1": a["n1"], "n2": a["n2"] if n2 is not None else np.nan,
             "bf10": bf, "bf01": 1 / bf, "log_bf10": np.log(bf)}
-    return _core.frame(cols, f"bayes_factor/jzs(Rouder2009)/{kind}/cauchy_r={scale:.4g}", n,
-                       extra_first=("t", "n1", "n2"))
+    return _results.frame(cols, f"bayes_factor/jzs(Rouder2009)/{kind}/cauchy_r={scale:.4g}", n,
+                          extra_first=("t", "n1", "n2"))
 
 
 def _margins(margin: Any) -> tuple[float, float]:
@@ -186,7 +186,7 @@ def minimal_effect(m1: ArrayLike, sd1: ArrayLike, n1: ArrayLike, m2: ArrayLike, 
     """
     from trialkit.effects import mean_difference
 
-    kind = _core.check_choice(kind, "kind", ("equivalence", "minimal_effect"))
+    kind = _validate.check_choice(kind, "kind", ("equivalence", "minimal_effect"))
     low, high = _margins(margin)
     alpha_value = positive_scalar(alpha, "alpha")
     if alpha_value is None or alpha_value >= 0.5:
@@ -210,7 +210,7 @@ def minimal_effect(m1: ArrayLike, sd1: ArrayLike, n1: ArrayLike, m2: ArrayLike, 
             "significant": significant, "verdict": verdict, "margin_low": low,
             "margin_high": high}
     ci_pct = round(100 * (1 - 2 * alpha_value), 6)
-    return _core.frame(cols, f"tost/{kind}/{test}/ci={ci_pct:g}%", len(d))
+    return _results.frame(cols, f"tost/{kind}/{test}/ci={ci_pct:g}%", len(d))
 
 
 def _verdict(kind: str, significant: bool, low: float, high: float, p: float,

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from trialkit.effects import _core
-from trialkit.effects._core import ArrayLike
+from trialkit.effects import _intervals, _validate
+from trialkit.effects._validate import ArrayLike
 from trialkit.errors import TrialDataError
 
 __all__ = ["TAU2_METHODS", "pool", "pool_trials"]
@@ -107,10 +107,10 @@ def pool(estimates: ArrayLike, variances: ArrayLike, *, method: str = "REML",
     >>> round(float(res.query("kind == 'fixed'").estimate.iloc[0]), 4)   # (10+15+12.5)/(175)
     0.2143
     """
-    method = _core.check_choice(method, "method", TAU2_METHODS)
-    level = _core.check_level(level)
-    raw, a, k = _core.prepare(estimate=estimates, variance=variances)
-    _core.check_positive(raw["variance"], "variances")
+    method = _validate.check_choice(method, "method", TAU2_METHODS)
+    level = _validate.check_level(level)
+    raw, a, k = _validate.prepare(estimate=estimates, variance=variances)
+    _validate.check_positive(raw["variance"], "variances")
     y, v = a["estimate"], a["variance"]
     if labels is None:
         names = [str(i + 1) for i in range(k)]
@@ -134,7 +134,7 @@ def pool(estimates: ArrayLike, variances: ArrayLike, *, method: str = "REML",
         i2 = 100.0 * tau2 / (tau2 + typical)
     rows: list[dict[str, Any]] = []
     w_re = 1.0 / (v + tau2)
-    z = _core.z_quantile(level)
+    z = _intervals.z_quantile(level)
     for name, yi, vi, wi in zip(names, y, v, w_re, strict=True):
         se = math.sqrt(vi)
         rows.append({"label": name, "kind": "trial", "estimate": yi, "se": se,

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from trialkit.effects import _core
-from trialkit.effects._core import ArrayLike
+from trialkit.effects import _intervals, _results, _validate
+from trialkit.effects._validate import ArrayLike
 from trialkit.effects.convert import _altman_text
 from trialkit.reanalysis._common import benefit_sign
 
@@ -69,13 +69,13 @@ def responders(m1: ArrayLike, sd1: ArrayLike, n1: ArrayLike, m2: ArrayLike, sd2:
     [{'p1': 0.802, 'p2': 0.44, 'estimate': 0.362}]
     """
     sign = benefit_sign(direction)
-    level = _core.check_level(level)
-    raw, a, n = _core.prepare(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2,
-                              threshold=threshold)
+    level = _validate.check_level(level)
+    raw, a, n = _validate.prepare(m1=m1, sd1=sd1, n1=n1, m2=m2, sd2=sd2, n2=n2,
+                                  threshold=threshold)
     for name in ("sd1", "sd2"):
-        _core.check_positive(raw[name], name)
+        _validate.check_positive(raw[name], name)
     for name in ("n1", "n2"):
-        _core.check_n(raw[name], name)
+        _validate.check_n(raw[name], name)
     n1v, n2v = a["n1"], a["n2"]
     s = np.sqrt(((n1v - 1) * a["sd1"] ** 2 + (n2v - 1) * a["sd2"] ** 2) / (n1v + n2v - 2))
     z1, z2 = (a["threshold"] - a["m1"]) / s, (a["threshold"] - a["m2"]) / s
@@ -85,7 +85,7 @@ def responders(m1: ArrayLike, sd1: ArrayLike, n1: ArrayLike, m2: ArrayLike, sd2:
     d1, d2 = stats.norm.pdf(z1), stats.norm.pdf(z2)
     diff = p1 - p2
     se = np.sqrt(d1**2 / n1v + d2**2 / n2v)
-    z = _core.z_quantile(level)
+    z = _intervals.z_quantile(level)
     lo, hi = diff - z * se, diff + z * se
     with np.errstate(divide="ignore", invalid="ignore"):
         rr = p1 / p2
@@ -99,7 +99,7 @@ def responders(m1: ArrayLike, sd1: ArrayLike, n1: ArrayLike, m2: ArrayLike, sd2:
             "nnt_high": nnt_high, "nnt_interval": _altman_text(lo, hi), "sd_pooled": s}
     method = (f"responders/distributional(Peacock2012)/pooled_sd/normal_ci/"
               f"benefit={direction}/nnt=altman1998")
-    return _core.frame(cols, method, n, extra_first=("p1", "p2"))
+    return _results.frame(cols, method, n, extra_first=("p1", "p2"))
 
 
 def responders_of_changes(within: pd.DataFrame, reanalysed: pd.DataFrame) -> pd.DataFrame:
