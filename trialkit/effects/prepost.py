@@ -23,6 +23,22 @@ def _sd_change_arrays(sd_pre: np.ndarray, sd_post: np.ndarray, r: np.ndarray) ->
     return np.sqrt(np.maximum(sd_pre**2 + sd_post**2 - 2 * r * sd_pre * sd_post, 0.0))
 
 
+def _paired_inputs(m_pre: ArrayLike, sd_pre: ArrayLike, m_post: ArrayLike,
+                   sd_post: ArrayLike, n: ArrayLike, r: ArrayLike, min_n: int,
+                   why: str) -> tuple[dict[str, np.ndarray], int, np.ndarray]:
+    """Validated, broadcast pre/post arguments of one arm, their row count and the SD of the
+    changes (refused where it is not positive); ``min_n`` and ``why`` for the check of n."""
+    raw, a, n_rows = _validate.prepare(m_pre=m_pre, sd_pre=sd_pre, m_post=m_post,
+                                       sd_post=sd_post, n=n, r=r)
+    _validate.check_positive(raw["sd_pre"], "sd_pre")
+    _validate.check_positive(raw["sd_post"], "sd_post")
+    _validate.check_n(raw["n"], "n", min_n, why)
+    _validate.check_correlation(raw["r"], "r")
+    sd_d = _sd_change_arrays(a["sd_pre"], a["sd_post"], a["r"])
+    _require_positive_change_sd(sd_d, raw["r"])
+    return a, n_rows, sd_d
+
+
 def _require_positive_change_sd(sd_d: np.ndarray, raw_r: np.ndarray) -> None:
     bad = ~(sd_d > 0)
     if np.any(bad):
@@ -193,14 +209,8 @@ def mean_change(
     """
     level = _validate.check_level(level)
     r, r_label = _validate.default_r(r)
-    raw, a, n_rows = _validate.prepare(m_pre=m_pre, sd_pre=sd_pre, m_post=m_post, sd_post=sd_post,
-                                       n=n, r=r)
-    _validate.check_positive(raw["sd_pre"], "sd_pre")
-    _validate.check_positive(raw["sd_post"], "sd_post")
-    _validate.check_n(raw["n"], "n", 2, "a standard deviation needs at least two values")
-    _validate.check_correlation(raw["r"], "r")
-    sd_d = _sd_change_arrays(a["sd_pre"], a["sd_post"], a["r"])
-    _require_positive_change_sd(sd_d, raw["r"])
+    a, n_rows, sd_d = _paired_inputs(m_pre, sd_pre, m_post, sd_post, n, r, 2,
+                                     "a standard deviation needs at least two values")
     estimate = a["m_post"] - a["m_pre"]
     var = sd_d**2 / a["n"]
     return _results.t_frame(estimate, var, a["n"] - 1, level, f"mean_change/paired_t/{r_label}",
@@ -331,14 +341,8 @@ def smcc(
     ci = _validate.check_choice(ci, "ci", ("nct", "normal"))
     level = _validate.check_level(level)
     r, r_label = _validate.default_r(r)
-    raw, a, n_rows = _validate.prepare(m_pre=m_pre, sd_pre=sd_pre, m_post=m_post, sd_post=sd_post,
-                                       n=n, r=r)
-    _validate.check_positive(raw["sd_pre"], "sd_pre")
-    _validate.check_positive(raw["sd_post"], "sd_post")
-    _validate.check_n(raw["n"], "n", 3, "the bias correction J(n - 1) needs n >= 3")
-    _validate.check_correlation(raw["r"], "r")
-    sd_d = _sd_change_arrays(a["sd_pre"], a["sd_post"], a["r"])
-    _require_positive_change_sd(sd_d, raw["r"])
+    a, n_rows, sd_d = _paired_inputs(m_pre, sd_pre, m_post, sd_post, n, r, 3,
+                                     "the bias correction J(n - 1) needs n >= 3")
     df = a["n"] - 1
     j = _hedges_j.hedges_j(df)
     with np.errstate(over="ignore", invalid="ignore"):
