@@ -237,8 +237,10 @@ def claims(trial: Trial, r: float | None = None, *, rounding: str = "up_or_down"
     - ``mean_change``, ``sd_change``: change from baseline (the SD needs patient data);
     - ``ratio_of_means``: arm mean / reference mean at a follow-up, over the rounding box;
       called unreliable where Geary's condition (mean x sqrt(n) / SD >= 3) fails;
-    - ``smd``: Hedges' g at follow-up, signed so that positive favours the first arm of the
-      comparison given the outcome's direction;
+    - ``smd``: Hedges' g or Cohen's d at follow-up (papers print either, and often call g
+      "d": consistent when one of them reproduces the printed value, inconsistent when
+      neither does), signed so that positive favours the first arm of the comparison given
+      the outcome's direction;
     - ``direction``: which arm the change from baseline favours (comparison), or whether an
       arm improved (arm);
     - ``mcid_exceeded``: within-arm improvement against each outcome's MCID (outcomes

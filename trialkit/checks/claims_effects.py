@@ -31,58 +31,83 @@ if TYPE_CHECKING:
 
 
 def _claim_smd(trial: Trial, row: pd.Series, rounding: str, **_: Any) -> dict[str, Any]:
-    from trialkit import effects
+    """A printed standardized mean difference at follow-up, against Hedges' g and Cohen's d.
 
+    Papers print either estimator, and often call Hedges' g "d": the statement is
+    consistent when every comparison it covers reproduces it as Hedges' g, or every one as
+    Cohen's d (the detail says which), and inconsistent only when neither does.
+    """
     parts = str(row["comparison"]).split("-")
     if len(parts) != 2:
         return _result(CANNOT, "The statement names no comparison (arm-reference).")
     arm, ref = parts
-    outcomes = _ids([o.id for o in trial.outcomes], row["outcome"])
-    tps = _ids(_followups(trial), row["timepoint"])
     text = str(row["value"]).lstrip("+").strip()
-    found = []
-    for o in outcomes:
-        sign = _favoured_sign(trial, o)
-        for tp in tps:
-            a, b = (_row_stats(trial, o, x, tp, rounding) for x in (arm, ref))
-            if a is None or b is None:
-                continue
-            m1, m2 = a["mean_box"], b["mean_box"]
-            s1, s2 = a["sd_box"], b["sd_box"]
-            grid = np.array(np.meshgrid(m1, s1, m2, s2)).reshape(4, -1)
-            grid = np.hstack([grid, [[a["mean"]], [a["sd"]], [b["mean"]], [b["sd"]]]])
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                g = effects.smd(grid[0], np.maximum(grid[1], 1e-9), a["n"], grid[2],
-                                np.maximum(grid[3], 1e-9), b["n"], kind="hedges",
-                                ci="normal")["estimate"].to_numpy()
-            s = 1.0 if sign is None else sign
-            g = g * s
-            found.append((o, tp, float(g[-1]), float(g.min()), float(g.max())))
+    found = _smd_ranges(trial, row, arm, ref, rounding)
     if not found:
         return _result(CANNOT, "The data hold no matching comparison.")
-    checks = [holds(row["relation"], text, lo, hi, rounding) for _, _, _, lo, hi in found]
-    ok = all(c[0] for c in checks)
-    robust = all(c[1] for c in checks)
-    vals = [g for _, _, g, _, _ in found]
-    lo_item = min(found, key=lambda x: x[2])
+    checks = {kind: [holds(row["relation"], text, *f[kind][1:], rounding) for f in found]
+              for kind in ("g", "d")}
+    kind = next((k for k in ("g", "d") if all(c[0] for c in checks[k])), None)
+    ok = kind is not None
+    robust = ok and all(c[1] for c in checks[kind])
+    shown = kind or "g"
+    vals = [f[shown][0] for f in found]
+    name = {"g": "Hedges' g", "d": "Cohen's d"}[shown]
+    tps = _ids(_followups(trial), row["timepoint"])
     tp_words = (f"at {_label(trial, 'timepoint', tps[0]).lower()}" if len(tps) == 1
                 else "at every follow-up")
     label_arm = trial.arm(arm).label.lower()
+    reported = f"reported {_REL_WORDS.get(row['relation'], row['relation'])} {text}"
     if len(found) == 1:
-        detail = (f"Hedges' g {tp_words} is {vals[0]:.2f} in favour of {label_arm} "
-                  f"(reported {_REL_WORDS.get(row['relation'], row['relation'])} {text}).")
+        other = "" if kind == "g" else (
+            f" (Cohen's d {found[0]['d'][0]:.2f})" if kind is None
+            else f" (Hedges' g, {found[0]['g'][0]:.2f}, would not print so)")
+        detail = f"{name} {tp_words} is {vals[0]:.2f}{other} in favour of {label_arm} ({reported})."
     else:
-        detail = (f"{'Every' if ok else 'Not every'} between-group Hedges' g {tp_words} "
+        lo_item = min(found, key=lambda f: f[shown][0])
+        detail = (f"{'Every' if ok else 'Not every'} between-group {name} {tp_words} "
                   f"favours {label_arm} by more than {text}" if row["relation"] in (">", ">=")
-                  else f"Hedges' g {tp_words} ranges over {min(vals):.2f} to {max(vals):.2f}")
-        detail += (f" ({len(found)} outcomes; g from {min(vals):.2f} for "
-                   f"{_label(trial, 'outcome', lo_item[0])} to {max(vals):.2f}; "
-                   f"positive = better with {label_arm}).")
+                  else f"{name} {tp_words} ranges over {min(vals):.2f} to {max(vals):.2f}")
+        detail += (f" ({len(found)} outcomes; {shown} from {min(vals):.2f} for "
+                   f"{_label(trial, 'outcome', lo_item['outcome'])} to {max(vals):.2f}; "
+                   f"positive = better with {label_arm}"
+                   + ("; neither Hedges' g nor Cohen's d reproduces it" if not ok else "")
+                   + ").")
     if ok and not robust:
         detail = detail[:-1] + "; within the rounding of the printed means and SDs only."
+    method = {"g": "hedges_g/exact_J", "d": "cohen_d/pooled_sd"}[shown]
     return _result(CONSISTENT if ok else INCONSISTENT, detail, float(min(vals)),
-                   "hedges_g/exact_J/follow-up/signed_by_direction")
+                   f"{method}/follow-up/signed_by_direction")
+
+
+def _smd_ranges(trial: Trial, row: pd.Series, arm: str, ref: str,
+                rounding: str) -> list[dict[str, Any]]:
+    """Per outcome and follow-up the statement covers: Hedges' g and Cohen's d of ``arm``
+    against ``ref`` as (value at the printed numbers, least, greatest) over the rounding box
+    of the printed means and SDs, signed so that positive favours ``arm``."""
+    from trialkit import effects
+
+    found = []
+    for o in _ids([o.id for o in trial.outcomes], row["outcome"]):
+        s = _favoured_sign(trial, o)
+        s = 1.0 if s is None else s
+        for tp in _ids(_followups(trial), row["timepoint"]):
+            a, b = (_row_stats(trial, o, x, tp, rounding) for x in (arm, ref))
+            if a is None or b is None:
+                continue
+            grid = np.array(np.meshgrid(a["mean_box"], a["sd_box"], b["mean_box"],
+                                        b["sd_box"])).reshape(4, -1)
+            grid = np.hstack([grid, [[a["mean"]], [a["sd"]], [b["mean"]], [b["sd"]]]])
+            entry: dict[str, Any] = {"outcome": o, "timepoint": tp}
+            for key, kind in (("g", "hedges"), ("d", "cohen")):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)
+                    v = s * effects.smd(grid[0], np.maximum(grid[1], 1e-9), a["n"], grid[2],
+                                        np.maximum(grid[3], 1e-9), b["n"], kind=kind,
+                                        ci="normal")["estimate"].to_numpy()
+                entry[key] = (float(v[-1]), float(v.min()), float(v.max()))
+            found.append(entry)
+    return found
 
 
 def _claim_inferential(trial: Trial, row: pd.Series, rounding: str, *,
