@@ -43,11 +43,15 @@ def _machine() -> str:
 def _fmt_s(value) -> str:
     if value is None:
         return ""
+    if value < 0.01:  # two decimals of a millisecond, so that a ratio can be read off
+        return f"{value * 1000:.2f} ms"
     return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
 
 
 def _row_line(r: dict) -> str:
-    ratio = f"{r['ratio']:.1f}x" if r.get("ratio") else ""
+    # two decimals below 10x: a ratio of 0.46 against a target of 0.5 must not print "0.5x"
+    ratio = (f"{r['ratio']:.2f}x" if r["ratio"] < 10 else f"{r['ratio']:.1f}x"
+             ) if r.get("ratio") else ""
     return (f"| {r['name']} | {_fmt_s(r.get('trialkit_s'))} | {r.get('peer', '')} | "
             f"{_fmt_s(r.get('peer_s'))} | {ratio} | {r.get('target', '')} | "
             f"{r.get('note', '')} |")
