@@ -99,3 +99,18 @@ def test_an_sd_too_small_to_be_an_se_is_not_called_one():
     bounds = check(trial)
     bounds = bounds[(bounds.check == "sd_bounds") & (bounds.arm == "group_2c")]
     assert bounds.verdict.tolist() == ["inconsistent"]
+
+
+def test_an_implausible_between_arm_g_is_the_third_sign():
+    # Two arms of 10 at one visit (no scale declared, not whole numbers, so only sign 3 can
+    # fire). By hand: pooled SD sqrt((9 x 0.9^2 + 9 x 1.0^2) / 18) = 0.9513; d = (5.0 - 1.5)
+    # / 0.9513 = 3.679; J(18) = Gamma(9) / (3 Gamma(8.5)) = 40320 / (3 x 14034.41) = 0.95764;
+    # g = 3.523 > 3: read as SDs the arms barely overlap, as randomised arms would not.
+    table = ("outcome\ttimepoint\tA (n=10)\tB (n=10)\n"
+             "Score\tPost\t5.0 ± 0.9\t1.5 ± 1.0\n")
+    _, res = _rows(table)
+    for arm in ("a", "b"):
+        row = res.loc[(arm, "post")]
+        assert row.max_abs_g == pytest.approx(3.523, abs=5e-4)
+        assert row.looks_like_se and not row.below_minimum
+        assert "a between-arm Hedges' g of 3.5 involves this row" in row.detail

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from trialkit.checks import _numbers as num
-from trialkit.checks._reported import _box, _corners
+from trialkit.checks._reported import _box, _corners, printed_text
 from trialkit.tables.signs import NEGATED_METHOD, negate_text
 
 if TYPE_CHECKING:
@@ -90,8 +90,8 @@ def _with_levels(trial: Trial) -> Iterator[tuple[tuple[str, str, str], pd.Series
 
 
 def _text(row: pd.Series) -> str:
-    text = row.get("sd_text") if "sd_text" in row.index else None
-    return f"{float(row['sd']):g}" if text is None or pd.isna(text) else str(text)
+    text = printed_text(row, "sd")
+    return f"{float(row['sd']):g}" if text is None else text
 
 
 def change_vs_levels(trial: Trial, *, rounding: str = "up_or_down") -> pd.DataFrame:
@@ -155,5 +155,5 @@ def _negated(row: pd.Series) -> bool:
 
 
 def _mean_text(row: pd.Series) -> str:
-    text = row.get("mean_text") if "mean_text" in row.index else None
-    return f"{float(row['mean']):g}" if text is None or pd.isna(text) else str(text)
+    text = printed_text(row, "mean")
+    return f"{float(row['mean']):g}" if text is None else text

@@ -106,7 +106,7 @@ def se_as_sd(trial: Trial) -> pd.DataFrame:
                          "tracks_sqrt_n": track.get((row["arm"], row["timepoint"]), False),
                          "looks_like_se": below or small or large,
                          "detail": _se_detail(row, from_ipd, below, small, large, ratio,
-                                              scaled, g),
+                                              scaled, g, sd_sqrt_n),
                          "method": "se_as_sd/bounds+relative_size+hedges_g"})
     return pd.DataFrame(rows)
 
@@ -177,7 +177,7 @@ def _below_minimum(row: pd.Series, o: Any) -> bool:
 
 
 def _se_detail(row: pd.Series, from_ipd: bool, below: bool, small: bool, large: bool,
-               ratio: float, scaled: float, g: float) -> str:
+               ratio: float, scaled: float, g: float, sd_sqrt_n: float) -> str:
     """The sentence of one row of :func:`se_as_sd`."""
     if from_ipd:
         return "The SD is computed from patient data."
@@ -188,8 +188,7 @@ def _se_detail(row: pd.Series, from_ipd: bool, below: bool, small: bool, large: 
                      "scale, and SD x sqrt(n) is possible")
     if small:
         flags.append(f"the SD is {ratio:.2f} times the outcome's typical SD{for_mean} and "
-                     f"SD x sqrt(n) = {float(row['sd']) * math.sqrt(int(row['n'])):.2f} is "
-                     f"close to a typical SD")
+                     f"SD x sqrt(n) = {sd_sqrt_n:.2f} is close to a typical SD")
     if large:
         flags.append(f"a between-arm Hedges' g of {g:.1f} involves this row")
     if flags:
@@ -202,23 +201,30 @@ def _se_detail(row: pd.Series, from_ipd: bool, below: bool, small: bool, large: 
 
 
 def _max_abs_g(trial: Trial) -> dict[tuple[str, str, str], float]:
-    """Largest |Hedges' g| of any pair of arms at the same timepoint, per row."""
-    s = trial.summary
+    """Largest |Hedges' g| (:func:`trialkit.effects.smd`) of any pair of arms at the same
+    timepoint, per row."""
+    import warnings
+
+    from trialkit.effects import smd
+
+    pairs = []
+    for (o, tp), grp in trial.summary.groupby(["outcome", "timepoint"], sort=False):
+        for a, b in itertools.combinations(grp.to_dict("records"), 2):
+            if int(a["n"]) >= 2 and int(b["n"]) >= 2 and a["sd"] > 0 and b["sd"] > 0:
+                pairs.append((o, tp, a, b))
     out: dict[tuple[str, str, str], float] = {}
-    for (o, tp), grp in s.groupby(["outcome", "timepoint"], sort=False):
-        recs = grp.to_dict("records")
-        for a, b in itertools.combinations(recs, 2):
-            n1, n2 = int(a["n"]), int(b["n"])
-            if n1 < 2 or n2 < 2 or not (a["sd"] > 0 and b["sd"] > 0):
-                continue
-            df = n1 + n2 - 2
-            sp = math.sqrt(((n1 - 1) * a["sd"] ** 2 + (n2 - 1) * b["sd"] ** 2) / df)
-            j = math.exp(math.lgamma(df / 2) - 0.5 * math.log(df / 2)
-                         - math.lgamma((df - 1) / 2))
-            g = abs(j * (a["mean"] - b["mean"]) / sp)
-            for r in (a, b):
-                key = (o, r["arm"], tp)
-                out[key] = max(out.get(key, 0.0), g)
+    if not pairs:
+        return out
+    col = {k: [p[2][k] for p in pairs] for k in ("mean", "sd", "n")}
+    ref = {k: [p[3][k] for p in pairs] for k in ("mean", "sd", "n")}
+    with warnings.catch_warnings():  # |g| > 5 warns: here it is what the sign looks for
+        warnings.simplefilter("ignore", UserWarning)
+        g = np.abs(smd(col["mean"], col["sd"], col["n"], ref["mean"], ref["sd"], ref["n"],
+                       kind="hedges", ci="normal")["estimate"].to_numpy())
+    for (o, tp, a, b), value in zip(pairs, g, strict=True):
+        for r in (a, b):
+            key = (o, r["arm"], tp)
+            out[key] = max(out.get(key, 0.0), float(value))
     return out
 
 
